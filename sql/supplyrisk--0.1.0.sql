@@ -1,0 +1,834 @@
+-- supplyrisk 0.1.0 — install script.
+-- Every function and operator used in a view or SQL function is schema-qualified;
+-- reference rows shipped with the extension carry shipped = true and are not dumped.
+
+\echo Use "CREATE EXTENSION supplyrisk" to load this file. \quit
+
+--------------------------------------------------------------------------------
+-- Shipped reference rows are read-only (they are not dumped, so a change to one
+-- would be lost by pg_dump). Upgrade scripts set supplyrisk.maintenance = 'on'.
+--------------------------------------------------------------------------------
+CREATE FUNCTION @extschema@.protect_shipped() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF pg_catalog.current_setting('supplyrisk.maintenance', true) IS NOT DISTINCT FROM 'on' THEN
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    IF NEW.shipped THEN
+      RAISE EXCEPTION 'cannot insert a row marked shipped into %', TG_TABLE_NAME
+        USING ERRCODE = 'restrict_violation',
+              DETAIL = 'Only the extension ships reference rows; shipped rows are not dumped by pg_dump.',
+              HINT = 'Insert your own rows with shipped = false (the default).';
+    END IF;
+    RETURN NEW;
+  END IF;
+  IF OLD.shipped THEN
+    RAISE EXCEPTION 'cannot % shipped reference row of %', pg_catalog.lower(TG_OP), TG_TABLE_NAME
+      USING ERRCODE = 'restrict_violation',
+            DETAIL = pg_catalog.format('Row %s is shipped with the extension and is not dumped by pg_dump.', OLD),
+            HINT = 'Add your own rows instead (for a methodology: copy it under a new name).';
+  END IF;
+  IF TG_OP = 'UPDATE' AND NEW.shipped THEN
+    RAISE EXCEPTION 'cannot mark a row of % as shipped', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
+  END IF;
+  RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+COMMENT ON FUNCTION @extschema@.protect_shipped() IS
+  'Trigger: refuses changes to reference rows shipped with the extension (they are not dumped).';
+
+--------------------------------------------------------------------------------
+-- Reference data
+--------------------------------------------------------------------------------
+CREATE TABLE @extschema@.sector (
+  code    text PRIMARY KEY CONSTRAINT sector_code_format CHECK (code ~ '^[a-z][a-z0-9_]{0,62}$'),
+  name    text NOT NULL CONSTRAINT sector_name_nonempty CHECK (name <> ''),
+  annex   text NOT NULL CONSTRAINT sector_annex_valid CHECK (annex IN ('I', 'II')),
+  shipped boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE @extschema@.sector IS 'NIS2 sectors (Annex I: high criticality; Annex II: other critical). The 18 shipped rows are not dumped.';
+COMMENT ON COLUMN @extschema@.sector.code IS 'Slug used in view names (sector_<code>).';
+COMMENT ON COLUMN @extschema@.sector.name IS 'Sector name as in the NIS2 annexes.';
+COMMENT ON COLUMN @extschema@.sector.annex IS 'NIS2 annex: I (sectors of high criticality) or II (other critical sectors).';
+COMMENT ON COLUMN @extschema@.sector.shipped IS 'True for rows shipped with the extension (read-only, not dumped).';
+
+CREATE TABLE @extschema@.subsector (
+  code        text PRIMARY KEY CONSTRAINT subsector_code_format CHECK (code ~ '^[a-z][a-z0-9_]*\.[a-z0-9_]+$'),
+  sector_code text NOT NULL REFERENCES @extschema@.sector (code),
+  name        text NOT NULL CONSTRAINT subsector_name_nonempty CHECK (name <> ''),
+  shipped     boolean NOT NULL DEFAULT false,
+  CONSTRAINT subsector_code_in_sector CHECK (pg_catalog.split_part(code, '.', 1) OPERATOR(pg_catalog.=) sector_code),
+  UNIQUE (code, sector_code)
+);
+COMMENT ON TABLE @extschema@.subsector IS 'NIS2 subsectors; code is <sector>.<subsector>, e.g. energy.electricity, manufacturing.c29.';
+COMMENT ON COLUMN @extschema@.subsector.code IS 'Subsector code, prefixed by its sector code.';
+COMMENT ON COLUMN @extschema@.subsector.sector_code IS 'Sector the subsector belongs to.';
+COMMENT ON COLUMN @extschema@.subsector.name IS 'Subsector name.';
+COMMENT ON COLUMN @extschema@.subsector.shipped IS 'True for rows shipped with the extension (read-only, not dumped).';
+
+CREATE TABLE @extschema@.country (
+  code       text PRIMARY KEY CONSTRAINT country_code_format CHECK (code ~ '^[A-Z]{2}$'),
+  name       text NOT NULL CONSTRAINT country_name_nonempty CHECK (name <> ''),
+  eu_member  boolean NOT NULL DEFAULT false,
+  eea_member boolean NOT NULL DEFAULT false,
+  shipped    boolean NOT NULL DEFAULT false,
+  CONSTRAINT country_eu_in_eea CHECK (NOT eu_member OR eea_member)
+);
+COMMENT ON TABLE @extschema@.country IS 'ISO 3166-1 alpha-2 countries with EU and EEA membership (all 249 shipped, not dumped).';
+COMMENT ON COLUMN @extschema@.country.code IS 'ISO 3166-1 alpha-2 code (GR for Greece).';
+COMMENT ON COLUMN @extschema@.country.name IS 'ISO 3166-1 short name.';
+COMMENT ON COLUMN @extschema@.country.eu_member IS 'Member state of the European Union.';
+COMMENT ON COLUMN @extschema@.country.eea_member IS 'Member of the European Economic Area (EU plus Iceland, Liechtenstein, Norway).';
+COMMENT ON COLUMN @extschema@.country.shipped IS 'True for rows shipped with the extension (read-only, not dumped).';
+
+CREATE TABLE @extschema@.ict_function (
+  code        text PRIMARY KEY CONSTRAINT ict_function_code_format CHECK (code ~ '^[a-z][a-z0-9_]*\.[a-z0-9_]+$'),
+  name        text NOT NULL CONSTRAINT ict_function_name_nonempty CHECK (name <> ''),
+  criticality text NOT NULL CONSTRAINT ict_function_criticality_valid CHECK (criticality IN ('critical', 'sensitive', 'standard')),
+  description text,
+  shipped     boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE @extschema@.ict_function IS 'Catalogue of ICT functions an entity relies on, with their criticality (the 5G toolbox''s critical and sensitive assets).';
+COMMENT ON COLUMN @extschema@.ict_function.code IS 'Function code, <family>.<function>, e.g. telecom.ran, cav.ota_updates.';
+COMMENT ON COLUMN @extschema@.ict_function.name IS 'Function name.';
+COMMENT ON COLUMN @extschema@.ict_function.criticality IS 'critical, sensitive or standard; drives the exposure weight and the multi-vendor rules.';
+COMMENT ON COLUMN @extschema@.ict_function.description IS 'What the function covers.';
+COMMENT ON COLUMN @extschema@.ict_function.shipped IS 'True for rows shipped with the extension (read-only, not dumped).';
+
+CREATE TABLE @extschema@.risk_factor (
+  code        text PRIMARY KEY CONSTRAINT risk_factor_code_format CHECK (code ~ '^(t|nt)\.[a-z0-9_]+$'),
+  dimension   text NOT NULL CONSTRAINT risk_factor_dimension_valid CHECK (dimension IN ('technical', 'non_technical')),
+  name        text NOT NULL CONSTRAINT risk_factor_name_nonempty CHECK (name <> ''),
+  description text NOT NULL,
+  reference   text,
+  shipped     boolean NOT NULL DEFAULT false,
+  CONSTRAINT risk_factor_prefix_matches_dimension
+    CHECK ((dimension = 'technical') = (code ~ '^t\.'))
+);
+COMMENT ON TABLE @extschema@.risk_factor IS 'Catalogue of supplier risk factors, technical (t.*) and non-technical (nt.*), each assessed on the 0..4 scale.';
+COMMENT ON COLUMN @extschema@.risk_factor.code IS 'Factor code: t.<name> (technical) or nt.<name> (non-technical).';
+COMMENT ON COLUMN @extschema@.risk_factor.dimension IS 'technical or non_technical.';
+COMMENT ON COLUMN @extschema@.risk_factor.name IS 'Short name.';
+COMMENT ON COLUMN @extschema@.risk_factor.description IS 'What an assessor scores.';
+COMMENT ON COLUMN @extschema@.risk_factor.reference IS 'Legal or methodological source of the factor.';
+COMMENT ON COLUMN @extschema@.risk_factor.shipped IS 'True for rows shipped with the extension (read-only, not dumped).';
+
+INSERT INTO @extschema@.sector (code, name, annex, shipped) VALUES
+  ('energy', 'Energy', 'I', true),
+  ('transport', 'Transport', 'I', true),
+  ('banking', 'Banking', 'I', true),
+  ('financial_market_infrastructures', 'Financial market infrastructures', 'I', true),
+  ('health', 'Health', 'I', true),
+  ('drinking_water', 'Drinking water', 'I', true),
+  ('waste_water', 'Waste water', 'I', true),
+  ('digital_infrastructure', 'Digital infrastructure', 'I', true),
+  ('ict_service_management', 'ICT service management (business-to-business)', 'I', true),
+  ('public_administration', 'Public administration', 'I', true),
+  ('space', 'Space', 'I', true),
+  ('postal_courier', 'Postal and courier services', 'II', true),
+  ('waste_management', 'Waste management', 'II', true),
+  ('chemicals', 'Manufacture, production and distribution of chemicals', 'II', true),
+  ('food', 'Production, processing and distribution of food', 'II', true),
+  ('manufacturing', 'Manufacturing', 'II', true),
+  ('digital_providers', 'Digital providers', 'II', true),
+  ('research', 'Research', 'II', true);
+
+INSERT INTO @extschema@.subsector (code, sector_code, name, shipped) VALUES
+  ('energy.electricity', 'energy', 'Electricity (including recharging point operators)', true),
+  ('energy.district_heating_cooling', 'energy', 'District heating and cooling', true),
+  ('energy.oil', 'energy', 'Oil', true),
+  ('energy.gas', 'energy', 'Gas', true),
+  ('energy.hydrogen', 'energy', 'Hydrogen', true),
+  ('transport.air', 'transport', 'Air', true),
+  ('transport.rail', 'transport', 'Rail', true),
+  ('transport.water', 'transport', 'Water', true),
+  ('transport.road', 'transport', 'Road', true),
+  ('banking.credit_institutions', 'banking', 'Credit institutions', true),
+  ('financial_market_infrastructures.trading_venues', 'financial_market_infrastructures', 'Operators of trading venues', true),
+  ('financial_market_infrastructures.central_counterparties', 'financial_market_infrastructures', 'Central counterparties', true),
+  ('health.healthcare_providers', 'health', 'Healthcare providers', true),
+  ('health.eu_reference_labs', 'health', 'EU reference laboratories', true),
+  ('health.medicinal_rd', 'health', 'Research and development of medicinal products', true),
+  ('health.pharmaceutical_manufacturing', 'health', 'Manufacturing of basic pharmaceutical products and preparations', true),
+  ('health.critical_medical_devices', 'health', 'Manufacturing of medical devices considered critical during a public health emergency', true),
+  ('digital_infrastructure.ixp', 'digital_infrastructure', 'Internet exchange point providers', true),
+  ('digital_infrastructure.dns', 'digital_infrastructure', 'DNS service providers', true),
+  ('digital_infrastructure.tld', 'digital_infrastructure', 'TLD name registries', true),
+  ('digital_infrastructure.cloud', 'digital_infrastructure', 'Cloud computing service providers', true),
+  ('digital_infrastructure.data_centre', 'digital_infrastructure', 'Data centre service providers', true),
+  ('digital_infrastructure.cdn', 'digital_infrastructure', 'Content delivery network providers', true),
+  ('digital_infrastructure.trust_services', 'digital_infrastructure', 'Trust service providers', true),
+  ('digital_infrastructure.public_ecomms_networks', 'digital_infrastructure', 'Providers of public electronic communications networks', true),
+  ('digital_infrastructure.public_ecomms_services', 'digital_infrastructure', 'Providers of publicly available electronic communications services', true),
+  ('ict_service_management.msp', 'ict_service_management', 'Managed service providers', true),
+  ('ict_service_management.mssp', 'ict_service_management', 'Managed security service providers', true),
+  ('public_administration.central', 'public_administration', 'Public administration entities of central government', true),
+  ('public_administration.regional', 'public_administration', 'Public administration entities at regional level', true),
+  ('space.ground_infrastructure', 'space', 'Operators of ground-based infrastructure', true),
+  ('manufacturing.medical_devices', 'manufacturing', 'Manufacture of medical devices and in vitro diagnostic medical devices', true),
+  ('manufacturing.c26', 'manufacturing', 'Manufacture of computer, electronic and optical products (NACE C26)', true),
+  ('manufacturing.c27', 'manufacturing', 'Manufacture of electrical equipment (NACE C27)', true),
+  ('manufacturing.c28', 'manufacturing', 'Manufacture of machinery and equipment n.e.c. (NACE C28)', true),
+  ('manufacturing.c29', 'manufacturing', 'Manufacture of motor vehicles, trailers and semi-trailers (NACE C29)', true),
+  ('manufacturing.c30', 'manufacturing', 'Manufacture of other transport equipment (NACE C30)', true),
+  ('digital_providers.online_marketplaces', 'digital_providers', 'Providers of online marketplaces', true),
+  ('digital_providers.search_engines', 'digital_providers', 'Providers of online search engines', true),
+  ('digital_providers.social_networks', 'digital_providers', 'Providers of social networking services platforms', true);
+
+INSERT INTO @extschema@.country (code, name, eu_member, eea_member, shipped) VALUES
+  ('AD', 'Andorra', false, false, true),
+  ('AE', 'United Arab Emirates', false, false, true),
+  ('AF', 'Afghanistan', false, false, true),
+  ('AG', 'Antigua and Barbuda', false, false, true),
+  ('AI', 'Anguilla', false, false, true),
+  ('AL', 'Albania', false, false, true),
+  ('AM', 'Armenia', false, false, true),
+  ('AO', 'Angola', false, false, true),
+  ('AQ', 'Antarctica', false, false, true),
+  ('AR', 'Argentina', false, false, true),
+  ('AS', 'American Samoa', false, false, true),
+  ('AT', 'Austria', true, true, true),
+  ('AU', 'Australia', false, false, true),
+  ('AW', 'Aruba', false, false, true),
+  ('AX', 'Åland Islands', false, false, true),
+  ('AZ', 'Azerbaijan', false, false, true),
+  ('BA', 'Bosnia and Herzegovina', false, false, true),
+  ('BB', 'Barbados', false, false, true),
+  ('BD', 'Bangladesh', false, false, true),
+  ('BE', 'Belgium', true, true, true),
+  ('BF', 'Burkina Faso', false, false, true),
+  ('BG', 'Bulgaria', true, true, true),
+  ('BH', 'Bahrain', false, false, true),
+  ('BI', 'Burundi', false, false, true),
+  ('BJ', 'Benin', false, false, true),
+  ('BL', 'Saint Barthélemy', false, false, true),
+  ('BM', 'Bermuda', false, false, true),
+  ('BN', 'Brunei Darussalam', false, false, true),
+  ('BO', 'Bolivia, Plurinational State of', false, false, true),
+  ('BQ', 'Bonaire, Sint Eustatius and Saba', false, false, true),
+  ('BR', 'Brazil', false, false, true),
+  ('BS', 'Bahamas', false, false, true),
+  ('BT', 'Bhutan', false, false, true),
+  ('BV', 'Bouvet Island', false, false, true),
+  ('BW', 'Botswana', false, false, true),
+  ('BY', 'Belarus', false, false, true),
+  ('BZ', 'Belize', false, false, true),
+  ('CA', 'Canada', false, false, true),
+  ('CC', 'Cocos (Keeling) Islands', false, false, true),
+  ('CD', 'Congo, The Democratic Republic of the', false, false, true),
+  ('CF', 'Central African Republic', false, false, true),
+  ('CG', 'Congo', false, false, true),
+  ('CH', 'Switzerland', false, false, true),
+  ('CI', 'Côte d''Ivoire', false, false, true),
+  ('CK', 'Cook Islands', false, false, true),
+  ('CL', 'Chile', false, false, true),
+  ('CM', 'Cameroon', false, false, true),
+  ('CN', 'China', false, false, true),
+  ('CO', 'Colombia', false, false, true),
+  ('CR', 'Costa Rica', false, false, true),
+  ('CU', 'Cuba', false, false, true),
+  ('CV', 'Cabo Verde', false, false, true),
+  ('CW', 'Curaçao', false, false, true),
+  ('CX', 'Christmas Island', false, false, true),
+  ('CY', 'Cyprus', true, true, true),
+  ('CZ', 'Czechia', true, true, true),
+  ('DE', 'Germany', true, true, true),
+  ('DJ', 'Djibouti', false, false, true),
+  ('DK', 'Denmark', true, true, true),
+  ('DM', 'Dominica', false, false, true),
+  ('DO', 'Dominican Republic', false, false, true),
+  ('DZ', 'Algeria', false, false, true),
+  ('EC', 'Ecuador', false, false, true),
+  ('EE', 'Estonia', true, true, true),
+  ('EG', 'Egypt', false, false, true),
+  ('EH', 'Western Sahara', false, false, true),
+  ('ER', 'Eritrea', false, false, true),
+  ('ES', 'Spain', true, true, true),
+  ('ET', 'Ethiopia', false, false, true),
+  ('FI', 'Finland', true, true, true),
+  ('FJ', 'Fiji', false, false, true),
+  ('FK', 'Falkland Islands (Malvinas)', false, false, true),
+  ('FM', 'Micronesia, Federated States of', false, false, true),
+  ('FO', 'Faroe Islands', false, false, true),
+  ('FR', 'France', true, true, true),
+  ('GA', 'Gabon', false, false, true),
+  ('GB', 'United Kingdom', false, false, true),
+  ('GD', 'Grenada', false, false, true),
+  ('GE', 'Georgia', false, false, true),
+  ('GF', 'French Guiana', false, false, true),
+  ('GG', 'Guernsey', false, false, true),
+  ('GH', 'Ghana', false, false, true),
+  ('GI', 'Gibraltar', false, false, true),
+  ('GL', 'Greenland', false, false, true),
+  ('GM', 'Gambia', false, false, true),
+  ('GN', 'Guinea', false, false, true),
+  ('GP', 'Guadeloupe', false, false, true),
+  ('GQ', 'Equatorial Guinea', false, false, true),
+  ('GR', 'Greece', true, true, true),
+  ('GS', 'South Georgia and the South Sandwich Islands', false, false, true),
+  ('GT', 'Guatemala', false, false, true),
+  ('GU', 'Guam', false, false, true),
+  ('GW', 'Guinea-Bissau', false, false, true),
+  ('GY', 'Guyana', false, false, true),
+  ('HK', 'Hong Kong', false, false, true),
+  ('HM', 'Heard Island and McDonald Islands', false, false, true),
+  ('HN', 'Honduras', false, false, true),
+  ('HR', 'Croatia', true, true, true),
+  ('HT', 'Haiti', false, false, true),
+  ('HU', 'Hungary', true, true, true),
+  ('ID', 'Indonesia', false, false, true),
+  ('IE', 'Ireland', true, true, true),
+  ('IL', 'Israel', false, false, true),
+  ('IM', 'Isle of Man', false, false, true),
+  ('IN', 'India', false, false, true),
+  ('IO', 'British Indian Ocean Territory', false, false, true),
+  ('IQ', 'Iraq', false, false, true),
+  ('IR', 'Iran, Islamic Republic of', false, false, true),
+  ('IS', 'Iceland', false, true, true),
+  ('IT', 'Italy', true, true, true),
+  ('JE', 'Jersey', false, false, true),
+  ('JM', 'Jamaica', false, false, true),
+  ('JO', 'Jordan', false, false, true),
+  ('JP', 'Japan', false, false, true),
+  ('KE', 'Kenya', false, false, true),
+  ('KG', 'Kyrgyzstan', false, false, true),
+  ('KH', 'Cambodia', false, false, true),
+  ('KI', 'Kiribati', false, false, true),
+  ('KM', 'Comoros', false, false, true),
+  ('KN', 'Saint Kitts and Nevis', false, false, true),
+  ('KP', 'Korea, Democratic People''s Republic of', false, false, true),
+  ('KR', 'Korea, Republic of', false, false, true),
+  ('KW', 'Kuwait', false, false, true),
+  ('KY', 'Cayman Islands', false, false, true),
+  ('KZ', 'Kazakhstan', false, false, true),
+  ('LA', 'Lao People''s Democratic Republic', false, false, true),
+  ('LB', 'Lebanon', false, false, true),
+  ('LC', 'Saint Lucia', false, false, true),
+  ('LI', 'Liechtenstein', false, true, true),
+  ('LK', 'Sri Lanka', false, false, true),
+  ('LR', 'Liberia', false, false, true),
+  ('LS', 'Lesotho', false, false, true),
+  ('LT', 'Lithuania', true, true, true),
+  ('LU', 'Luxembourg', true, true, true),
+  ('LV', 'Latvia', true, true, true),
+  ('LY', 'Libya', false, false, true),
+  ('MA', 'Morocco', false, false, true),
+  ('MC', 'Monaco', false, false, true),
+  ('MD', 'Moldova, Republic of', false, false, true),
+  ('ME', 'Montenegro', false, false, true),
+  ('MF', 'Saint Martin (French part)', false, false, true),
+  ('MG', 'Madagascar', false, false, true),
+  ('MH', 'Marshall Islands', false, false, true),
+  ('MK', 'North Macedonia', false, false, true),
+  ('ML', 'Mali', false, false, true),
+  ('MM', 'Myanmar', false, false, true),
+  ('MN', 'Mongolia', false, false, true),
+  ('MO', 'Macao', false, false, true),
+  ('MP', 'Northern Mariana Islands', false, false, true),
+  ('MQ', 'Martinique', false, false, true),
+  ('MR', 'Mauritania', false, false, true),
+  ('MS', 'Montserrat', false, false, true),
+  ('MT', 'Malta', true, true, true),
+  ('MU', 'Mauritius', false, false, true),
+  ('MV', 'Maldives', false, false, true),
+  ('MW', 'Malawi', false, false, true),
+  ('MX', 'Mexico', false, false, true),
+  ('MY', 'Malaysia', false, false, true),
+  ('MZ', 'Mozambique', false, false, true),
+  ('NA', 'Namibia', false, false, true),
+  ('NC', 'New Caledonia', false, false, true),
+  ('NE', 'Niger', false, false, true),
+  ('NF', 'Norfolk Island', false, false, true),
+  ('NG', 'Nigeria', false, false, true),
+  ('NI', 'Nicaragua', false, false, true),
+  ('NL', 'Netherlands', true, true, true),
+  ('NO', 'Norway', false, true, true),
+  ('NP', 'Nepal', false, false, true),
+  ('NR', 'Nauru', false, false, true),
+  ('NU', 'Niue', false, false, true),
+  ('NZ', 'New Zealand', false, false, true),
+  ('OM', 'Oman', false, false, true),
+  ('PA', 'Panama', false, false, true),
+  ('PE', 'Peru', false, false, true),
+  ('PF', 'French Polynesia', false, false, true),
+  ('PG', 'Papua New Guinea', false, false, true),
+  ('PH', 'Philippines', false, false, true),
+  ('PK', 'Pakistan', false, false, true),
+  ('PL', 'Poland', true, true, true),
+  ('PM', 'Saint Pierre and Miquelon', false, false, true),
+  ('PN', 'Pitcairn', false, false, true),
+  ('PR', 'Puerto Rico', false, false, true),
+  ('PS', 'Palestine, State of', false, false, true),
+  ('PT', 'Portugal', true, true, true),
+  ('PW', 'Palau', false, false, true),
+  ('PY', 'Paraguay', false, false, true),
+  ('QA', 'Qatar', false, false, true),
+  ('RE', 'Réunion', false, false, true),
+  ('RO', 'Romania', true, true, true),
+  ('RS', 'Serbia', false, false, true),
+  ('RU', 'Russian Federation', false, false, true),
+  ('RW', 'Rwanda', false, false, true),
+  ('SA', 'Saudi Arabia', false, false, true),
+  ('SB', 'Solomon Islands', false, false, true),
+  ('SC', 'Seychelles', false, false, true),
+  ('SD', 'Sudan', false, false, true),
+  ('SE', 'Sweden', true, true, true),
+  ('SG', 'Singapore', false, false, true),
+  ('SH', 'Saint Helena, Ascension and Tristan da Cunha', false, false, true),
+  ('SI', 'Slovenia', true, true, true),
+  ('SJ', 'Svalbard and Jan Mayen', false, false, true),
+  ('SK', 'Slovakia', true, true, true),
+  ('SL', 'Sierra Leone', false, false, true),
+  ('SM', 'San Marino', false, false, true),
+  ('SN', 'Senegal', false, false, true),
+  ('SO', 'Somalia', false, false, true),
+  ('SR', 'Suriname', false, false, true),
+  ('SS', 'South Sudan', false, false, true),
+  ('ST', 'Sao Tome and Principe', false, false, true),
+  ('SV', 'El Salvador', false, false, true),
+  ('SX', 'Sint Maarten (Dutch part)', false, false, true),
+  ('SY', 'Syrian Arab Republic', false, false, true),
+  ('SZ', 'Eswatini', false, false, true),
+  ('TC', 'Turks and Caicos Islands', false, false, true),
+  ('TD', 'Chad', false, false, true),
+  ('TF', 'French Southern Territories', false, false, true),
+  ('TG', 'Togo', false, false, true),
+  ('TH', 'Thailand', false, false, true),
+  ('TJ', 'Tajikistan', false, false, true),
+  ('TK', 'Tokelau', false, false, true),
+  ('TL', 'Timor-Leste', false, false, true),
+  ('TM', 'Turkmenistan', false, false, true),
+  ('TN', 'Tunisia', false, false, true),
+  ('TO', 'Tonga', false, false, true),
+  ('TR', 'Türkiye', false, false, true),
+  ('TT', 'Trinidad and Tobago', false, false, true),
+  ('TV', 'Tuvalu', false, false, true),
+  ('TW', 'Taiwan, Province of China', false, false, true),
+  ('TZ', 'Tanzania, United Republic of', false, false, true),
+  ('UA', 'Ukraine', false, false, true),
+  ('UG', 'Uganda', false, false, true),
+  ('UM', 'United States Minor Outlying Islands', false, false, true),
+  ('US', 'United States', false, false, true),
+  ('UY', 'Uruguay', false, false, true),
+  ('UZ', 'Uzbekistan', false, false, true),
+  ('VA', 'Holy See (Vatican City State)', false, false, true),
+  ('VC', 'Saint Vincent and the Grenadines', false, false, true),
+  ('VE', 'Venezuela, Bolivarian Republic of', false, false, true),
+  ('VG', 'Virgin Islands, British', false, false, true),
+  ('VI', 'Virgin Islands, U.S.', false, false, true),
+  ('VN', 'Viet Nam', false, false, true),
+  ('VU', 'Vanuatu', false, false, true),
+  ('WF', 'Wallis and Futuna', false, false, true),
+  ('WS', 'Samoa', false, false, true),
+  ('YE', 'Yemen', false, false, true),
+  ('YT', 'Mayotte', false, false, true),
+  ('ZA', 'South Africa', false, false, true),
+  ('ZM', 'Zambia', false, false, true),
+  ('ZW', 'Zimbabwe', false, false, true);
+
+INSERT INTO @extschema@.ict_function (code, name, criticality, description, shipped) VALUES
+  ('telecom.core_network', 'Mobile and fixed core network', 'critical', 'Core network functions (5G core, IMS, subscriber data management).', true),
+  ('telecom.ran', 'Radio access network', 'critical', 'Base stations, antennas and RAN software.', true),
+  ('telecom.network_management', 'Network management and orchestration', 'critical', 'Network management, orchestration and operations support systems.', true),
+  ('telecom.transport_network', 'Transport and backhaul network', 'sensitive', 'IP/MPLS, optical and microwave transport.', true),
+  ('telecom.oss_bss', 'Business support systems', 'sensitive', 'Billing, charging and customer management for network operators.', true),
+  ('cav.vehicle_control', 'Vehicle control, processing and decision-making', 'critical', 'ECUs and software that control connected and automated vehicles.', true),
+  ('cav.vehicle_data_processing', 'Vehicle data processing', 'critical', 'Processing of vehicle, sensor and driver data, on board and in the back end.', true),
+  ('cav.vehicle_communications', 'Vehicle communications', 'critical', 'Telematics control units, V2X and cellular modules.', true),
+  ('cav.ota_updates', 'Remote / over-the-air software updates', 'critical', 'Platforms that deliver software and firmware updates to vehicles.', true),
+  ('border.scanner_control', 'Detection equipment control', 'critical', 'Control software of scanners and detection equipment at borders and customs.', true),
+  ('border.detection_data_processing', 'Detection data processing', 'critical', 'Processing, storage and analysis of detection images and data.', true),
+  ('border.detection_hardware', 'Detection equipment hardware', 'sensitive', 'X-ray, CT, radiation and trace detection hardware.', true),
+  ('cloud.iaas', 'Cloud hosting (IaaS)', 'critical', 'Compute, storage and network infrastructure as a service.', true),
+  ('cloud.paas', 'Cloud platform services (PaaS)', 'sensitive', 'Managed databases, containers and application platforms.', true),
+  ('cloud.saas_business', 'Business SaaS applications', 'standard', 'Business applications delivered as software as a service.', true),
+  ('datacentre.colocation', 'Data centre and colocation', 'sensitive', 'Physical hosting, power and cooling.', true),
+  ('security.managed_security', 'Managed security services', 'critical', 'SOC, managed detection and response, incident response retainers.', true),
+  ('security.endpoint_protection', 'Endpoint protection', 'sensitive', 'Endpoint detection and response agents with privileged access.', true),
+  ('security.network_security', 'Network security appliances', 'sensitive', 'Firewalls, VPN concentrators, secure gateways.', true),
+  ('identity.iam', 'Identity and access management', 'critical', 'Directory, single sign-on, privileged access management.', true),
+  ('identity.trust_pki', 'PKI and trust services', 'sensitive', 'Certificate authorities, signing and time-stamping.', true),
+  ('ot.ics_control', 'OT / industrial control systems', 'critical', 'PLCs, DCS and safety controllers of industrial processes.', true),
+  ('ot.scada', 'SCADA and grid control', 'critical', 'Supervisory control and data acquisition, energy management systems.', true),
+  ('ot.field_devices', 'Field devices and sensors', 'sensitive', 'Remote terminal units, smart meters, sensors and actuators.', true),
+  ('it.enterprise_network', 'Enterprise network equipment', 'sensitive', 'Switches, routers and wireless LAN.', true),
+  ('it.servers_storage', 'Servers and storage hardware', 'standard', 'On-premises compute and storage hardware.', true),
+  ('it.end_user_devices', 'End-user devices', 'standard', 'Laptops, desktops and mobile devices.', true),
+  ('it.operating_systems', 'Operating systems and virtualisation', 'sensitive', 'Server and client operating systems, hypervisors.', true),
+  ('it.managed_services', 'Managed IT services', 'sensitive', 'Outsourced IT operations with remote administrative access.', true),
+  ('it.backup', 'Backup and recovery', 'sensitive', 'Backup software, services and immutable storage.', true),
+  ('it.collaboration', 'E-mail and collaboration', 'standard', 'E-mail, messaging and office collaboration suites.', true),
+  ('it.erp', 'ERP and business applications', 'standard', 'Enterprise resource planning and line-of-business software.', true),
+  ('finance.core_banking', 'Core banking systems', 'critical', 'Account management and transaction processing of credit institutions.', true),
+  ('finance.payment_processing', 'Payment processing', 'critical', 'Payment switching, clearing and card processing.', true),
+  ('finance.trading_platform', 'Trading and clearing platforms', 'critical', 'Matching engines, clearing and settlement systems.', true),
+  ('health.clinical_systems', 'Clinical information systems', 'sensitive', 'Electronic health records, hospital and laboratory information systems.', true),
+  ('health.medical_device_software', 'Medical device software', 'sensitive', 'Software and connectivity of networked medical devices.', true),
+  ('space.ground_segment', 'Space ground segment', 'critical', 'Satellite control, ground stations and mission data processing.', true),
+  ('dns.resolution', 'DNS and domain services', 'sensitive', 'Authoritative and recursive DNS, registry systems.', true),
+  ('cdn.delivery', 'Content delivery and DDoS protection', 'sensitive', 'Content delivery networks and DDoS mitigation services.', true);
+
+INSERT INTO @extschema@.risk_factor (code, dimension, name, description, reference, shipped) VALUES
+  ('nt.state_link', 'non_technical', 'Link to a third-country government', 'Strong link between the supplier and the government of a third country.', 'EU 5G coordinated risk assessment (2019) supplier profile; NIS2 recital 90', true),
+  ('nt.jurisdiction', 'non_technical', 'Controlling jurisdiction', 'Legal regime of the controlling jurisdiction: obligations to cooperate with intelligence services without democratic or judicial checks; no EU data-protection or security agreement.', 'EU 5G coordinated risk assessment (2019); Cybersecurity Act revision proposal (2026)', true),
+  ('nt.ownership', 'non_technical', 'Ownership and control', 'Opacity or characteristics of ownership, control and financing.', 'EU 5G Security Toolbox (2020); Cybersecurity Act revision proposal (2026)', true),
+  ('nt.pressure', 'non_technical', 'Third-country pressure', 'A third country''s ability to exert pressure, including through the place of manufacturing.', 'EU 5G coordinated risk assessment (2019)', true),
+  ('nt.sanctions', 'non_technical', 'Sanctions and export controls', 'Restrictive measures and export-control exposure.', 'ICT Supply Chain Security Toolbox (2026)', true),
+  ('nt.supply_assurance', 'non_technical', 'Supply assurance', 'Ability to assure supply: financial stability, concentration of production, geopolitical disruption.', 'ICT Supply Chain Security Toolbox (2026); DORA Art. 29', true),
+  ('nt.interference_record', 'non_technical', 'Interference record', 'Documented interference or hostile conduct.', 'EU 5G coordinated risk assessment (2019)', true),
+  ('t.product_quality', 'technical', 'Product quality', 'Overall quality of products and vulnerability record, including known exploited vulnerabilities.', 'NIS2 Art. 21(3)', true),
+  ('t.secure_development', 'technical', 'Secure development', 'Secure development procedures and SBOM availability.', 'NIS2 Art. 21(3); Cyber Resilience Act', true),
+  ('t.vulnerability_handling', 'technical', 'Vulnerability handling', 'Coordinated disclosure, patch timeliness and support lifetime.', 'NIS2 Art. 21(2)(e)', true),
+  ('t.certification', 'technical', 'Missing certification', 'Absence of relevant certification (ISO/IEC 27001, EUCC, IEC 62443, NESAS).', 'NIS2 Art. 24; ICT Supply Chain Security Toolbox (2026)', true),
+  ('t.privileged_access', 'technical', 'Privileged access', 'Level of remote or privileged access the supplier holds (managed services, remote updates).', 'ICT Supply Chain Security Toolbox (2026)', true),
+  ('t.incident_record', 'technical', 'Incident record', 'Incident history and response capability.', 'NIS2 Art. 21(3)', true),
+  ('t.transparency', 'technical', 'Transparency', 'Openness to audit, testing and source review.', 'EU 5G Security Toolbox (2020)', true),
+  ('t.subsupplier_control', 'technical', 'Sub-supplier control', 'Control over the supplier''s own supply chain.', 'NIS2 Art. 21(2)(d)', true);
+
+CREATE TRIGGER sector_protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.sector
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.protect_shipped();
+CREATE TRIGGER subsector_protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.subsector
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.protect_shipped();
+CREATE TRIGGER country_protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.country
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.protect_shipped();
+CREATE TRIGGER ict_function_protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.ict_function
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.protect_shipped();
+CREATE TRIGGER risk_factor_protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.risk_factor
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.protect_shipped();
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.sector', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.subsector', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.country', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.ict_function', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.risk_factor', 'WHERE NOT shipped');
+
+--------------------------------------------------------------------------------
+-- Methodology: versioned scoring configuration
+--------------------------------------------------------------------------------
+CREATE TABLE @extschema@.methodology (
+  name                 text PRIMARY KEY CONSTRAINT methodology_name_format CHECK (name ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'),
+  description          text,
+  power_mean_p         float8 NOT NULL DEFAULT 2
+    CONSTRAINT methodology_power_mean_p_range CHECK (power_mean_p >= 1 AND power_mean_p <= 16),
+  technical_weight     float8 NOT NULL DEFAULT 1
+    CONSTRAINT methodology_technical_weight_range CHECK (technical_weight >= 0 AND technical_weight < 'Infinity'),
+  non_technical_weight float8 NOT NULL DEFAULT 1
+    CONSTRAINT methodology_non_technical_weight_range CHECK (non_technical_weight >= 0 AND non_technical_weight < 'Infinity'),
+  unknown_score        float8 NOT NULL DEFAULT 2
+    CONSTRAINT methodology_unknown_score_range CHECK (unknown_score >= 0 AND unknown_score <= 4),
+  band_medium          float8 NOT NULL DEFAULT 25,
+  band_high            float8 NOT NULL DEFAULT 50,
+  band_critical        float8 NOT NULL DEFAULT 75,
+  hrv_threshold        float8 NOT NULL DEFAULT 60
+    CONSTRAINT methodology_hrv_threshold_range CHECK (hrv_threshold > 0 AND hrv_threshold <= 100),
+  weight_critical      float8 NOT NULL DEFAULT 1.0
+    CONSTRAINT methodology_weight_critical_range CHECK (weight_critical >= 0 AND weight_critical <= 1),
+  weight_sensitive     float8 NOT NULL DEFAULT 0.6
+    CONSTRAINT methodology_weight_sensitive_range CHECK (weight_sensitive >= 0 AND weight_sensitive <= 1),
+  weight_standard      float8 NOT NULL DEFAULT 0.3
+    CONSTRAINT methodology_weight_standard_range CHECK (weight_standard >= 0 AND weight_standard <= 1),
+  multi_vendor_cap     float8 NOT NULL DEFAULT 0.35
+    CONSTRAINT methodology_multi_vendor_cap_range CHECK (multi_vendor_cap > 0 AND multi_vendor_cap <= 1),
+  top_factor_count     integer NOT NULL DEFAULT 3
+    CONSTRAINT methodology_top_factor_count_range CHECK (top_factor_count BETWEEN 0 AND 15),
+  created_at           timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  shipped              boolean NOT NULL DEFAULT false,
+  CONSTRAINT methodology_dimension_weights_not_all_zero CHECK (technical_weight + non_technical_weight > 0),
+  CONSTRAINT methodology_bands_ordered CHECK (0 < band_medium AND band_medium < band_high AND band_high < band_critical AND band_critical <= 100)
+);
+COMMENT ON TABLE @extschema@.methodology IS 'Scoring configurations. The shipped one is named default; add a national variant under a new name and select it with the supplyrisk.methodology setting or by name.';
+COMMENT ON COLUMN @extschema@.methodology.name IS 'Methodology name (lower case).';
+COMMENT ON COLUMN @extschema@.methodology.description IS 'What the methodology is and who calibrated it.';
+COMMENT ON COLUMN @extschema@.methodology.power_mean_p IS 'Exponent p of the weighted power mean that combines factor scores (1 = arithmetic mean; higher = one bad factor weighs more).';
+COMMENT ON COLUMN @extschema@.methodology.technical_weight IS 'Weight of the technical dimension in risk_score.';
+COMMENT ON COLUMN @extschema@.methodology.non_technical_weight IS 'Weight of the non-technical dimension in risk_score.';
+COMMENT ON COLUMN @extschema@.methodology.unknown_score IS 'Score (0..4) counted for a factor with no valid assessment.';
+COMMENT ON COLUMN @extschema@.methodology.band_medium IS 'risk_score from which the level is medium (below: low).';
+COMMENT ON COLUMN @extschema@.methodology.band_high IS 'risk_score from which the level is high.';
+COMMENT ON COLUMN @extschema@.methodology.band_critical IS 'risk_score from which the level is critical.';
+COMMENT ON COLUMN @extschema@.methodology.hrv_threshold IS 'non_technical_score from which a supplier is high-risk by score.';
+COMMENT ON COLUMN @extschema@.methodology.weight_critical IS 'Exposure weight of a critical ICT function.';
+COMMENT ON COLUMN @extschema@.methodology.weight_sensitive IS 'Exposure weight of a sensitive ICT function.';
+COMMENT ON COLUMN @extschema@.methodology.weight_standard IS 'Exposure weight of a standard ICT function.';
+COMMENT ON COLUMN @extschema@.methodology.multi_vendor_cap IS 'Largest share (0..1] one supplier group may hold of a critical or sensitive function at an entity.';
+COMMENT ON COLUMN @extschema@.methodology.top_factor_count IS 'How many factors top_factors lists.';
+COMMENT ON COLUMN @extschema@.methodology.created_at IS 'When the methodology was recorded.';
+COMMENT ON COLUMN @extschema@.methodology.shipped IS 'True for the methodology shipped with the extension (read-only, not dumped).';
+
+CREATE TABLE @extschema@.methodology_weight (
+  methodology text NOT NULL REFERENCES @extschema@.methodology (name) ON UPDATE CASCADE ON DELETE CASCADE,
+  factor_code text NOT NULL REFERENCES @extschema@.risk_factor (code),
+  weight      float8 NOT NULL CONSTRAINT methodology_weight_range CHECK (weight >= 0 AND weight < 'Infinity'),
+  shipped     boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (methodology, factor_code)
+);
+COMMENT ON TABLE @extschema@.methodology_weight IS 'Factor weights per methodology; a factor without a row has weight 0 (not counted).';
+COMMENT ON COLUMN @extschema@.methodology_weight.methodology IS 'Methodology the weight belongs to.';
+COMMENT ON COLUMN @extschema@.methodology_weight.factor_code IS 'Risk factor.';
+COMMENT ON COLUMN @extschema@.methodology_weight.weight IS 'Non-negative finite weight of the factor within its dimension.';
+COMMENT ON COLUMN @extschema@.methodology_weight.shipped IS 'True for rows shipped with the extension (read-only, not dumped).';
+
+INSERT INTO @extschema@.methodology (name, description, shipped) VALUES
+  ('default', 'Defaults of the supplyrisk methodology: all factors weight 1, power mean p = 2, unknown factors at 2, bands 25/50/75, HRV threshold 60 on the non-technical score.', true);
+INSERT INTO @extschema@.methodology_weight (methodology, factor_code, weight, shipped)
+  SELECT 'default', code, 1, true FROM @extschema@.risk_factor;
+
+CREATE TRIGGER methodology_protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.methodology
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.protect_shipped();
+CREATE TRIGGER methodology_weight_protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.methodology_weight
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.protect_shipped();
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.methodology', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.methodology_weight', 'WHERE NOT shipped');
+
+--------------------------------------------------------------------------------
+-- User data
+--------------------------------------------------------------------------------
+CREATE SEQUENCE @extschema@.entity_id_seq AS bigint;
+CREATE TABLE @extschema@.entity (
+  entity_id      bigint PRIMARY KEY DEFAULT pg_catalog.nextval('@extschema@.entity_id_seq'::pg_catalog.regclass),
+  name           text NOT NULL CONSTRAINT entity_name_nonempty CHECK (name <> ''),
+  member_state   text NOT NULL REFERENCES @extschema@.country (code),
+  sector_code    text NOT NULL REFERENCES @extschema@.sector (code),
+  subsector_code text REFERENCES @extschema@.subsector (code),
+  entity_class   text NOT NULL CONSTRAINT entity_class_valid CHECK (entity_class IN ('essential', 'important')),
+  CONSTRAINT entity_subsector_in_sector FOREIGN KEY (subsector_code, sector_code)
+    REFERENCES @extschema@.subsector (code, sector_code)
+);
+ALTER SEQUENCE @extschema@.entity_id_seq OWNED BY @extschema@.entity.entity_id;
+CREATE INDEX entity_sector_member_state_idx ON @extschema@.entity (sector_code, member_state);
+COMMENT ON TABLE @extschema@.entity IS 'NIS2 essential and important entities whose ICT supply is modelled.';
+COMMENT ON COLUMN @extschema@.entity.entity_id IS 'Entity id (defaults to the next value of entity_id_seq).';
+COMMENT ON COLUMN @extschema@.entity.name IS 'Entity name.';
+COMMENT ON COLUMN @extschema@.entity.member_state IS 'EU member state of establishment (ISO 3166-1 alpha-2); must be an EU member.';
+COMMENT ON COLUMN @extschema@.entity.sector_code IS 'NIS2 sector.';
+COMMENT ON COLUMN @extschema@.entity.subsector_code IS 'NIS2 subsector (optional); must belong to sector_code.';
+COMMENT ON COLUMN @extschema@.entity.entity_class IS 'essential or important (NIS2 Art. 3).';
+
+CREATE FUNCTION @extschema@.check_entity_member_state() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  is_eu boolean;
+BEGIN
+  SELECT c.eu_member INTO is_eu FROM @extschema@.country c WHERE c.code OPERATOR(pg_catalog.=) NEW.member_state;
+  -- an unknown code is left to the foreign key (23503)
+  IF is_eu IS NOT NULL AND NOT is_eu THEN
+    RAISE EXCEPTION 'member state "%" is not an EU member state', NEW.member_state
+      USING ERRCODE = 'check_violation',
+            DETAIL = pg_catalog.format('Entity %s (%s) must be established in an EU member state.', NEW.entity_id, NEW.name),
+            HINT = 'See supplyrisk.country where eu_member.';
+  END IF;
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION @extschema@.check_entity_member_state() IS 'Trigger: an entity''s member_state must be an EU member state.';
+CREATE TRIGGER entity_member_state_eu BEFORE INSERT OR UPDATE OF member_state ON @extschema@.entity
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.check_entity_member_state();
+
+CREATE SEQUENCE @extschema@.supplier_id_seq AS bigint;
+CREATE TABLE @extschema@.supplier (
+  supplier_id        bigint PRIMARY KEY DEFAULT pg_catalog.nextval('@extschema@.supplier_id_seq'::pg_catalog.regclass),
+  name               text NOT NULL CONSTRAINT supplier_name_nonempty CHECK (name <> ''),
+  hq_country         text NOT NULL REFERENCES @extschema@.country (code),
+  parent_supplier_id bigint REFERENCES @extschema@.supplier (supplier_id),
+  CONSTRAINT supplier_not_own_parent CHECK (parent_supplier_id <> supplier_id)
+);
+ALTER SEQUENCE @extschema@.supplier_id_seq OWNED BY @extschema@.supplier.supplier_id;
+CREATE INDEX supplier_parent_idx ON @extschema@.supplier (parent_supplier_id) WHERE parent_supplier_id IS NOT NULL;
+COMMENT ON TABLE @extschema@.supplier IS 'ICT suppliers. parent_supplier_id is the controlling owner; the ultimate controller is the supplier group, counted as one actor.';
+COMMENT ON COLUMN @extschema@.supplier.supplier_id IS 'Supplier id (defaults to the next value of supplier_id_seq).';
+COMMENT ON COLUMN @extschema@.supplier.name IS 'Supplier name.';
+COMMENT ON COLUMN @extschema@.supplier.hq_country IS 'Country of the supplier''s headquarters (ISO 3166-1 alpha-2).';
+COMMENT ON COLUMN @extschema@.supplier.parent_supplier_id IS 'Controlling owner (decisive influence), optional; ownership cycles are refused.';
+
+CREATE FUNCTION @extschema@.check_supplier_ownership() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  cur  bigint := NEW.parent_supplier_id;
+  path text := NEW.supplier_id::text;
+  hops integer := 0;
+BEGIN
+  IF cur IS NULL THEN
+    RETURN NEW;
+  END IF;
+  -- serialise ownership changes so two concurrent updates cannot close a cycle
+  PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('supplyrisk.supplier_ownership'));
+  WHILE cur IS NOT NULL AND hops < 1000000 LOOP
+    path := path || ' -> ' || cur::text;
+    IF cur OPERATOR(pg_catalog.=) NEW.supplier_id THEN
+      RAISE EXCEPTION 'ownership cycle: supplier % cannot be controlled by supplier %', NEW.supplier_id, NEW.parent_supplier_id
+        USING ERRCODE = 'check_violation',
+              DETAIL = pg_catalog.format('The chain of control would be %s.', path),
+              HINT = 'A supplier group must have exactly one ultimate controller.';
+    END IF;
+    hops := hops + 1;
+    SELECT s.parent_supplier_id INTO cur FROM @extschema@.supplier s WHERE s.supplier_id OPERATOR(pg_catalog.=) cur;
+  END LOOP;
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION @extschema@.check_supplier_ownership() IS 'Trigger: refuses a parent_supplier_id that would create an ownership cycle.';
+CREATE TRIGGER supplier_ownership_acyclic BEFORE INSERT OR UPDATE OF parent_supplier_id, supplier_id ON @extschema@.supplier
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.check_supplier_ownership();
+
+-- Ultimate controller (supplier group) of every supplier, walked down from the roots;
+-- a supplier in an ownership cycle (impossible through the trigger) would have no row.
+CREATE VIEW @extschema@.supplier_group_map WITH (security_invoker = true) AS
+WITH RECURSIVE g (supplier_id, group_id, depth) AS (
+  SELECT s.supplier_id, s.supplier_id, 0
+  FROM @extschema@.supplier s
+  WHERE s.parent_supplier_id IS NULL
+  UNION ALL
+  SELECT c.supplier_id, g.group_id, g.depth OPERATOR(pg_catalog.+) 1
+  FROM g JOIN @extschema@.supplier c ON c.parent_supplier_id OPERATOR(pg_catalog.=) g.supplier_id
+)
+SELECT supplier_id, group_id, depth FROM g;
+COMMENT ON VIEW @extschema@.supplier_group_map IS 'Every supplier with its supplier group (ultimate controller) and its depth below it.';
+COMMENT ON COLUMN @extschema@.supplier_group_map.supplier_id IS 'Supplier.';
+COMMENT ON COLUMN @extschema@.supplier_group_map.group_id IS 'Ultimate controller: the supplier at the top of the chain of parent_supplier_id.';
+COMMENT ON COLUMN @extschema@.supplier_group_map.depth IS 'Number of control links between the supplier and its group (0 for the group itself).';
+
+CREATE FUNCTION @extschema@.supplier_group(supplier_id bigint) RETURNS bigint
+LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+  WITH RECURSIVE up (id, parent, hops) AS (
+    SELECT s.supplier_id, s.parent_supplier_id, 0 FROM @extschema@.supplier s
+    WHERE s.supplier_id OPERATOR(pg_catalog.=) $1
+    UNION ALL
+    SELECT s.supplier_id, s.parent_supplier_id, up.hops OPERATOR(pg_catalog.+) 1
+    FROM up JOIN @extschema@.supplier s ON s.supplier_id OPERATOR(pg_catalog.=) up.parent
+    WHERE up.hops OPERATOR(pg_catalog.<) 1000
+  )
+  SELECT id FROM up WHERE parent IS NULL
+$$;
+COMMENT ON FUNCTION @extschema@.supplier_group(bigint) IS 'Ultimate controller (supplier group) of a supplier; NULL for an unknown supplier.';
+
+CREATE SEQUENCE @extschema@.supply_id_seq AS bigint;
+CREATE TABLE @extschema@.supply (
+  supply_id     bigint PRIMARY KEY DEFAULT pg_catalog.nextval('@extschema@.supply_id_seq'::pg_catalog.regclass),
+  entity_id     bigint NOT NULL REFERENCES @extschema@.entity (entity_id),
+  supplier_id   bigint NOT NULL REFERENCES @extschema@.supplier (supplier_id),
+  function_code text NOT NULL REFERENCES @extschema@.ict_function (code),
+  weight        float8 NOT NULL CONSTRAINT supply_weight_positive_finite CHECK (weight > 0 AND weight < 'Infinity'),
+  basis         text NOT NULL DEFAULT 'spend'
+    CONSTRAINT supply_basis_valid CHECK (basis IN ('spend', 'units', 'installed_base', 'capacity', 'share')),
+  valid_from    date NOT NULL DEFAULT CURRENT_DATE,
+  valid_to      date,
+  CONSTRAINT supply_validity_ordered CHECK (valid_to > valid_from),
+  CONSTRAINT supply_dates_finite CHECK (pg_catalog.isfinite(valid_from) AND (valid_to IS NULL OR pg_catalog.isfinite(valid_to)))
+);
+ALTER SEQUENCE @extschema@.supply_id_seq OWNED BY @extschema@.supply.supply_id;
+CREATE INDEX supply_entity_function_idx ON @extschema@.supply (entity_id, function_code);
+CREATE INDEX supply_supplier_idx ON @extschema@.supply (supplier_id);
+COMMENT ON TABLE @extschema@.supply IS 'Who supplies which ICT function to which entity, with a weight; the table every concentration metric runs over.';
+COMMENT ON COLUMN @extschema@.supply.supply_id IS 'Supply row id (defaults to the next value of supply_id_seq).';
+COMMENT ON COLUMN @extschema@.supply.entity_id IS 'Entity supplied.';
+COMMENT ON COLUMN @extschema@.supply.supplier_id IS 'Supplier (a subsidiary or a group; concentration counts its group).';
+COMMENT ON COLUMN @extschema@.supply.function_code IS 'ICT function supplied.';
+COMMENT ON COLUMN @extschema@.supply.weight IS 'Positive finite weight: spend, units, installed base, capacity or share, as basis says.';
+COMMENT ON COLUMN @extschema@.supply.basis IS 'What weight measures: spend (default), units, installed_base, capacity or share. Compare mixes of one basis only.';
+COMMENT ON COLUMN @extschema@.supply.valid_from IS 'First day the supply holds (default: today).';
+COMMENT ON COLUMN @extschema@.supply.valid_to IS 'First day it no longer holds; NULL = open-ended.';
+
+CREATE TABLE @extschema@.supplier_dependency (
+  supplier_id           bigint NOT NULL REFERENCES @extschema@.supplier (supplier_id),
+  depends_on_supplier_id bigint NOT NULL REFERENCES @extschema@.supplier (supplier_id),
+  function_code         text REFERENCES @extschema@.ict_function (code),
+  share                 float8 NOT NULL CONSTRAINT supplier_dependency_share_range CHECK (share > 0 AND share <= 1),
+  CONSTRAINT supplier_dependency_not_self CHECK (depends_on_supplier_id <> supplier_id),
+  CONSTRAINT supplier_dependency_unique UNIQUE NULLS NOT DISTINCT (supplier_id, depends_on_supplier_id, function_code)
+);
+CREATE INDEX supplier_dependency_target_idx ON @extschema@.supplier_dependency (depends_on_supplier_id);
+COMMENT ON TABLE @extschema@.supplier_dependency IS 'Tier-n graph: which share of a supplier''s delivery relies on another supplier.';
+COMMENT ON COLUMN @extschema@.supplier_dependency.supplier_id IS 'Supplier that depends.';
+COMMENT ON COLUMN @extschema@.supplier_dependency.depends_on_supplier_id IS 'Supplier it depends on (its tier-2 supplier).';
+COMMENT ON COLUMN @extschema@.supplier_dependency.function_code IS 'Function of the deliveries concerned; NULL = all of the supplier''s deliveries.';
+COMMENT ON COLUMN @extschema@.supplier_dependency.share IS 'Share in (0,1] of the supplier''s delivery that relies on the other supplier.';
+
+CREATE SEQUENCE @extschema@.assessment_id_seq AS bigint;
+CREATE TABLE @extschema@.assessment (
+  assessment_id bigint PRIMARY KEY DEFAULT pg_catalog.nextval('@extschema@.assessment_id_seq'::pg_catalog.regclass),
+  supplier_id   bigint NOT NULL REFERENCES @extschema@.supplier (supplier_id),
+  factor_code   text NOT NULL REFERENCES @extschema@.risk_factor (code),
+  score         numeric NOT NULL CONSTRAINT assessment_score_on_scale CHECK (score IN (0, 1, 2, 3, 4)),
+  evidence      text,
+  assessed_on   date NOT NULL DEFAULT CURRENT_DATE,
+  valid_until   date,
+  assessor      text,
+  recorded_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  CONSTRAINT assessment_validity_ordered CHECK (valid_until > assessed_on),
+  CONSTRAINT assessment_dates_finite CHECK (pg_catalog.isfinite(assessed_on) AND (valid_until IS NULL OR pg_catalog.isfinite(valid_until)))
+);
+ALTER SEQUENCE @extschema@.assessment_id_seq OWNED BY @extschema@.assessment.assessment_id;
+CREATE INDEX assessment_supplier_factor_idx ON @extschema@.assessment (supplier_id, factor_code, assessed_on DESC);
+COMMENT ON TABLE @extschema@.assessment IS 'Factor assessments with history; at a date, the latest assessment valid then counts per supplier and factor.';
+COMMENT ON COLUMN @extschema@.assessment.assessment_id IS 'Assessment id.';
+COMMENT ON COLUMN @extschema@.assessment.supplier_id IS 'Supplier assessed.';
+COMMENT ON COLUMN @extschema@.assessment.factor_code IS 'Risk factor assessed.';
+COMMENT ON COLUMN @extschema@.assessment.score IS 'Ordinal score: 0 no concern, 1 low, 2 moderate, 3 high, 4 very high (integers only).';
+COMMENT ON COLUMN @extschema@.assessment.evidence IS 'Evidence behind the score (optional).';
+COMMENT ON COLUMN @extschema@.assessment.assessed_on IS 'Date the assessment takes effect (default: today).';
+COMMENT ON COLUMN @extschema@.assessment.valid_until IS 'First day the assessment no longer holds; NULL = until superseded.';
+COMMENT ON COLUMN @extschema@.assessment.assessor IS 'Who assessed (optional).';
+COMMENT ON COLUMN @extschema@.assessment.recorded_at IS 'When the row was recorded; breaks ties between assessments of the same day.';
+
+CREATE SEQUENCE @extschema@.designation_id_seq AS bigint;
+CREATE TABLE @extschema@.designation (
+  designation_id bigint PRIMARY KEY DEFAULT pg_catalog.nextval('@extschema@.designation_id_seq'::pg_catalog.regclass),
+  supplier_id    bigint NOT NULL REFERENCES @extschema@.supplier (supplier_id),
+  status         text NOT NULL CONSTRAINT designation_status_valid CHECK (status IN ('high_risk', 'cleared')),
+  decided_on     date NOT NULL DEFAULT CURRENT_DATE CONSTRAINT designation_date_finite CHECK (pg_catalog.isfinite(decided_on)),
+  legal_basis    text,
+  justification  text,
+  CONSTRAINT designation_one_per_day UNIQUE (supplier_id, decided_on)
+);
+ALTER SEQUENCE @extschema@.designation_id_seq OWNED BY @extschema@.designation.designation_id;
+COMMENT ON TABLE @extschema@.designation IS 'Recorded decisions on a supplier: high_risk, or cleared (lifting an earlier designation). The latest decision in force overrides scores.';
+COMMENT ON COLUMN @extschema@.designation.designation_id IS 'Decision id.';
+COMMENT ON COLUMN @extschema@.designation.supplier_id IS 'Supplier the decision is about.';
+COMMENT ON COLUMN @extschema@.designation.status IS 'high_risk or cleared.';
+COMMENT ON COLUMN @extschema@.designation.decided_on IS 'Date the decision takes effect; one decision per supplier and day.';
+COMMENT ON COLUMN @extschema@.designation.legal_basis IS 'Legal act or procedure behind the decision.';
+COMMENT ON COLUMN @extschema@.designation.justification IS 'Reasons given.';
+
+CREATE SEQUENCE @extschema@.snapshot_id_seq AS bigint;
+CREATE TABLE @extschema@.snapshot (
+  snapshot_id bigint PRIMARY KEY DEFAULT pg_catalog.nextval('@extschema@.snapshot_id_seq'::pg_catalog.regclass),
+  taken_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  label       text
+);
+ALTER SEQUENCE @extschema@.snapshot_id_seq OWNED BY @extschema@.snapshot.snapshot_id;
+COMMENT ON TABLE @extschema@.snapshot IS 'Snapshots of the sector metrics, for trends (the toolbox''s one-year review).';
+COMMENT ON COLUMN @extschema@.snapshot.snapshot_id IS 'Snapshot id.';
+COMMENT ON COLUMN @extschema@.snapshot.taken_at IS 'When the snapshot was taken.';
+COMMENT ON COLUMN @extschema@.snapshot.label IS 'Free label, e.g. baseline 2026.';
+
+CREATE TABLE @extschema@.metric_snapshot (
+  snapshot_id   bigint NOT NULL REFERENCES @extschema@.snapshot (snapshot_id) ON DELETE CASCADE,
+  sector_code   text NOT NULL REFERENCES @extschema@.sector (code),
+  member_state  text REFERENCES @extschema@.country (code),
+  function_code text REFERENCES @extschema@.ict_function (code),
+  metrics       jsonb NOT NULL,
+  CONSTRAINT metric_snapshot_unique UNIQUE NULLS NOT DISTINCT (snapshot_id, sector_code, member_state, function_code)
+);
+COMMENT ON TABLE @extschema@.metric_snapshot IS 'Metrics stored per snapshot, sector, member state (NULL = EU-wide) and ICT function (NULL = all).';
+COMMENT ON COLUMN @extschema@.metric_snapshot.snapshot_id IS 'Snapshot.';
+COMMENT ON COLUMN @extschema@.metric_snapshot.sector_code IS 'Sector.';
+COMMENT ON COLUMN @extschema@.metric_snapshot.member_state IS 'Member state; NULL for the EU-wide row.';
+COMMENT ON COLUMN @extschema@.metric_snapshot.function_code IS 'ICT function; NULL for all functions.';
+COMMENT ON COLUMN @extschema@.metric_snapshot.metrics IS 'The metrics as a JSON object (name: value).';
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.entity', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.entity_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.supplier', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.supplier_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.supply', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.supply_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.supplier_dependency', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.assessment', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.assessment_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.designation', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.designation_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.snapshot', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.snapshot_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.metric_snapshot', '');
+
+CREATE FUNCTION @extschema@.version() RETURNS text
+AS 'MODULE_PATHNAME', 'supplyrisk_version' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.version() IS 'Version of the loaded supplyrisk library.';

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Dump a database holding user rows in every user table (and user rows in the
+# reference tables), restore it into a fresh database, and compare every table
+# of the extension and every sequence. Shipped reference rows must not be in
+# the dump (the restore would then fail on duplicate keys).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+PGBIN=$(dirname "$(ls /usr/lib/postgresql/15/bin/pg_config 2>/dev/null || command -v pg_config)")
+src=supplyrisk_dump_src; dst=supplyrisk_dump_dst
+dump=$(mktemp /tmp/supplyrisk-dump.XXXXXX)
+trap 'rm -f "$dump"' EXIT
+psql() { command psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+
+for db in $src $dst; do psql -d postgres -c "DROP DATABASE IF EXISTS $db"; done
+psql -d postgres -c "CREATE DATABASE $src"
+psql -d $src -c 'CREATE EXTENSION supplyrisk'
+psql -d $src -v scale=0.05 -f "$top/data/generate.sql" >/dev/null
+psql -d $src <<'SQL'
+SET search_path = supplyrisk;
+INSERT INTO sector (code, name, annex) VALUES ('test_sector', 'A user-defined sector', 'II');
+INSERT INTO subsector (code, sector_code, name) VALUES ('test_sector.sub', 'test_sector', 'A user subsector');
+INSERT INTO country (code, name) VALUES ('XK', 'Kosovo (user-assigned code)');
+INSERT INTO ict_function (code, name, criticality) VALUES ('it.print', 'Managed print', 'standard');
+INSERT INTO risk_factor (code, dimension, name, description) VALUES ('t.user_factor', 'technical', 'User factor', 'A factor added by the user.');
+INSERT INTO methodology (name, description, hrv_threshold) VALUES ('national_variant', 'a user methodology', 55);
+INSERT INTO methodology_weight (methodology, factor_code, weight)
+  SELECT 'national_variant', code, CASE WHEN code LIKE 'nt.%' THEN 2 ELSE 1 END FROM risk_factor;
+INSERT INTO supply (entity_id, supplier_id, function_code, weight, basis, valid_from, valid_to)
+  SELECT 1, 1, 'it.print', 0.1 + 1e-12, 'units', '2020-02-29', '2030-01-01';
+INSERT INTO supplier_dependency (supplier_id, depends_on_supplier_id, function_code, share) VALUES (2, 3, 'it.print', 0.125);
+INSERT INTO snapshot (label, taken_at) VALUES ('baseline', '2026-01-01 00:00+00');
+INSERT INTO metric_snapshot (snapshot_id, sector_code, member_state, function_code, metrics)
+  VALUES (1, 'energy', NULL, NULL, '{"hhi": 1234.5678901234567}'), (1, 'energy', 'DE', 'ot.scada', '{"hhi": 0.1}');
+SQL
+
+"$PGBIN/pg_dump" -Fc -f "$dump" $src
+psql -d postgres -c "CREATE DATABASE $dst"
+"$PGBIN/pg_restore" --exit-on-error -d $dst "$dump"
+
+cmp_sql="SELECT c.relname, c.relkind,
+  CASE WHEN c.relkind = 'r' THEN (xpath('/row/m/text()', query_to_xml(format(
+         'SELECT md5(coalesce(string_agg(t::text, chr(10) ORDER BY t::text), '''')) || '':'' || count(*) AS m FROM %s t %s', c.oid::regclass,
+         CASE WHEN EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'shipped') THEN 'WHERE NOT shipped' ELSE '' END), false, true, '')))[1]::text
+       ELSE (xpath('/row/m/text()', query_to_xml(format('SELECT last_value || '':'' || is_called AS m FROM %s', c.oid::regclass), false, true, '')))[1]::text END
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'supplyrisk' AND c.relkind IN ('r', 'S') ORDER BY 1"
+a=$(command psql -X -At -d $src -c "$cmp_sql")
+b=$(command psql -X -At -d $dst -c "$cmp_sql")
+empty=$(command psql -X -At -d $src -c "SELECT string_agg(c.relname, ' ') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = 'supplyrisk' AND c.relkind = 'r' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_user_tables s WHERE s.relid = c.oid AND s.n_live_tup > 0)
+  AND (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %s', c.oid::regclass), false, true, '')))[1]::text = '0'")
+if [ -n "$empty" ]; then echo "dump/restore: tables without rows in the source: $empty" >&2; exit 1; fi
+shipped="SELECT string_agg(format('%s:%s', c.relname, (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %s WHERE shipped', c.oid::regclass), false, true, '')))[1]::text), ' ' ORDER BY c.relname)
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'shipped'
+  WHERE n.nspname = 'supplyrisk' AND c.relkind = 'r'"
+a="$a
+$(command psql -X -At -d $src -c "$shipped")"
+b="$b
+$(command psql -X -At -d $dst -c "$shipped")"
+if [ "$a" != "$b" ]; then
+  echo "dump/restore: restored data differs" >&2
+  diff <(echo "$a") <(echo "$b") >&2 || true
+  exit 1
+fi
+echo "dump/restore: $(echo "$a" | wc -l) tables and sequences identical after pg_dump/pg_restore"
+for db in $src $dst; do psql -d postgres -c "DROP DATABASE $db"; done
