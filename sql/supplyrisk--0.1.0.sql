@@ -829,6 +829,200 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.snapshot', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.snapshot_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.metric_snapshot', '');
 
+--------------------------------------------------------------------------------
+-- supply_mix: a mergeable distribution of positive weight over keys
+--------------------------------------------------------------------------------
+CREATE TYPE @extschema@.supply_mix;
+CREATE FUNCTION @extschema@.supply_mix_in(cstring) RETURNS @extschema@.supply_mix
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.supply_mix_out(@extschema@.supply_mix) RETURNS cstring
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.supply_mix_recv(internal) RETURNS @extschema@.supply_mix
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.supply_mix_send(@extschema@.supply_mix) RETURNS bytea
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE @extschema@.supply_mix (
+  INPUT = @extschema@.supply_mix_in,
+  OUTPUT = @extschema@.supply_mix_out,
+  RECEIVE = @extschema@.supply_mix_recv,
+  SEND = @extschema@.supply_mix_send,
+  INTERNALLENGTH = VARIABLE,
+  ALIGNMENT = double,
+  STORAGE = extended
+);
+COMMENT ON TYPE @extschema@.supply_mix IS 'Distribution of positive weight over keys (bigint or text): {k:w,...}. Mergeable: the state of vendor concentration.';
+COMMENT ON FUNCTION @extschema@.supply_mix_in(cstring) IS 'Text input of supply_mix: {k:w,...} with bigint keys or {"k":w,...} with text keys.';
+COMMENT ON FUNCTION @extschema@.supply_mix_out(@extschema@.supply_mix) IS 'Canonical text output of supply_mix: keys sorted, weights shortest-exact.';
+COMMENT ON FUNCTION @extschema@.supply_mix_recv(internal) IS 'Binary input of supply_mix (format version 1), fully validated.';
+COMMENT ON FUNCTION @extschema@.supply_mix_send(@extschema@.supply_mix) IS 'Binary output of supply_mix (format version 1).';
+
+CREATE FUNCTION @extschema@.supply_mix_eq(@extschema@.supply_mix, @extschema@.supply_mix) RETURNS boolean
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION @extschema@.supply_mix_ne(@extschema@.supply_mix, @extschema@.supply_mix) RETURNS boolean
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION @extschema@.supply_mix_add(@extschema@.supply_mix, @extschema@.supply_mix) RETURNS @extschema@.supply_mix
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.supply_mix_eq(@extschema@.supply_mix, @extschema@.supply_mix) IS 'Equality: same key kind, keys and weights.';
+COMMENT ON FUNCTION @extschema@.supply_mix_ne(@extschema@.supply_mix, @extschema@.supply_mix) IS 'Inequality.';
+COMMENT ON FUNCTION @extschema@.supply_mix_add(@extschema@.supply_mix, @extschema@.supply_mix) IS 'Merge two mixes: weights of equal keys are added.';
+CREATE OPERATOR @extschema@.= (
+  LEFTARG = @extschema@.supply_mix, RIGHTARG = @extschema@.supply_mix,
+  FUNCTION = @extschema@.supply_mix_eq, COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+  RESTRICT = eqsel, JOIN = eqjoinsel
+);
+CREATE OPERATOR @extschema@.<> (
+  LEFTARG = @extschema@.supply_mix, RIGHTARG = @extschema@.supply_mix,
+  FUNCTION = @extschema@.supply_mix_ne, COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+  RESTRICT = neqsel, JOIN = neqjoinsel
+);
+CREATE OPERATOR @extschema@.+ (
+  LEFTARG = @extschema@.supply_mix, RIGHTARG = @extschema@.supply_mix,
+  FUNCTION = @extschema@.supply_mix_add, COMMUTATOR = OPERATOR(@extschema@.+)
+);
+COMMENT ON OPERATOR @extschema@.= (@extschema@.supply_mix, @extschema@.supply_mix) IS 'supply_mix equality';
+COMMENT ON OPERATOR @extschema@.<> (@extschema@.supply_mix, @extschema@.supply_mix) IS 'supply_mix inequality';
+COMMENT ON OPERATOR @extschema@.+ (@extschema@.supply_mix, @extschema@.supply_mix) IS 'merge two supply_mix values (weights of equal keys add up)';
+
+CREATE FUNCTION @extschema@.supply_mix_to_jsonb(@extschema@.supply_mix) RETURNS jsonb
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.supply_mix_from_jsonb(jsonb) RETURNS @extschema@.supply_mix
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.supply_mix_to_jsonb(@extschema@.supply_mix) IS 'supply_mix as a jsonb object {"key": weight}.';
+COMMENT ON FUNCTION @extschema@.supply_mix_from_jsonb(jsonb) IS 'jsonb object {"key": weight} as supply_mix; bigint-keyed when every key is a canonical bigint literal.';
+CREATE CAST (@extschema@.supply_mix AS jsonb) WITH FUNCTION @extschema@.supply_mix_to_jsonb(@extschema@.supply_mix);
+CREATE CAST (jsonb AS @extschema@.supply_mix) WITH FUNCTION @extschema@.supply_mix_from_jsonb(jsonb);
+COMMENT ON CAST (@extschema@.supply_mix AS jsonb) IS 'supply_mix to jsonb object';
+COMMENT ON CAST (jsonb AS @extschema@.supply_mix) IS 'jsonb object to supply_mix';
+
+-- aggregates ------------------------------------------------------------------
+CREATE FUNCTION @extschema@.supply_mix_agg_trans(internal, bigint, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'supply_mix_agg_trans_int8' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.supply_mix_agg_trans(internal, text, float8) RETURNS internal
+  AS 'MODULE_PATHNAME', 'supply_mix_agg_trans_text' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.supply_mix_agg_combine(internal, internal) RETURNS internal
+  AS 'MODULE_PATHNAME' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.supply_mix_agg_serialize(internal) RETURNS bytea
+  AS 'MODULE_PATHNAME' LANGUAGE C STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.supply_mix_agg_deserialize(bytea, internal) RETURNS internal
+  AS 'MODULE_PATHNAME' LANGUAGE C STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.supply_mix_agg_final(internal) RETURNS @extschema@.supply_mix
+  AS 'MODULE_PATHNAME' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.supply_mix_hhi_final(internal) RETURNS float8
+  AS 'MODULE_PATHNAME' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.supply_mix_agg_trans(internal, bigint, float8) IS 'Transition function of supply_mix_agg and hhi (bigint keys).';
+COMMENT ON FUNCTION @extschema@.supply_mix_agg_trans(internal, text, float8) IS 'Transition function of supply_mix_agg and hhi (text keys).';
+COMMENT ON FUNCTION @extschema@.supply_mix_agg_combine(internal, internal) IS 'Combine function of supply_mix_agg and hhi (parallel query).';
+COMMENT ON FUNCTION @extschema@.supply_mix_agg_serialize(internal) IS 'Serialize function of supply_mix_agg and hhi.';
+COMMENT ON FUNCTION @extschema@.supply_mix_agg_deserialize(bytea, internal) IS 'Deserialize function of supply_mix_agg and hhi; validates like supply_mix_recv.';
+COMMENT ON FUNCTION @extschema@.supply_mix_agg_final(internal) IS 'Final function of supply_mix_agg.';
+COMMENT ON FUNCTION @extschema@.supply_mix_hhi_final(internal) IS 'Final function of the hhi aggregate.';
+
+CREATE AGGREGATE @extschema@.supply_mix_agg(key bigint, weight float8) (
+  SFUNC = @extschema@.supply_mix_agg_trans, STYPE = internal,
+  FINALFUNC = @extschema@.supply_mix_agg_final,
+  COMBINEFUNC = @extschema@.supply_mix_agg_combine,
+  SERIALFUNC = @extschema@.supply_mix_agg_serialize,
+  DESERIALFUNC = @extschema@.supply_mix_agg_deserialize,
+  PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@.supply_mix_agg(key text, weight float8) (
+  SFUNC = @extschema@.supply_mix_agg_trans, STYPE = internal,
+  FINALFUNC = @extschema@.supply_mix_agg_final,
+  COMBINEFUNC = @extschema@.supply_mix_agg_combine,
+  SERIALFUNC = @extschema@.supply_mix_agg_serialize,
+  DESERIALFUNC = @extschema@.supply_mix_agg_deserialize,
+  PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@.hhi(key bigint, weight float8) (
+  SFUNC = @extschema@.supply_mix_agg_trans, STYPE = internal,
+  FINALFUNC = @extschema@.supply_mix_hhi_final,
+  COMBINEFUNC = @extschema@.supply_mix_agg_combine,
+  SERIALFUNC = @extschema@.supply_mix_agg_serialize,
+  DESERIALFUNC = @extschema@.supply_mix_agg_deserialize,
+  PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@.hhi(key text, weight float8) (
+  SFUNC = @extschema@.supply_mix_agg_trans, STYPE = internal,
+  FINALFUNC = @extschema@.supply_mix_hhi_final,
+  COMBINEFUNC = @extschema@.supply_mix_agg_combine,
+  SERIALFUNC = @extschema@.supply_mix_agg_serialize,
+  DESERIALFUNC = @extschema@.supply_mix_agg_deserialize,
+  PARALLEL = SAFE
+);
+-- a non-internal state (supply_mix itself) with a combine function: the design
+-- Citus and postgres_fdw-style merging can distribute
+CREATE AGGREGATE @extschema@.supply_mix_union(supply_mix @extschema@.supply_mix) (
+  SFUNC = @extschema@.supply_mix_add, STYPE = @extschema@.supply_mix,
+  COMBINEFUNC = @extschema@.supply_mix_add,
+  INITCOND = '{}',
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.supply_mix_agg(bigint, float8) IS 'Mix of the weights per bigint key (NULL keys or weights skipped; {} for no rows).';
+COMMENT ON AGGREGATE @extschema@.supply_mix_agg(text, float8) IS 'Mix of the weights per text key (NULL keys or weights skipped; {} for no rows).';
+COMMENT ON AGGREGATE @extschema@.hhi(bigint, float8) IS 'HHI (0..10000) of the weights per bigint key, without building a mix; NULL for no rows.';
+COMMENT ON AGGREGATE @extschema@.hhi(text, float8) IS 'HHI (0..10000) of the weights per text key, without building a mix; NULL for no rows.';
+COMMENT ON AGGREGATE @extschema@.supply_mix_union(@extschema@.supply_mix) IS 'Merge of supply_mix values; its state is a supply_mix, so Citus can distribute it. {} for no rows.';
+
+-- metrics -------------------------------------------------------------------
+CREATE FUNCTION @extschema@.total(mix @extschema@.supply_mix) RETURNS float8
+  AS 'MODULE_PATHNAME', 'supply_mix_total' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.key_count(mix @extschema@.supply_mix) RETURNS integer
+  AS 'MODULE_PATHNAME', 'supply_mix_key_count' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.hhi(mix @extschema@.supply_mix) RETURNS float8
+  AS 'MODULE_PATHNAME', 'supply_mix_hhi' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.hhi(mix @extschema@.supply_mix, base float8) RETURNS float8
+  AS 'MODULE_PATHNAME', 'supply_mix_hhi_base' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cr(mix @extschema@.supply_mix, k integer) RETURNS float8
+  AS 'MODULE_PATHNAME', 'supply_mix_cr' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.effective_suppliers(mix @extschema@.supply_mix) RETURNS float8
+  AS 'MODULE_PATHNAME', 'supply_mix_effective_suppliers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.entropy(mix @extschema@.supply_mix) RETURNS float8
+  AS 'MODULE_PATHNAME', 'supply_mix_entropy' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.entropy(mix @extschema@.supply_mix, normalized boolean) RETURNS float8
+  AS 'MODULE_PATHNAME', 'supply_mix_entropy_normalized' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.gini(mix @extschema@.supply_mix) RETURNS float8
+  AS 'MODULE_PATHNAME', 'supply_mix_gini' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.share(mix @extschema@.supply_mix, key bigint) RETURNS float8
+  AS 'MODULE_PATHNAME', 'supply_mix_share_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.share(mix @extschema@.supply_mix, key text) RETURNS float8
+  AS 'MODULE_PATHNAME', 'supply_mix_share_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.share(mix @extschema@.supply_mix, keys bigint[]) RETURNS float8
+  AS 'MODULE_PATHNAME', 'supply_mix_share_int8_array' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.share(mix @extschema@.supply_mix, keys text[]) RETURNS float8
+  AS 'MODULE_PATHNAME', 'supply_mix_share_text_array' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.top_shares(mix @extschema@.supply_mix, k integer)
+  RETURNS TABLE (rank integer, key text, weight float8, share float8)
+  AS 'MODULE_PATHNAME', 'supply_mix_top_shares' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+CREATE FUNCTION @extschema@.without(mix @extschema@.supply_mix, keys bigint[]) RETURNS @extschema@.supply_mix
+  AS 'MODULE_PATHNAME', 'supply_mix_without_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.without(mix @extschema@.supply_mix, keys text[]) RETURNS @extschema@.supply_mix
+  AS 'MODULE_PATHNAME', 'supply_mix_without_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.merge_keys(mix @extschema@.supply_mix, keys bigint[], into_key bigint) RETURNS @extschema@.supply_mix
+  AS 'MODULE_PATHNAME', 'supply_mix_merge_keys_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.merge_keys(mix @extschema@.supply_mix, keys text[], into_key text) RETURNS @extschema@.supply_mix
+  AS 'MODULE_PATHNAME', 'supply_mix_merge_keys_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.concentration_level(hhi float8, guideline text DEFAULT 'eu2004') RETURNS text
+  AS 'MODULE_PATHNAME', 'supply_mix_concentration_level' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.total(@extschema@.supply_mix) IS 'Sum of the weights (0 for the empty mix).';
+COMMENT ON FUNCTION @extschema@.key_count(@extschema@.supply_mix) IS 'Number of keys (0 for the empty mix).';
+COMMENT ON FUNCTION @extschema@.hhi(@extschema@.supply_mix) IS 'Herfindahl-Hirschman index on the 0..10000 scale; NULL for the empty mix.';
+COMMENT ON FUNCTION @extschema@.hhi(@extschema@.supply_mix, float8) IS 'HHI with shares weight/base (base >= total: the rest counts as atomised).';
+COMMENT ON FUNCTION @extschema@.cr(@extschema@.supply_mix, integer) IS 'Concentration ratio: sum of the k largest shares (0..1).';
+COMMENT ON FUNCTION @extschema@.effective_suppliers(@extschema@.supply_mix) IS 'Numbers equivalent 10000/HHI.';
+COMMENT ON FUNCTION @extschema@.entropy(@extschema@.supply_mix) IS 'Shannon entropy of the shares (natural log).';
+COMMENT ON FUNCTION @extschema@.entropy(@extschema@.supply_mix, boolean) IS 'Shannon entropy; normalized = true divides by ln N (0 for one key).';
+COMMENT ON FUNCTION @extschema@.gini(@extschema@.supply_mix) IS 'Gini coefficient of the weights over the keys present.';
+COMMENT ON FUNCTION @extschema@.share(@extschema@.supply_mix, bigint) IS 'Share (0..1) of one bigint key; 0 when absent, NULL for the empty mix.';
+COMMENT ON FUNCTION @extschema@.share(@extschema@.supply_mix, text) IS 'Share (0..1) of one text key; 0 when absent, NULL for the empty mix.';
+COMMENT ON FUNCTION @extschema@.share(@extschema@.supply_mix, bigint[]) IS 'Combined share of a set of bigint keys (each counted once, NULLs ignored).';
+COMMENT ON FUNCTION @extschema@.share(@extschema@.supply_mix, text[]) IS 'Combined share of a set of text keys (each counted once, NULLs ignored).';
+COMMENT ON FUNCTION @extschema@.top_shares(@extschema@.supply_mix, integer) IS 'The k heaviest keys with rank, weight and share (ties: lower key first).';
+COMMENT ON FUNCTION @extschema@.without(@extschema@.supply_mix, bigint[]) IS 'Phase-out what-if: the mix without these keys (remaining shares renormalise).';
+COMMENT ON FUNCTION @extschema@.without(@extschema@.supply_mix, text[]) IS 'Phase-out what-if: the mix without these keys (remaining shares renormalise).';
+COMMENT ON FUNCTION @extschema@.merge_keys(@extschema@.supply_mix, bigint[], bigint) IS 'Acquisition / common-control what-if: these keys become one key into_key.';
+COMMENT ON FUNCTION @extschema@.merge_keys(@extschema@.supply_mix, text[], text) IS 'Acquisition / common-control what-if: these keys become one key into_key.';
+COMMENT ON FUNCTION @extschema@.concentration_level(float8, text) IS 'Concentration band of an HHI under eu2004 (default), us2010 or us2023.';
+
 CREATE FUNCTION @extschema@.version() RETURNS text
 AS 'MODULE_PATHNAME', 'supplyrisk_version' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.version() IS 'Version of the loaded supplyrisk library.';

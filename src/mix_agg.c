@@ -1,0 +1,603 @@
+/*
+ * mix_agg.c — aggregates over (key, weight) rows: supply_mix_agg and hhi
+ * (bigint and text keys), with combine, serialize and deserialize so that
+ * PostgreSQL can run them in parallel.
+ *
+ * Rows with a NULL key or a NULL weight are skipped; a NaN, infinite, zero
+ * or negative weight is an error (22023), as is mixing bigint and text keys.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "common/hashfn.h"
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+#include "kahan.h"
+#include "mix.h"
+#include "mix_agg.h"
+#include "mix_metrics.h"
+
+#define STATE_INITIAL_CAP	8
+/* beyond this many slots the arrays move into a context of their own */
+#define STATE_OWN_CXT_CAP	1024
+#define ARENA_BLOCK			(64 * 1024)
+#define STATE_SERIAL_VERSION 1
+
+static inline uint64
+HashInt8(int64 k)
+{
+	uint64		h = (uint64) k;
+
+	/* murmur3 finalizer */
+	h ^= h >> 33;
+	h *= UINT64CONST(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return h;
+}
+
+static void *
+StateAlloc(MixState *s, Size size)
+{
+	return MemoryContextAllocExtended(s->cxt, size, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+}
+
+static void
+StateAllocArrays(MixState *s, uint64 cap)
+{
+	s->cap = cap;
+	s->hi = StateAlloc(s, sizeof(double) * cap);
+	s->lo = StateAlloc(s, sizeof(double) * cap);
+	if (s->kind == MIX_KIND_INT8)
+		s->ikeys = StateAlloc(s, sizeof(int64) * cap);
+	else
+	{
+		s->hashes = StateAlloc(s, sizeof(uint32) * cap);
+		s->tlens = StateAlloc(s, sizeof(int32) * cap);
+		s->tkeys = StateAlloc(s, sizeof(char *) * cap);
+	}
+}
+
+static MixState *
+StateCreate(MemoryContext aggcxt)
+{
+	MixState   *s = MemoryContextAllocZero(aggcxt, sizeof(MixState));
+
+	s->kind = MIX_KIND_EMPTY;
+	s->cxt = aggcxt;
+	return s;
+}
+
+static void
+StateSetKind(MixState *s, int kind)
+{
+	if (s->kind == kind)
+		return;
+	if (s->kind != MIX_KIND_EMPTY)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot combine %s keys with %s keys in one supply_mix",
+						MixKindName(s->kind), MixKindName(kind)),
+				 errhint("Key suppliers by bigint id or by text, not both.")));
+	s->kind = kind;
+	StateAllocArrays(s, STATE_INITIAL_CAP);
+}
+
+static void StateInsertInt8(MixState *s, int64 key, double hi, double lo);
+static void StateInsertText(MixState *s, const char *key, int len, uint32 hash, double hi, double lo);
+
+static void
+StateGrow(MixState *s)
+{
+	uint64		oldcap = s->cap;
+	double	   *ohi = s->hi,
+			   *olo = s->lo;
+	int64	   *oik = s->ikeys;
+	uint32	   *oh = s->hashes;
+	int32	   *otl = s->tlens;
+	char	  **otk = s->tkeys;
+	uint64		i;
+	MemoryContext oldcxt = s->cxt;
+
+	if (oldcap * 2 > (uint64) MaxAllocHugeSize / sizeof(double))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("supply_mix aggregate state cannot grow beyond %llu keys", (unsigned long long) s->nkeys)));
+	if (!s->own_cxt && oldcap * 2 > STATE_OWN_CXT_CAP)
+	{
+		s->cxt = AllocSetContextCreate(oldcxt, "supply_mix state", ALLOCSET_DEFAULT_SIZES);
+		s->own_cxt = true;
+	}
+	StateAllocArrays(s, oldcap * 2);
+	s->nkeys = 0;
+	for (i = 0; i < oldcap; i++)
+	{
+		if (ohi[i] == 0)
+			continue;
+		if (s->kind == MIX_KIND_INT8)
+			StateInsertInt8(s, oik[i], ohi[i], olo[i]);
+		else
+			StateInsertText(s, otk[i], otl[i], oh[i], ohi[i], olo[i]);
+	}
+	pfree(ohi);
+	pfree(olo);
+	if (oik)
+		pfree(oik);
+	if (oh)
+	{
+		pfree(oh);
+		pfree(otl);
+		pfree(otk);
+	}
+}
+
+static inline void
+CheckSlotFinite(double hi)
+{
+	if (unlikely(isinf(hi)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("supply_mix weight of a key overflows double precision")));
+}
+
+/* add (hi, lo) to key; a new key takes both */
+static void
+StateInsertInt8(MixState *s, int64 key, double hi, double lo)
+{
+	uint64		mask,
+				i;
+
+	if (unlikely((uint64) (s->nkeys + 1) * 4 > s->cap * 3))
+		StateGrow(s);
+	mask = s->cap - 1;
+	i = HashInt8(key) & mask;
+	for (;;)
+	{
+		if (s->hi[i] == 0)
+		{
+			s->ikeys[i] = key;
+			s->hi[i] = hi;
+			s->lo[i] = lo;
+			s->nkeys++;
+			return;
+		}
+		if (s->ikeys[i] == key)
+		{
+			KahanAdd(&s->hi[i], &s->lo[i], hi);
+			s->lo[i] += lo;
+			CheckSlotFinite(s->hi[i]);
+			return;
+		}
+		i = (i + 1) & mask;
+	}
+}
+
+static char *
+ArenaCopy(MixState *s, const char *key, int len)
+{
+	char	   *p;
+
+	if (len > ARENA_BLOCK / 4)
+		p = MemoryContextAlloc(s->cxt, len);
+	else
+	{
+		if (s->arena_left < (Size) len)
+		{
+			s->arena = MemoryContextAlloc(s->cxt, ARENA_BLOCK);
+			s->arena_left = ARENA_BLOCK;
+		}
+		p = s->arena;
+		s->arena += len;
+		s->arena_left -= len;
+	}
+	memcpy(p, key, len);
+	return p;
+}
+
+/* key bytes are copied into the arena unless they already live in it (grow) */
+static void
+StateInsertText(MixState *s, const char *key, int len, uint32 hash, double hi, double lo)
+{
+	uint64		mask,
+				i;
+
+	if (unlikely((uint64) (s->nkeys + 1) * 4 > s->cap * 3))
+		StateGrow(s);
+	mask = s->cap - 1;
+	i = hash & mask;
+	for (;;)
+	{
+		if (s->hi[i] == 0)
+		{
+			s->hashes[i] = hash;
+			s->tlens[i] = len;
+			s->tkeys[i] = (char *) key;
+			s->hi[i] = hi;
+			s->lo[i] = lo;
+			s->nkeys++;
+			return;
+		}
+		if (s->hashes[i] == hash && s->tlens[i] == len && memcmp(s->tkeys[i], key, len) == 0)
+		{
+			KahanAdd(&s->hi[i], &s->lo[i], hi);
+			s->lo[i] += lo;
+			CheckSlotFinite(s->hi[i]);
+			return;
+		}
+		i = (i + 1) & mask;
+	}
+}
+
+/* look up or add a text key whose bytes are not ours yet */
+static void
+StateAddText(MixState *s, const char *key, int len, double w)
+{
+	uint32		hash = hash_bytes((const unsigned char *) key, len);
+	uint64		mask,
+				i;
+
+	mask = s->cap - 1;
+	i = hash & mask;
+	for (;;)
+	{
+		if (s->hi[i] == 0)
+			break;
+		if (s->hashes[i] == hash && s->tlens[i] == len && memcmp(s->tkeys[i], key, len) == 0)
+		{
+			KahanAdd(&s->hi[i], &s->lo[i], w);
+			CheckSlotFinite(s->hi[i]);
+			return;
+		}
+		i = (i + 1) & mask;
+	}
+	StateInsertText(s, ArenaCopy(s, key, len), len, hash, w, 0);
+}
+
+static MemoryContext
+AggContextOrError(FunctionCallInfo fcinfo, const char *fn)
+{
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "%s called in non-aggregate context", fn);
+	return aggcxt;
+}
+
+static inline double
+ArgWeight(FunctionCallInfo fcinfo, bool *skip)
+{
+	double		w;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		*skip = true;
+		return 0;
+	}
+	*skip = false;
+	w = PG_GETARG_FLOAT8(2);
+	if (unlikely(isnan(w) || isinf(w) || w <= 0))
+		MixCheckWeight(w, "an aggregated row");
+	return w;
+}
+
+PG_FUNCTION_INFO_V1(supply_mix_agg_trans_int8);
+Datum
+supply_mix_agg_trans_int8(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = AggContextOrError(fcinfo, "supply_mix_agg_trans_int8");
+	MixState   *s = PG_ARGISNULL(0) ? NULL : (MixState *) PG_GETARG_POINTER(0);
+	bool		skip;
+	double		w = ArgWeight(fcinfo, &skip);
+
+	if (s == NULL)
+		s = StateCreate(aggcxt);
+	if (skip)
+		PG_RETURN_POINTER(s);
+	if (unlikely(s->kind != MIX_KIND_INT8))
+		StateSetKind(s, MIX_KIND_INT8);
+	StateInsertInt8(s, PG_GETARG_INT64(1), w, 0);
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(supply_mix_agg_trans_text);
+Datum
+supply_mix_agg_trans_text(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = AggContextOrError(fcinfo, "supply_mix_agg_trans_text");
+	MixState   *s = PG_ARGISNULL(0) ? NULL : (MixState *) PG_GETARG_POINTER(0);
+	bool		skip;
+	double		w = ArgWeight(fcinfo, &skip);
+	text	   *key;
+
+	if (s == NULL)
+		s = StateCreate(aggcxt);
+	if (skip)
+		PG_RETURN_POINTER(s);
+	if (unlikely(s->kind != MIX_KIND_TEXT))
+		StateSetKind(s, MIX_KIND_TEXT);
+	key = PG_GETARG_TEXT_PP(1);
+	StateAddText(s, VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key), w);
+	PG_RETURN_POINTER(s);
+}
+
+/* merge every key of src into dst (text keys are copied into dst's arena) */
+static void
+StateMergeInto(MixState *dst, MixState *src)
+{
+	uint64		i;
+
+	if (src->kind == MIX_KIND_EMPTY)
+		return;
+	StateSetKind(dst, src->kind);
+	for (i = 0; i < src->cap; i++)
+	{
+		if (src->hi[i] == 0)
+			continue;
+		if (src->kind == MIX_KIND_INT8)
+			StateInsertInt8(dst, src->ikeys[i], src->hi[i], src->lo[i]);
+		else
+		{
+			/* look up first so the bytes are copied only for a new key */
+			uint32		hash = src->hashes[i];
+			uint64		mask = dst->cap - 1,
+						j = hash & mask;
+			bool		found = false;
+
+			while (dst->hi[j] != 0)
+			{
+				if (dst->hashes[j] == hash && dst->tlens[j] == src->tlens[i] &&
+					memcmp(dst->tkeys[j], src->tkeys[i], src->tlens[i]) == 0)
+				{
+					KahanAdd(&dst->hi[j], &dst->lo[j], src->hi[i]);
+					dst->lo[j] += src->lo[i];
+					CheckSlotFinite(dst->hi[j]);
+					found = true;
+					break;
+				}
+				j = (j + 1) & mask;
+			}
+			if (!found)
+				StateInsertText(dst, ArenaCopy(dst, src->tkeys[i], src->tlens[i]),
+								src->tlens[i], hash, src->hi[i], src->lo[i]);
+		}
+	}
+}
+
+PG_FUNCTION_INFO_V1(supply_mix_agg_combine);
+Datum
+supply_mix_agg_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = AggContextOrError(fcinfo, "supply_mix_agg_combine");
+	MixState   *a = PG_ARGISNULL(0) ? NULL : (MixState *) PG_GETARG_POINTER(0);
+	MixState   *b = PG_ARGISNULL(1) ? NULL : (MixState *) PG_GETARG_POINTER(1);
+
+	if (b == NULL)
+		PG_RETURN_POINTER(a);
+	if (a == NULL)
+		a = StateCreate(aggcxt);	/* copy b: its memory is not ours */
+	StateMergeInto(a, b);
+	PG_RETURN_POINTER(a);
+}
+
+/*
+ * The state's keys as entries sorted by key. split: weight = hi and lo kept
+ * apart (serialize); otherwise weight = hi + lo.
+ */
+static MixEntry *
+StateEntries(MixState *s, bool split)
+{
+	MixEntry   *e = palloc_extended(sizeof(MixEntry) * Max(s->nkeys, 1), MCXT_ALLOC_HUGE);
+	int64		n = 0;
+	uint64		i;
+
+	MixCheckKeyCount(s->nkeys);
+	for (i = 0; i < s->cap; i++)
+	{
+		if (s->hi[i] == 0)
+			continue;
+		if (s->kind == MIX_KIND_INT8)
+			e[n].ikey = s->ikeys[i];
+		else
+		{
+			e[n].tkey = s->tkeys[i];
+			e[n].tlen = s->tlens[i];
+		}
+		e[n].weight = split ? s->hi[i] : KahanValue(s->hi[i], s->lo[i]);
+		e[n].lo = split ? s->lo[i] : 0;
+		n++;
+	}
+	MixSortEntries(s->kind, e, (int) n);
+	return e;
+}
+
+double *
+MixStateWeights(MixState *s, int64 *n)
+{
+	double	   *w = palloc_extended(sizeof(double) * Max(s->nkeys, 1), MCXT_ALLOC_HUGE);
+	uint64		i;
+	int64		k = 0;
+
+	for (i = 0; i < s->cap; i++)
+		if (s->hi[i] != 0)
+			w[k++] = KahanValue(s->hi[i], s->lo[i]);
+	*n = k;
+	return w;
+}
+
+PG_FUNCTION_INFO_V1(supply_mix_agg_final);
+Datum
+supply_mix_agg_final(PG_FUNCTION_ARGS)
+{
+	MixState   *s = PG_ARGISNULL(0) ? NULL : (MixState *) PG_GETARG_POINTER(0);
+	MixEntry   *e;
+
+	if (s == NULL || s->kind == MIX_KIND_EMPTY)
+		PG_RETURN_SUPPLY_MIX(MixEmpty());
+	e = StateEntries(s, false);
+	PG_RETURN_SUPPLY_MIX(MixBuild(s->kind, e, (int) s->nkeys, true));
+}
+
+PG_FUNCTION_INFO_V1(supply_mix_hhi_final);
+Datum
+supply_mix_hhi_final(PG_FUNCTION_ARGS)
+{
+	MixState   *s = PG_ARGISNULL(0) ? NULL : (MixState *) PG_GETARG_POINTER(0);
+	double	   *w;
+	int64		n;
+	double		h;
+
+	if (s == NULL || s->nkeys == 0)
+		PG_RETURN_NULL();
+	w = MixStateWeights(s, &n);
+	h = WeightsHhi(w, n, WeightsTotal(w, n));
+	pfree(w);
+	PG_RETURN_FLOAT8(h);
+}
+
+/* ---------------------------------------------------------------------------
+ * Serialized state (for parallel workers):
+ *   uint8 version, uint8 kind, int16 reserved (0), int32 nkeys,
+ *   per key, strictly increasing: int64 key | (int32 length, bytes),
+ *   float8 hi, float8 lo.
+ * deserialize checks it as strictly as supply_mix_recv.
+ * ------------------------------------------------------------------------- */
+PG_FUNCTION_INFO_V1(supply_mix_agg_serialize);
+Datum
+supply_mix_agg_serialize(PG_FUNCTION_ARGS)
+{
+	MixState   *s = (MixState *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+	MixEntry   *e = NULL;
+	int64		i;
+
+	AggContextOrError(fcinfo, "supply_mix_agg_serialize");
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, STATE_SERIAL_VERSION);
+	pq_sendbyte(&buf, s->kind);
+	pq_sendint16(&buf, 0);
+	pq_sendint32(&buf, (int32) s->nkeys);
+	if (s->nkeys > 0)
+		e = StateEntries(s, true);
+	for (i = 0; i < s->nkeys; i++)
+	{
+		if (s->kind == MIX_KIND_INT8)
+			pq_sendint64(&buf, e[i].ikey);
+		else
+		{
+			pq_sendint32(&buf, e[i].tlen);
+			pq_sendbytes(&buf, e[i].tkey, e[i].tlen);
+		}
+		pq_sendfloat8(&buf, e[i].weight);
+		pq_sendfloat8(&buf, e[i].lo);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+static void pg_attribute_noreturn()
+StateSerialError(const char *msg)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid serialized supply_mix aggregate state: %s", msg)));
+}
+
+PG_FUNCTION_INFO_V1(supply_mix_agg_deserialize);
+Datum
+supply_mix_agg_deserialize(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = AggContextOrError(fcinfo, "supply_mix_agg_deserialize");
+	bytea	   *b = PG_GETARG_BYTEA_PP(0);
+	StringInfoData buf;
+	MixState   *s;
+	int			version,
+				kind,
+				n,
+				i;
+	const char *prevkey = NULL;
+	int			prevlen = 0;
+	int64		prevint = 0;
+
+	buf.data = VARDATA_ANY(b);
+	buf.len = VARSIZE_ANY_EXHDR(b);
+	buf.maxlen = buf.len;
+	buf.cursor = 0;
+	if (buf.len < 8)
+		StateSerialError("truncated header");
+	version = pq_getmsgbyte(&buf);
+	kind = pq_getmsgbyte(&buf);
+	if (version != STATE_SERIAL_VERSION)
+		StateSerialError("unsupported version");
+	if (pq_getmsgint(&buf, 2) != 0)
+		StateSerialError("reserved field is set");
+	n = pq_getmsgint(&buf, 4);
+	if (kind != MIX_KIND_EMPTY && kind != MIX_KIND_INT8 && kind != MIX_KIND_TEXT)
+		StateSerialError("unknown key kind");
+	if (n < 0 || (kind == MIX_KIND_EMPTY && n != 0) || (int64) n * 20 > buf.len - buf.cursor)
+		StateSerialError("key count does not fit the data");
+	MixCheckKeyCount(n);
+
+	s = StateCreate(aggcxt);
+	if (kind != MIX_KIND_EMPTY)
+		StateSetKind(s, kind);
+	for (i = 0; i < n; i++)
+	{
+		double		hi,
+					lo;
+
+		if (kind == MIX_KIND_INT8)
+		{
+			int64		k;
+
+			if (buf.len - buf.cursor < 24)
+				StateSerialError("truncated key");
+			k = pq_getmsgint64(&buf);
+			if (i > 0 && k <= prevint)
+				StateSerialError("keys are not strictly increasing");
+			prevint = k;
+			hi = pq_getmsgfloat8(&buf);
+			lo = pq_getmsgfloat8(&buf);
+			if (!(hi > 0) || isinf(hi) || isnan(lo) || isinf(lo) || fabs(lo) > hi)
+				StateSerialError("invalid weight");
+			StateInsertInt8(s, k, hi, lo);
+		}
+		else
+		{
+			int			len;
+			const char *k;
+
+			if (buf.len - buf.cursor < 4)
+				StateSerialError("truncated key");
+			len = pq_getmsgint(&buf, 4);
+			if (len < 0 || buf.len - buf.cursor < len + 16)
+				StateSerialError("truncated key");
+			k = pq_getmsgbytes(&buf, len);
+			if (memchr(k, '\0', len) != NULL)
+				StateSerialError("text key contains a NUL byte");
+			if (!pg_verifymbstr(k, len, true))
+				StateSerialError("text key is not valid in the server encoding");
+			if (i > 0)
+			{
+				int			c = memcmp(prevkey, k, Min(prevlen, len));
+
+				if (c > 0 || (c == 0 && prevlen >= len))
+					StateSerialError("keys are not strictly increasing");
+			}
+			prevkey = k;
+			prevlen = len;
+			hi = pq_getmsgfloat8(&buf);
+			lo = pq_getmsgfloat8(&buf);
+			if (!(hi > 0) || isinf(hi) || isnan(lo) || isinf(lo) || fabs(lo) > hi)
+				StateSerialError("invalid weight");
+			StateInsertText(s, ArenaCopy(s, k, len), len,
+							hash_bytes((const unsigned char *) k, len), hi, lo);
+		}
+	}
+	if (buf.cursor != buf.len)
+		StateSerialError("trailing bytes");
+	PG_RETURN_POINTER(s);
+}
