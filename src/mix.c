@@ -439,6 +439,8 @@ ParseWeight(MixParser *ps)
 		while (isdigit((unsigned char) *ps->p))
 			ps->p++;
 	}
+	if (isalnum((unsigned char) *ps->p) || *ps->p == '.')
+		MixSyntaxError(ps, "Invalid weight");
 	tok = pnstrdup(start, ps->p - start);
 	errno = 0;
 	w = strtod(tok, &end);
@@ -960,13 +962,23 @@ supply_mix_from_jsonb(PG_FUNCTION_ARGS)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("cannot cast jsonb to supply_mix: the weight of key \"%.*s\" is not a number",
 								e[n].tlen, e[n].tkey)));
-			e[n].weight = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v.val.numeric)));
-			if (isnan(e[n].weight) || isinf(e[n].weight) || e[n].weight <= 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("supply_mix weight must be positive and finite, got \"%s\" for key \"%.*s\"",
-								DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v.val.numeric))),
-								e[n].tlen, e[n].tkey)));
+			{
+				char	   *num = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v.val.numeric)));
+
+				errno = 0;
+				e[n].weight = strtod(num, NULL);
+				if (errno == ERANGE && isinf(e[n].weight))
+					ereport(ERROR,
+							(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+							 errmsg("supply_mix weight of key \"%.*s\" is out of range for type double precision",
+									e[n].tlen, e[n].tkey)));
+				if (isnan(e[n].weight) || isinf(e[n].weight) || e[n].weight <= 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("supply_mix weight of key \"%.*s\" must be positive and finite, got \"%.40s%s\"",
+									e[n].tlen, e[n].tkey, num, strlen(num) > 40 ? "..." : "")));
+				pfree(num);
+			}
 			n++;
 		}
 	}

@@ -415,6 +415,14 @@ StateEntries(MixState *s, bool split)
 	return e;
 }
 
+static SupplyMix *
+StateToMix(MixState *s)
+{
+	if (s == NULL || s->kind == MIX_KIND_EMPTY)
+		return MixEmpty();
+	return MixBuild(s->kind, StateEntries(s, false), (int) s->nkeys, true);
+}
+
 double *
 MixStateWeights(MixState *s, int64 *n)
 {
@@ -434,12 +442,8 @@ Datum
 supply_mix_agg_final(PG_FUNCTION_ARGS)
 {
 	MixState   *s = PG_ARGISNULL(0) ? NULL : (MixState *) PG_GETARG_POINTER(0);
-	MixEntry   *e;
 
-	if (s == NULL || s->kind == MIX_KIND_EMPTY)
-		PG_RETURN_SUPPLY_MIX(MixEmpty());
-	e = StateEntries(s, false);
-	PG_RETURN_SUPPLY_MIX(MixBuild(s->kind, e, (int) s->nkeys, true));
+	PG_RETURN_SUPPLY_MIX(StateToMix(s));
 }
 
 PG_FUNCTION_INFO_V1(supply_mix_hhi_final);
@@ -506,12 +510,9 @@ StateSerialError(const char *msg)
 			 errmsg("invalid serialized supply_mix aggregate state: %s", msg)));
 }
 
-PG_FUNCTION_INFO_V1(supply_mix_agg_deserialize);
-Datum
-supply_mix_agg_deserialize(PG_FUNCTION_ARGS)
+static MixState *
+StateDeserialize(bytea *b, MemoryContext aggcxt)
 {
-	MemoryContext aggcxt = AggContextOrError(fcinfo, "supply_mix_agg_deserialize");
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
 	StringInfoData buf;
 	MixState   *s;
 	int			version,
@@ -599,5 +600,25 @@ supply_mix_agg_deserialize(PG_FUNCTION_ARGS)
 	}
 	if (buf.cursor != buf.len)
 		StateSerialError("trailing bytes");
-	PG_RETURN_POINTER(s);
+	return s;
+}
+
+PG_FUNCTION_INFO_V1(supply_mix_agg_deserialize);
+Datum
+supply_mix_agg_deserialize(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = AggContextOrError(fcinfo, "supply_mix_agg_deserialize");
+
+	PG_RETURN_POINTER(StateDeserialize(PG_GETARG_BYTEA_PP(0), aggcxt));
+}
+
+/*
+ * supply_mix_from_state(bytea): a serialized aggregate state as a mix, checked
+ * exactly as the deserialize function checks what parallel workers send.
+ */
+PG_FUNCTION_INFO_V1(supply_mix_from_state);
+Datum
+supply_mix_from_state(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_SUPPLY_MIX(StateToMix(StateDeserialize(PG_GETARG_BYTEA_PP(0), CurrentMemoryContext)));
 }
