@@ -952,9 +952,21 @@ CREATE AGGREGATE @extschema@.hhi(key text, weight float8) (
   DESERIALFUNC = @extschema@.supply_mix_agg_deserialize,
   PARALLEL = SAFE
 );
--- a non-internal state (supply_mix itself) with a combine function: the design
--- Citus and postgres_fdw-style merging can distribute
-CREATE AGGREGATE @extschema@.supply_mix_union(supply_mix @extschema@.supply_mix) (
+CREATE FUNCTION @extschema@.supply_mix_union_trans(internal, @extschema@.supply_mix) RETURNS internal
+  AS 'MODULE_PATHNAME' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.supply_mix_union_trans(internal, @extschema@.supply_mix) IS 'Transition function of supply_mix_union.';
+CREATE AGGREGATE @extschema@.supply_mix_union(mix @extschema@.supply_mix) (
+  SFUNC = @extschema@.supply_mix_union_trans, STYPE = internal,
+  FINALFUNC = @extschema@.supply_mix_agg_final,
+  COMBINEFUNC = @extschema@.supply_mix_agg_combine,
+  SERIALFUNC = @extschema@.supply_mix_agg_serialize,
+  DESERIALFUNC = @extschema@.supply_mix_agg_deserialize,
+  PARALLEL = SAFE
+);
+-- the same merge with a non-internal state (supply_mix itself) and + as the
+-- combine function: the design Citus (and any system that ships aggregate
+-- states as plain values) can distribute
+CREATE AGGREGATE @extschema@.supply_mix_sum(mix @extschema@.supply_mix) (
   SFUNC = @extschema@.supply_mix_add, STYPE = @extschema@.supply_mix,
   COMBINEFUNC = @extschema@.supply_mix_add,
   INITCOND = '{}',
@@ -964,7 +976,8 @@ COMMENT ON AGGREGATE @extschema@.supply_mix_agg(bigint, float8) IS 'Mix of the w
 COMMENT ON AGGREGATE @extschema@.supply_mix_agg(text, float8) IS 'Mix of the weights per text key (NULL keys or weights skipped; {} for no rows).';
 COMMENT ON AGGREGATE @extschema@.hhi(bigint, float8) IS 'HHI (0..10000) of the weights per bigint key, without building a mix; NULL for no rows.';
 COMMENT ON AGGREGATE @extschema@.hhi(text, float8) IS 'HHI (0..10000) of the weights per text key, without building a mix; NULL for no rows.';
-COMMENT ON AGGREGATE @extschema@.supply_mix_union(@extschema@.supply_mix) IS 'Merge of supply_mix values; its state is a supply_mix, so Citus can distribute it. {} for no rows.';
+COMMENT ON AGGREGATE @extschema@.supply_mix_union(@extschema@.supply_mix) IS 'Merge of supply_mix values (NULLs skipped; {} for no rows).';
+COMMENT ON AGGREGATE @extschema@.supply_mix_sum(@extschema@.supply_mix) IS 'Merge of supply_mix values with a supply_mix state and + as combine function (distributable by Citus); O(keys) per row, prefer supply_mix_union locally.';
 
 -- metrics -------------------------------------------------------------------
 CREATE FUNCTION @extschema@.total(mix @extschema@.supply_mix) RETURNS float8

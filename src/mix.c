@@ -712,7 +712,8 @@ supply_mix_recv(PG_FUNCTION_ARGS)
 			entries[i].tlen = len;
 			if (memchr(entries[i].tkey, '\0', len) != NULL)
 				MixBinaryError("text key contains a NUL byte", NULL);
-			pg_verifymbstr(entries[i].tkey, len, false);
+			if (!pg_verifymbstr(entries[i].tkey, len, true))
+				MixBinaryError("text key is not valid in the server encoding", NULL);
 		}
 		NeedBytes(buf, 8);
 		entries[i].weight = pq_getmsgfloat8(buf);

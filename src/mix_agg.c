@@ -325,6 +325,41 @@ supply_mix_agg_trans_text(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
+/* supply_mix_union: every key of a stored mix is added to the state */
+PG_FUNCTION_INFO_V1(supply_mix_union_trans);
+Datum
+supply_mix_union_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = AggContextOrError(fcinfo, "supply_mix_union_trans");
+	MixState   *s = PG_ARGISNULL(0) ? NULL : (MixState *) PG_GETARG_POINTER(0);
+	SupplyMix  *m;
+	double	   *w;
+	int			i;
+
+	if (s == NULL)
+		s = StateCreate(aggcxt);
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(s);
+	m = PG_GETARG_SUPPLY_MIX(1);
+	if (m->kind == MIX_KIND_EMPTY)
+		PG_RETURN_POINTER(s);
+	StateSetKind(s, m->kind);
+	w = MixWeights(m);
+	for (i = 0; i < m->nkeys; i++)
+	{
+		if (m->kind == MIX_KIND_INT8)
+			StateInsertInt8(s, MixInt8Keys(m)[i], w[i], 0);
+		else
+		{
+			int			len;
+			const char *k = MixTextKey(m, i, &len);
+
+			StateAddText(s, k, len, w[i]);
+		}
+	}
+	PG_RETURN_POINTER(s);
+}
+
 /* merge every key of src into dst (text keys are copied into dst's arena) */
 static void
 StateMergeInto(MixState *dst, MixState *src)

@@ -51,6 +51,8 @@ tap() {
 suite "pg_regress" regress
 suite "pgTAP" tap
 suite "dump/restore" bash test/dump_restore.sh
+suite "supply_mix binary I/O" bash test/binary.sh
+suite "supply_mix memory (no per-row leak)" bash test/memory.sh
 
 echo
 echo "supplyrisk: $passed passed, $failed failed"

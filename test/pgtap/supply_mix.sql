@@ -2,7 +2,7 @@
 -- partition unions, large round trips, state validation.
 BEGIN;
 SET search_path = supplyrisk, public;
-SELECT plan(44);
+SELECT plan(46);
 
 -- 400 random mixes (1..60 keys, weights spanning 6 orders of magnitude), deterministic
 SELECT setseed(0.42);
@@ -93,7 +93,16 @@ DO $$ DECLARE r record; BEGIN
     INSERT INTO plan_text VALUES (r."QUERY PLAN");
   END LOOP;
 END $$;
-SELECT ok(EXISTS (SELECT 1 FROM plan_text WHERE line LIKE '%Partial Aggregate%'), 'supply_mix_union runs as a partial aggregate (combine over supply_mix states)');
+SELECT ok(EXISTS (SELECT 1 FROM plan_text WHERE line LIKE '%Partial Aggregate%'), 'supply_mix_union runs as a partial aggregate');
+TRUNCATE plan_text;
+DO $$ DECLARE r record; BEGIN
+  FOR r IN EXECUTE 'EXPLAIN SELECT supply_mix_sum(m) FROM public.mix_parts' LOOP
+    INSERT INTO plan_text VALUES (r."QUERY PLAN");
+  END LOOP;
+END $$;
+SELECT ok(EXISTS (SELECT 1 FROM plan_text WHERE line LIKE '%Partial Aggregate%'), 'supply_mix_sum runs as a partial aggregate (combine = + over supply_mix states)');
+SELECT ok((SELECT abs(hhi(u) - hhi(v)) <= 1e-13 * hhi(u) AND key_count(u) = key_count(v)
+           FROM (SELECT supply_mix_union(m) u, supply_mix_sum(m) v FROM public.mix_parts) x), 'supply_mix_sum (parallel) = supply_mix_union (parallel)');
 RESET force_parallel_mode;
 
 -- summation does not drift with row order: 1M tiny weights plus one big, in two orders

@@ -169,8 +169,9 @@ FROM (VALUES (1::bigint, 30::float8), (2, 30), (3, 20), (4, 10), (4, 10), (NULL,
 SELECT supply_mix_agg(k, w), hhi(k, w) FROM (VALUES ('DE', 3::float8), ('FR', 1), ('DE', 0.5)) v(k, w);
 SELECT supply_mix_agg(k, w) AS no_rows, hhi(k, w) AS hhi_no_rows FROM (SELECT 1::bigint k, 1::float8 w WHERE false) v;
 SELECT supply_mix_agg(k, w) AS only_nulls FROM (VALUES (NULL::bigint, 1::float8)) v(k, w);
-SELECT supply_mix_union(m) FROM (VALUES ('{1:1,2:2}'::supply_mix), (NULL), ('{2:1,3:1}'), ('{}')) v(m);
-SELECT supply_mix_union(m) AS union_no_rows FROM (SELECT '{1:1}'::supply_mix m WHERE false) v;
+SELECT supply_mix_union(m), supply_mix_sum(m) FROM (VALUES ('{1:1,2:2}'::supply_mix), (NULL), ('{2:1,3:1}'), ('{}')) v(m);
+SELECT supply_mix_union(m), supply_mix_sum(m) FROM (VALUES ('{"DE":1}'::supply_mix), ('{"FR":2,"DE":0.5}')) v(m);
+SELECT supply_mix_union(m) AS union_no_rows, supply_mix_sum(m) AS sum_no_rows FROM (SELECT '{1:1}'::supply_mix m WHERE false) v;
 SELECT supply_mix_agg(k, w) FROM (VALUES (1::bigint, 1::float8), (2, -1)) v(k, w);
 \echo :LAST_ERROR_SQLSTATE
 SELECT hhi(k, w) FROM (VALUES (1::bigint, 'NaN'::float8)) v(k, w);
@@ -182,4 +183,6 @@ SELECT supply_mix_agg(k, w) FROM (VALUES (1::bigint, 0::float8)) v(k, w);
 SELECT supply_mix_agg(k, w) FROM (VALUES (1::bigint, 1e308::float8), (1, 1e308)) v(k, w);
 \echo :LAST_ERROR_SQLSTATE
 SELECT supply_mix_union(m) FROM (VALUES ('{1:1}'::supply_mix), ('{"DE":1}')) v(m);
+\echo :LAST_ERROR_SQLSTATE
+SELECT supply_mix_sum(m) FROM (VALUES ('{1:1}'::supply_mix), ('{"DE":1}')) v(m);
 \echo :LAST_ERROR_SQLSTATE
