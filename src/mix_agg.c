@@ -8,6 +8,7 @@
  */
 #include "postgres.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "common/hashfn.h"
@@ -41,6 +42,17 @@ HashInt8(int64 k)
 	return h;
 }
 
+/* map a 64-bit hash onto [0, cap) without division (any cap, not only powers of two) */
+static inline uint64
+SlotIndex(uint64 h, uint64 cap)
+{
+#ifdef HAVE_INT128
+	return (uint64) (((uint128) h * cap) >> 64);
+#else
+	return h % cap;
+#endif
+}
+
 static void *
 StateAlloc(MixState *s, Size size)
 {
@@ -52,7 +64,7 @@ StateAllocArrays(MixState *s, uint64 cap)
 {
 	s->cap = cap;
 	s->hi = StateAlloc(s, sizeof(double) * cap);
-	s->lo = StateAlloc(s, sizeof(double) * cap);
+	s->lo = StateAlloc(s, sizeof(float) * cap);
 	if (s->kind == MIX_KIND_INT8)
 		s->ikeys = StateAlloc(s, sizeof(int64) * cap);
 	else
@@ -88,41 +100,107 @@ StateSetKind(MixState *s, int kind)
 	StateAllocArrays(s, STATE_INITIAL_CAP);
 }
 
-static void StateInsertInt8(MixState *s, int64 key, double hi, double lo);
-static void StateInsertText(MixState *s, const char *key, int len, uint32 hash, double hi, double lo);
+/* slot holding the key, or the empty slot where it goes (linear probing) */
+static inline uint64
+FindSlotInt8(MixState *s, int64 key)
+{
+	uint64		i = SlotIndex(HashInt8(key), s->cap);
+
+	while (s->hi[i] != 0 && s->ikeys[i] != key)
+		if (++i == s->cap)
+			i = 0;
+	return i;
+}
+
+static inline uint64
+FindSlotText(MixState *s, const char *key, int len, uint32 hash)
+{
+	uint64		i = SlotIndex(HashInt8(hash), s->cap);
+
+	while (s->hi[i] != 0 &&
+		   !(s->hashes[i] == hash && s->tlens[i] == len && memcmp(s->tkeys[i], key, len) == 0))
+		if (++i == s->cap)
+			i = 0;
+	return i;
+}
+
+/*
+ * Add (x, xlo) to the compensated sum in slot i. The compensation term is
+ * kept as a float: it only holds the rounding error of the sum, so 24 bits
+ * of it are plenty. Should it exceed the float range (sums above ~1e54) it is
+ * folded into hi and compensation stops for that key.
+ */
+static inline void
+SlotAdd(MixState *s, uint64 i, double x, double xlo)
+{
+	double		hi = s->hi[i],
+				lo = s->lo[i];
+
+	KahanAdd(&hi, &lo, x);
+	lo += xlo;
+	if (unlikely(isinf(hi)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("supply_mix weight of a key overflows double precision")));
+	if (unlikely(fabs(lo) > FLT_MAX))
+	{
+		hi += lo;
+		lo = 0;
+	}
+	s->hi[i] = hi;
+	s->lo[i] = (float) lo;
+}
+
+/* grow by 1/4 when more than 4/5 full: between 64% and 80% full, 20 bytes a slot */
+static inline bool
+StateFull(MixState *s)
+{
+	return (uint64) (s->nkeys + 1) * 5 > s->cap * 4;
+}
 
 static void
 StateGrow(MixState *s)
 {
-	uint64		oldcap = s->cap;
-	double	   *ohi = s->hi,
-			   *olo = s->lo;
+	uint64		oldcap = s->cap,
+				newcap = oldcap + Max(oldcap / 4, 1),
+				i;
+	double	   *ohi = s->hi;
+	float	   *olo = s->lo;
 	int64	   *oik = s->ikeys;
 	uint32	   *oh = s->hashes;
 	int32	   *otl = s->tlens;
 	char	  **otk = s->tkeys;
-	uint64		i;
-	MemoryContext oldcxt = s->cxt;
 
-	if (oldcap * 2 > (uint64) MaxAllocHugeSize / sizeof(double))
+	if (newcap > (uint64) MaxAllocHugeSize / sizeof(double))
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("supply_mix aggregate state cannot grow beyond %llu keys", (unsigned long long) s->nkeys)));
-	if (!s->own_cxt && oldcap * 2 > STATE_OWN_CXT_CAP)
+				 errmsg("supply_mix aggregate state cannot grow beyond %lld keys", (long long) s->nkeys)));
+	if (!s->own_cxt && newcap > STATE_OWN_CXT_CAP)
 	{
-		s->cxt = AllocSetContextCreate(oldcxt, "supply_mix state", ALLOCSET_DEFAULT_SIZES);
+		s->cxt = AllocSetContextCreate(s->cxt, "supply_mix state", ALLOCSET_DEFAULT_SIZES);
 		s->own_cxt = true;
 	}
-	StateAllocArrays(s, oldcap * 2);
-	s->nkeys = 0;
+	StateAllocArrays(s, newcap);
 	for (i = 0; i < oldcap; i++)
 	{
+		uint64		j;
+
 		if (ohi[i] == 0)
 			continue;
 		if (s->kind == MIX_KIND_INT8)
-			StateInsertInt8(s, oik[i], ohi[i], olo[i]);
+		{
+			j = FindSlotInt8(s, oik[i]);
+			s->ikeys[j] = oik[i];
+		}
 		else
-			StateInsertText(s, otk[i], otl[i], oh[i], ohi[i], olo[i]);
+		{
+			j = FindSlotText(s, otk[i], otl[i], oh[i]);
+			s->hashes[j] = oh[i];
+			s->tlens[j] = otl[i];
+			s->tkeys[j] = otk[i];
+		}
+		s->hi[j] = ohi[i];
+		s->lo[j] = olo[i];
 	}
 	pfree(ohi);
 	pfree(olo);
@@ -136,45 +214,21 @@ StateGrow(MixState *s)
 	}
 }
 
+/* add (hi, lo) to a bigint key */
 static inline void
-CheckSlotFinite(double hi)
+StateAddInt8(MixState *s, int64 key, double hi, double lo)
 {
-	if (unlikely(isinf(hi)))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("supply_mix weight of a key overflows double precision")));
-}
+	uint64		i;
 
-/* add (hi, lo) to key; a new key takes both */
-static void
-StateInsertInt8(MixState *s, int64 key, double hi, double lo)
-{
-	uint64		mask,
-				i;
-
-	if (unlikely((uint64) (s->nkeys + 1) * 4 > s->cap * 3))
+	if (unlikely(StateFull(s)))
 		StateGrow(s);
-	mask = s->cap - 1;
-	i = HashInt8(key) & mask;
-	for (;;)
+	i = FindSlotInt8(s, key);
+	if (s->hi[i] == 0)
 	{
-		if (s->hi[i] == 0)
-		{
-			s->ikeys[i] = key;
-			s->hi[i] = hi;
-			s->lo[i] = lo;
-			s->nkeys++;
-			return;
-		}
-		if (s->ikeys[i] == key)
-		{
-			KahanAdd(&s->hi[i], &s->lo[i], hi);
-			s->lo[i] += lo;
-			CheckSlotFinite(s->hi[i]);
-			return;
-		}
-		i = (i + 1) & mask;
+		s->ikeys[i] = key;
+		s->nkeys++;
 	}
+	SlotAdd(s, i, hi, lo);
 }
 
 static char *
@@ -199,63 +253,29 @@ ArenaCopy(MixState *s, const char *key, int len)
 	return p;
 }
 
-/* key bytes are copied into the arena unless they already live in it (grow) */
-static void
-StateInsertText(MixState *s, const char *key, int len, uint32 hash, double hi, double lo)
+/* add (hi, lo) to a text key; its bytes are copied into the state when new */
+static inline void
+StateAddText(MixState *s, const char *key, int len, uint32 hash, double hi, double lo)
 {
-	uint64		mask,
-				i;
+	uint64		i;
 
-	if (unlikely((uint64) (s->nkeys + 1) * 4 > s->cap * 3))
+	if (unlikely(StateFull(s)))
 		StateGrow(s);
-	mask = s->cap - 1;
-	i = hash & mask;
-	for (;;)
+	i = FindSlotText(s, key, len, hash);
+	if (s->hi[i] == 0)
 	{
-		if (s->hi[i] == 0)
-		{
-			s->hashes[i] = hash;
-			s->tlens[i] = len;
-			s->tkeys[i] = (char *) key;
-			s->hi[i] = hi;
-			s->lo[i] = lo;
-			s->nkeys++;
-			return;
-		}
-		if (s->hashes[i] == hash && s->tlens[i] == len && memcmp(s->tkeys[i], key, len) == 0)
-		{
-			KahanAdd(&s->hi[i], &s->lo[i], hi);
-			s->lo[i] += lo;
-			CheckSlotFinite(s->hi[i]);
-			return;
-		}
-		i = (i + 1) & mask;
+		s->hashes[i] = hash;
+		s->tlens[i] = len;
+		s->tkeys[i] = ArenaCopy(s, key, len);
+		s->nkeys++;
 	}
+	SlotAdd(s, i, hi, lo);
 }
 
-/* look up or add a text key whose bytes are not ours yet */
-static void
-StateAddText(MixState *s, const char *key, int len, double w)
+static inline uint32
+HashText(const char *key, int len)
 {
-	uint32		hash = hash_bytes((const unsigned char *) key, len);
-	uint64		mask,
-				i;
-
-	mask = s->cap - 1;
-	i = hash & mask;
-	for (;;)
-	{
-		if (s->hi[i] == 0)
-			break;
-		if (s->hashes[i] == hash && s->tlens[i] == len && memcmp(s->tkeys[i], key, len) == 0)
-		{
-			KahanAdd(&s->hi[i], &s->lo[i], w);
-			CheckSlotFinite(s->hi[i]);
-			return;
-		}
-		i = (i + 1) & mask;
-	}
-	StateInsertText(s, ArenaCopy(s, key, len), len, hash, w, 0);
+	return hash_bytes((const unsigned char *) key, len);
 }
 
 static MemoryContext
@@ -300,7 +320,7 @@ supply_mix_agg_trans_int8(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(s);
 	if (unlikely(s->kind != MIX_KIND_INT8))
 		StateSetKind(s, MIX_KIND_INT8);
-	StateInsertInt8(s, PG_GETARG_INT64(1), w, 0);
+	StateAddInt8(s, PG_GETARG_INT64(1), w, 0);
 	PG_RETURN_POINTER(s);
 }
 
@@ -321,7 +341,8 @@ supply_mix_agg_trans_text(PG_FUNCTION_ARGS)
 	if (unlikely(s->kind != MIX_KIND_TEXT))
 		StateSetKind(s, MIX_KIND_TEXT);
 	key = PG_GETARG_TEXT_PP(1);
-	StateAddText(s, VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key), w);
+	StateAddText(s, VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key),
+				 HashText(VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key)), w, 0);
 	PG_RETURN_POINTER(s);
 }
 
@@ -348,13 +369,13 @@ supply_mix_union_trans(PG_FUNCTION_ARGS)
 	for (i = 0; i < m->nkeys; i++)
 	{
 		if (m->kind == MIX_KIND_INT8)
-			StateInsertInt8(s, MixInt8Keys(m)[i], w[i], 0);
+			StateAddInt8(s, MixInt8Keys(m)[i], w[i], 0);
 		else
 		{
 			int			len;
 			const char *k = MixTextKey(m, i, &len);
 
-			StateAddText(s, k, len, w[i]);
+			StateAddText(s, k, len, HashText(k, len), w[i], 0);
 		}
 	}
 	PG_RETURN_POINTER(s);
@@ -374,32 +395,9 @@ StateMergeInto(MixState *dst, MixState *src)
 		if (src->hi[i] == 0)
 			continue;
 		if (src->kind == MIX_KIND_INT8)
-			StateInsertInt8(dst, src->ikeys[i], src->hi[i], src->lo[i]);
+			StateAddInt8(dst, src->ikeys[i], src->hi[i], src->lo[i]);
 		else
-		{
-			/* look up first so the bytes are copied only for a new key */
-			uint32		hash = src->hashes[i];
-			uint64		mask = dst->cap - 1,
-						j = hash & mask;
-			bool		found = false;
-
-			while (dst->hi[j] != 0)
-			{
-				if (dst->hashes[j] == hash && dst->tlens[j] == src->tlens[i] &&
-					memcmp(dst->tkeys[j], src->tkeys[i], src->tlens[i]) == 0)
-				{
-					KahanAdd(&dst->hi[j], &dst->lo[j], src->hi[i]);
-					dst->lo[j] += src->lo[i];
-					CheckSlotFinite(dst->hi[j]);
-					found = true;
-					break;
-				}
-				j = (j + 1) & mask;
-			}
-			if (!found)
-				StateInsertText(dst, ArenaCopy(dst, src->tkeys[i], src->tlens[i]),
-								src->tlens[i], hash, src->hi[i], src->lo[i]);
-		}
+			StateAddText(dst, src->tkeys[i], src->tlens[i], src->hashes[i], src->hi[i], src->lo[i]);
 	}
 }
 
@@ -599,7 +597,7 @@ StateDeserialize(bytea *b, MemoryContext aggcxt)
 			lo = pq_getmsgfloat8(&buf);
 			if (!(hi > 0) || isinf(hi) || isnan(lo) || isinf(lo) || fabs(lo) > hi)
 				StateSerialError("invalid weight");
-			StateInsertInt8(s, k, hi, lo);
+			StateAddInt8(s, k, hi, lo);
 		}
 		else
 		{
@@ -629,8 +627,7 @@ StateDeserialize(bytea *b, MemoryContext aggcxt)
 			lo = pq_getmsgfloat8(&buf);
 			if (!(hi > 0) || isinf(hi) || isnan(lo) || isinf(lo) || fabs(lo) > hi)
 				StateSerialError("invalid weight");
-			StateInsertText(s, ArenaCopy(s, k, len), len,
-							hash_bytes((const unsigned char *) k, len), hi, lo);
+			StateAddText(s, k, len, HashText(k, len), hi, lo);
 		}
 	}
 	if (buf.cursor != buf.len)
