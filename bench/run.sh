@@ -1,4 +1,94 @@
 #!/usr/bin/env bash
-# `make bench`: benchmarks, reported as ratios against baselines measured in the same run.
+# `make bench`: supply_mix engine benchmarks. Every figure is a ratio against a
+# baseline measured in the same run on the same rows:
+#   (a) floor   sum(weight) grouped by sector (supply JOIN entity)
+#   (b) hhi     hhi(supplier_id, weight) grouped by sector
+#   (c) sql     best plain-SQL HHI: two-level GROUP BY
+#   (d) mix     supply_mix_agg + hhi, cr4, entropy, effective suppliers, gini
+#   (e) sql-all plain SQL HHI + CR4 + entropy (window functions)
+# with parallel query on (2 workers) and off. Times: median of BENCH_RUNS runs
+# of the server-side execution time (EXPLAIN ANALYZE, TIMING OFF), after one
+# warm-up run. Sizes: BENCH_ROWS (default "1000000 10000000"), generated with
+# data/generate.sql (scale = rows / 40,000) and kept between runs.
 set -euo pipefail
-echo "supplyrisk: no benchmark yet (the supply_mix engine brings the first one)"
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+eval "$(bash test/setup.sh)"; export PGHOST PGPORT PGUSER
+rows_list=${BENCH_ROWS:-"1000000 10000000"}
+runs=${BENCH_RUNS:-5}
+out=bench/out; mkdir -p "$out"
+report=$out/report-$(date +%Y%m%d-%H%M%S).txt
+gen_sum=$(md5sum data/generate.sql sql/supplyrisk--0.1.0.sql | md5sum | cut -c1-12)
+
+q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+
+# median server-side execution time (ms) of a query, N runs after a warm-up
+time_query() {  # db, parallel workers, sql
+  local db=$1 par=$2 sql=$3
+  { echo "SET search_path = supplyrisk, public; SET max_parallel_workers_per_gather = $par; SET jit = off;"
+    for i in $(seq 0 "$runs"); do echo "EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON, FORMAT JSON) $sql;"; done
+  } | q -d "$db" | grep -o '"Execution Time": [0-9.]*' | tail -n +2 | awk '{print $3}' | sort -n \
+    | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'
+}
+
+floor_q="SELECT e.sector_code, sum(s.weight) FROM supply s JOIN entity e USING (entity_id) GROUP BY 1"
+hhi_q="SELECT e.sector_code, hhi(s.supplier_id, s.weight) FROM supply s JOIN entity e USING (entity_id) GROUP BY 1"
+sql_q="SELECT sector_code, 10000 * sum(w * w) / (sum(w) * sum(w)) FROM (SELECT e.sector_code, s.supplier_id, sum(s.weight) AS w FROM supply s JOIN entity e USING (entity_id) GROUP BY 1, 2) t GROUP BY 1"
+mix_q="SELECT sector_code, hhi(m), cr(m, 4), entropy(m), effective_suppliers(m), gini(m) FROM (SELECT e.sector_code, supply_mix_agg(s.supplier_id, s.weight) AS m FROM supply s JOIN entity e USING (entity_id) GROUP BY 1) x"
+sqlall_q="SELECT sector_code, 10000 * sum(p * p), sum(p) FILTER (WHERE rk <= 4), -sum(p * ln(p)) FROM (SELECT sector_code, w / sum(w) OVER (PARTITION BY sector_code) AS p, row_number() OVER (PARTITION BY sector_code ORDER BY w DESC) AS rk FROM (SELECT e.sector_code, s.supplier_id, sum(s.weight) AS w FROM supply s JOIN entity e USING (entity_id) GROUP BY 1, 2) t) r GROUP BY 1"
+
+{
+echo "supplyrisk bench — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, PostgreSQL $(q -d postgres -c 'SHOW server_version')"
+echo "median of $runs runs, server-side execution time; ratios against baselines measured in the same run"
+for rows in $rows_list; do
+  scale=$(awk -v r="$rows" 'BEGIN {printf "%.4g", r / 40000}')
+  db=supplyrisk_bench_$rows
+  tag="supplyrisk bench scale $scale $gen_sum"
+  if [ "$(q -d postgres -c "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$db'")" != "$tag" ]; then
+    echo "generating $db (scale $scale) ..." >&2
+    q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+    q -d $db -c 'CREATE EXTENSION supplyrisk'
+    q -d $db -v scale="$scale" -f data/generate.sql >/dev/null
+    q -d $db -c "VACUUM ANALYZE" -c "COMMENT ON DATABASE $db IS '$tag'"
+  fi
+  n=$(q -d $db -c "SELECT count(*) FROM supplyrisk.supply")
+  k=$(q -d $db -c "SELECT count(DISTINCT supplier_id) FROM supplyrisk.supply")
+  echo
+  echo "== $n supply rows, $k suppliers, 18 sectors"
+  printf "%-9s %-8s %10s %8s\n" query parallel "ms" ratio
+  for par in 2 0; do
+    a=$(time_query $db $par "$floor_q"); b=$(time_query $db $par "$hhi_q"); c=$(time_query $db $par "$sql_q")
+    d=$(time_query $db $par "$mix_q"); e=$(time_query $db $par "$sqlall_q")
+    pl=$([ $par -gt 0 ] && echo "on" || echo "off")
+    printf "%-9s %-8s %10.1f %8s\n" "(a) floor" $pl "$a" "1.00"
+    printf "%-9s %-8s %10.1f %8.2f   hhi/floor\n" "(b) hhi" $pl "$b" "$(echo "$b / $a" | bc -l)"
+    printf "%-9s %-8s %10.1f %8.2f   sql/hhi\n" "(c) sql" $pl "$c" "$(echo "$c / $b" | bc -l)"
+    printf "%-9s %-8s %10.1f %8.2f   mix/floor\n" "(d) mix" $pl "$d" "$(echo "$d / $a" | bc -l)"
+    printf "%-9s %-8s %10.1f %8.2f   sql-all/mix\n" "(e) sqlall" $pl "$e" "$(echo "$e / $d" | bc -l)"
+  done
+done
+
+echo
+echo "== state size and peak memory at 1,000,000 distinct keys"
+db=supplyrisk_bench_state
+q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+q -d $db -c 'CREATE EXTENSION supplyrisk'
+peak() {
+  q -d $db <<SQL
+SET search_path = supplyrisk, public; SET max_parallel_workers_per_gather = 0; SET work_mem = '4MB';
+SET client_min_messages = debug2;
+SELECT ($1) IS NULL FROM generate_series(1, 1000000) g \g /dev/null
+SELECT substring(pg_read_file('/proc/self/status') FROM 'VmHWM:\s*([0-9]+)');
+SQL
+}
+base=$(peak "sum(g + 0.5::float8)" 2>/dev/null)
+for expr in "hhi(g::bigint, 1.5::float8)" "supply_mix_agg(g::bigint, 1.5::float8)" "supply_mix_agg('supplier-' || g, 1.5::float8)"; do
+  state=$(peak "$expr" 2>&1 >/dev/null | grep -o 'supply_mix state: .*' | head -1)
+  p=$(peak "$expr" 2>/dev/null)
+  echo "$expr: $state; backend peak +$(( (p - base) / 1024 )) MB over sum()"
+done
+echo "stored supply_mix, 1M bigint keys: $(q -d $db -c "SELECT pg_column_size(supplyrisk.supply_mix_agg(g, 1.5)) / 1000000.0 FROM generate_series(1, 1000000) g") bytes per key"
+echo "stored supply_mix, 1M text keys 'supplier-N': $(q -d $db -c "SELECT round(pg_column_size(supplyrisk.supply_mix_agg('supplier-' || g, 1.5)) / 1000000.0, 2) FROM generate_series(1, 1000000) g") bytes per key"
+q -d postgres -c "DROP DATABASE $db"
+} | tee "$report"
+echo "report written to $report"

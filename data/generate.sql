@@ -10,6 +10,7 @@
   \set scale 1
 \endif
 SET client_min_messages = warning;
+SET jit = off;
 SELECT set_config('supplyrisk_gen.scale', :'scale', false) AS gen_scale \gset
 
 DO $$
@@ -155,7 +156,31 @@ FROM gen_entity e JOIN gen_sector s ON s.code = e.sector_code;
 SELECT setval('supplyrisk.entity_id_seq', (SELECT max(entity_id) FROM supplyrisk.entity)) \gset
 SELECT setval('supplyrisk.supplier_id_seq', (SELECT max(supplier_id) FROM supplyrisk.supplier)) \gset
 
--- supply rows: per entity and function, 1..4 supplier picks (mostly 1 or 2)
+-- supply rows: per entity and function, 1..4 supplier picks (mostly 1 or 2); each
+-- pick draws a group by rank in the function's market (skewed by alpha), then a
+-- member of the group's family
+ANALYZE gen_entity, gen_sector_fn, gen_fn, gen_fn_rank, gen_family, gen_family_size;
+CREATE TEMP TABLE gen_pick AS
+SELECT ef.entity_id, ef.function_code, pick,
+       pg_catalog.hashint8extended(ef.entity_id * 64 + pick, ef.fidx) AS h,
+       (least((SELECT groups FROM gen_size), ef.pool)
+          * pg_temp.u(22, pg_catalog.hashint8extended(ef.entity_id * 64 + pick, ef.fidx)) ^ ef.alpha)::bigint
+         % least((SELECT groups FROM gen_size), ef.pool) AS rnk
+FROM (
+  SELECT e.entity_id, sf.function_code, f.fidx, f.pool, f.alpha,
+         1 + (pg_temp.u(21, e.entity_id * 64 + f.fidx) ^ 2 * 3.6)::int AS npick
+  FROM gen_entity e
+  JOIN gen_sector_fn sf ON sf.sector_code = e.sector_code
+  JOIN gen_fn f ON f.code = sf.function_code
+  WHERE pg_temp.u(20, e.entity_id * 64 + f.fidx) < sf.p
+) ef, generate_series(1, ef.npick) pick;
+CREATE TEMP TABLE gen_pick_group AS
+SELECT p.entity_id, p.function_code, p.pick, p.h, r.group_id,
+       CASE WHEN pg_temp.u(27, p.h) < 0.5 THEN 0 ELSE (pg_temp.u(28, p.h) * fs.n)::int % fs.n END AS member
+FROM gen_pick p
+JOIN gen_fn_rank r ON r.function_code = p.function_code AND r.rnk = p.rnk
+JOIN gen_family_size fs ON fs.group_id = r.group_id;
+ANALYZE gen_pick_group;
 SET session_replication_role = replica;  -- the rows are valid by construction: skip per-row FK checks
 INSERT INTO supplyrisk.supply (supply_id, entity_id, supplier_id, function_code, weight, basis, valid_from, valid_to)
 SELECT row_number() OVER (ORDER BY x.entity_id, x.function_code, x.pick),
@@ -163,26 +188,9 @@ SELECT row_number() OVER (ORDER BY x.entity_id, x.function_code, x.pick),
        round((10 * exp(pg_temp.u(23, x.h) * 5))::numeric, 2)::float8,
        'spend',
        date '2023-01-01' + (pg_temp.u(24, x.h) * 900)::int,
-       CASE WHEN pg_temp.u(25, x.h) < 0.04 THEN date '2026-01-01' - (pg_temp.u(26, x.h) * 200)::int END
-FROM (
-  SELECT ef.entity_id, ef.function_code, pick,
-         pg_catalog.hashint8extended(ef.entity_id * 64 + pick, ef.fidx) AS h,
-         ef.pool, ef.alpha
-  FROM (
-    SELECT e.entity_id, sf.function_code, f.fidx, f.pool, f.alpha,
-           1 + (pg_temp.u(21, e.entity_id * 64 + f.fidx) ^ 2 * 3.6)::int AS npick
-    FROM gen_entity e
-    JOIN gen_sector_fn sf ON sf.sector_code = e.sector_code
-    JOIN gen_fn f ON f.code = sf.function_code
-    WHERE pg_temp.u(20, e.entity_id * 64 + f.fidx) < sf.p
-  ) ef, generate_series(1, ef.npick) pick
-) x
-JOIN gen_fn_rank r ON r.function_code = x.function_code
-                  AND r.rnk = (least((SELECT groups FROM gen_size), x.pool) * pg_temp.u(22, x.h) ^ x.alpha)::int
-                              % least((SELECT groups FROM gen_size), x.pool)
-JOIN gen_family_size fs ON fs.group_id = r.group_id
-JOIN gen_family fam ON fam.group_id = r.group_id
-                   AND fam.member = CASE WHEN pg_temp.u(27, x.h) < 0.5 THEN 0 ELSE (pg_temp.u(28, x.h) * fs.n)::int % fs.n END;
+       CASE WHEN pg_temp.u(25, x.h) < 0.04 THEN date '2023-01-01' + (pg_temp.u(24, x.h) * 900)::int + 30 + (pg_temp.u(26, x.h) * 300)::int END
+FROM gen_pick_group x
+JOIN gen_family fam ON fam.group_id = x.group_id AND fam.member = x.member;
 RESET session_replication_role;
 SELECT setval('supplyrisk.supply_id_seq', (SELECT max(supply_id) FROM supplyrisk.supply)) \gset
 

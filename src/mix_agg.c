@@ -448,9 +448,24 @@ StateEntries(MixState *s, bool split)
 	return e;
 }
 
+/* DEBUG2: the size of a state, for benchmarks and tuning */
+static void
+StateReport(MixState *s)
+{
+	if (s != NULL && s->nkeys > 0 && message_level_is_interesting(DEBUG2))
+	{
+		Size		bytes = s->own_cxt ? MemoryContextMemAllocated(s->cxt, true)
+			: (Size) s->cap * (s->kind == MIX_KIND_INT8 ? 20 : 28);
+
+		elog(DEBUG2, "supply_mix state: %lld keys in %llu slots, %zu bytes (%.1f bytes per key)",
+			 (long long) s->nkeys, (unsigned long long) s->cap, bytes, (double) bytes / s->nkeys);
+	}
+}
+
 static SupplyMix *
 StateToMix(MixState *s)
 {
+	StateReport(s);
 	if (s == NULL || s->kind == MIX_KIND_EMPTY)
 		return MixEmpty();
 	return MixBuild(s->kind, StateEntries(s, false), (int) s->nkeys, true);
@@ -490,6 +505,7 @@ supply_mix_hhi_final(PG_FUNCTION_ARGS)
 
 	if (s == NULL || s->nkeys == 0)
 		PG_RETURN_NULL();
+	StateReport(s);
 	w = MixStateWeights(s, &n);
 	h = WeightsHhi(w, n, WeightsTotal(w, n));
 	pfree(w);
