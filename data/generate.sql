@@ -56,7 +56,7 @@ SELECT g AS group_id,
                         'Electronics','Software','Automation','Security','Data','Microsystems','Mobility','Labs'])[1 + (pg_temp.u(3, g) * 16)::int % 16]
        AS name,
        (SELECT h.code FROM gen_home h WHERE h.idx = (pg_temp.u(4, g) * 16)::int % 16) AS hq,
-       pg_temp.u(5, g) ^ 2.5 AS latent
+       pg_temp.u(5, g) ^ 4 AS latent
 FROM generate_series(1, (SELECT groups FROM gen_size)) g;
 
 INSERT INTO supplyrisk.supplier (supplier_id, name, hq_country)
@@ -65,7 +65,7 @@ SELECT group_id, name, hq FROM gen_group;
 -- subsidiaries: 0..3 per group, the third one controlled by the second (three-level chains)
 CREATE TEMP TABLE gen_sub AS
 SELECT (SELECT groups FROM gen_size) + row_number() OVER (ORDER BY g.group_id, k) AS supplier_id,
-       g.group_id, k, g.name, g.latent,
+       g.group_id, k, g.name, g.latent * 0.5 AS latent,
        (SELECT m.code FROM gen_ms m WHERE m.idx = (pg_temp.u(7, g.group_id * 4 + k) * 27)::int % 27) AS hq
 FROM gen_group g, generate_series(1, 3) k
 WHERE k <= (pg_temp.u(6, g.group_id) * 4)::int;

@@ -17,3 +17,11 @@ JOIN supplyrisk.entity e USING (entity_id)
 JOIN supplyrisk.supplier_group_map g USING (supplier_id)
 WHERE s.valid_from <= current_date AND (s.valid_to IS NULL OR s.valid_to > current_date)
 GROUP BY e.sector_code ORDER BY e.sector_code;
+\echo '== Supplier risk (methodology: default)'
+SELECT risk_level, count(*) AS suppliers, count(*) FILTER (WHERE high_risk) AS high_risk,
+       count(*) FILTER (WHERE high_risk_basis = 'designation') AS by_designation,
+       count(*) FILTER (WHERE high_risk_basis = 'score') AS by_score,
+       count(*) FILTER (WHERE high_risk_basis = 'group') AS by_group,
+       round(avg(coverage)::numeric, 2) AS mean_coverage
+FROM supplyrisk.supplier_risk
+GROUP BY risk_level ORDER BY min(risk_score);

@@ -1,0 +1,92 @@
+-- pgTAP: supplier risk scoring properties.
+BEGIN;
+SET search_path = supplyrisk, public;
+SELECT plan(16);
+
+-- 300 random profiles: every factor assessed (70%) or unknown, scores 0..4
+SELECT setseed(0.17);
+CREATE TEMP TABLE prof AS
+SELECT p AS profile_id, f.code, f.dimension, (random() * 4)::int::float8 AS score
+FROM generate_series(1, 300) p, risk_factor f
+WHERE random() < 0.7;
+-- the same profiles with one factor raised by 1 (where below 4)
+CREATE TEMP TABLE raised AS
+SELECT p.profile_id, p.code, p.dimension,
+       CASE WHEN p.code = (SELECT code FROM risk_factor ORDER BY md5(p.profile_id::text || code) LIMIT 1)
+            THEN least(p.score + 1, 4) ELSE p.score END AS score
+FROM prof p;
+CREATE TEMP TABLE a AS SELECT profile_id, (risk_profile_agg('default', code, score, '2026-01-01', NULL, NULL)).* FROM prof GROUP BY 1;
+CREATE TEMP TABLE b AS SELECT profile_id, (risk_profile_agg('default', code, score, '2026-01-01', NULL, NULL)).* FROM raised GROUP BY 1;
+SELECT is((SELECT count(*)::int FROM a JOIN b USING (profile_id)
+           WHERE b.technical_score < a.technical_score - 1e-12 OR b.non_technical_score < a.non_technical_score - 1e-12
+              OR b.risk_score < a.risk_score - 1e-12), 0, 'monotone: raising a factor never lowers any score (300 random profiles)');
+SELECT ok((SELECT count(*) FROM a JOIN b USING (profile_id) WHERE b.risk_score > a.risk_score) > 100, 'raising a factor does raise the risk score in most profiles');
+-- assessing an unknown factor at 4 never lowers scores either
+CREATE TEMP TABLE added AS SELECT profile_id, code, score FROM prof;
+INSERT INTO added
+SELECT DISTINCT ON (i.profile_id) i.profile_id, f.code, 4
+FROM (SELECT DISTINCT profile_id FROM prof) i CROSS JOIN risk_factor f
+WHERE NOT EXISTS (SELECT 1 FROM prof q WHERE q.profile_id = i.profile_id AND q.code = f.code)
+ORDER BY i.profile_id, f.code;
+CREATE TEMP TABLE c AS SELECT profile_id, (risk_profile_agg('default', code, score, '2026-01-01', NULL, NULL)).* FROM added GROUP BY 1;
+SELECT is((SELECT count(*)::int FROM a JOIN c USING (profile_id) WHERE c.risk_score < a.risk_score - 1e-12), 0,
+          'assessing an unknown factor at 4 never lowers the risk score');
+-- independent computation of the default power mean in SQL
+SELECT is((SELECT count(*)::int FROM a JOIN (
+             SELECT profile_id,
+                    100 * sqrt(avg((coalesce(p.score, 2) / 4) ^ 2) FILTER (WHERE f.dimension = 'technical')) AS t,
+                    100 * sqrt(avg((coalesce(p.score, 2) / 4) ^ 2) FILTER (WHERE f.dimension = 'non_technical')) AS n
+             FROM (SELECT DISTINCT profile_id FROM prof) ids CROSS JOIN risk_factor f
+             LEFT JOIN prof p USING (profile_id, code) GROUP BY profile_id) r USING (profile_id)
+           WHERE abs(a.technical_score - r.t) > 1e-9 OR abs(a.non_technical_score - r.n) > 1e-9
+              OR abs(a.risk_score - 100 * sqrt(((r.t / 100) ^ 2 + (r.n / 100) ^ 2) / 2)) > 1e-9), 0,
+          'scores equal an independent SQL power mean (1e-9)');
+SELECT is((SELECT count(*)::int FROM a WHERE risk_level <> CASE WHEN risk_score < 25 THEN 'low' WHEN risk_score < 50 THEN 'medium'
+                                                                 WHEN risk_score < 75 THEN 'high' ELSE 'critical' END), 0, 'levels follow the 25/50/75 bands');
+SELECT is((SELECT count(*)::int FROM a JOIN (SELECT profile_id, count(*) FILTER (WHERE dimension = 'technical') AS t,
+                                                  count(*) FILTER (WHERE dimension = 'non_technical') AS n FROM prof GROUP BY 1) k USING (profile_id)
+           WHERE abs(a.coverage - (0.5 * k.t / 8 + 0.5 * k.n / 7)) > 1e-12), 0,
+          'coverage = assessed share of the effective weights (1/2 * 1/8 per technical, 1/2 * 1/7 per non-technical factor)');
+SELECT is((SELECT count(*)::int FROM a WHERE cardinality(top_factors) > 3), 0, 'at most top_factor_count factors listed');
+
+-- all unknown, all zero, zero weights
+SELECT is((SELECT risk_score FROM (SELECT (risk_profile_agg('default', NULL, NULL, NULL, NULL, NULL)).*) x), 50::float8, 'all unknown: 50 (unknown score 2 of 4)');
+SELECT is((SELECT ROW(risk_score, risk_level, coverage) FROM (SELECT (risk_profile_agg('default', code, 0, '2026-01-01', NULL, NULL)).* FROM risk_factor) x),
+          ROW(0::float8, 'low'::text, 1::float8), 'all assessed at 0: score 0, low, full coverage');
+INSERT INTO methodology (name, power_mean_p) VALUES ('zero_t_product', 2);
+INSERT INTO methodology_weight (methodology, factor_code, weight) SELECT 'zero_t_product', code, CASE WHEN code = 't.product_quality' THEN 0 ELSE 1 END FROM risk_factor;
+SET CONSTRAINTS ALL IMMEDIATE;
+SELECT is((SELECT technical_score FROM (SELECT (risk_profile_agg('zero_t_product', 't.product_quality', 4, '2026-01-01', NULL, NULL)).*) x), 50::float8,
+          'a factor of weight 0 does not count');
+SELECT throws_ok($$UPDATE methodology_weight SET weight = 0 WHERE methodology = 'zero_t_product' AND factor_code LIKE 't.%'$$, '23514', NULL,
+                 'all technical weights zero while the dimension weighs: refused');
+SELECT throws_ok($$SELECT risk_profile_agg('default', 't.product_quality', 'NaN', '2026-01-01', NULL, NULL)$$, '22023', NULL, 'NaN score refused');
+SELECT throws_ok($$SELECT risk_profile_agg('default', 't.product_quality', -0.5, '2026-01-01', NULL, NULL)$$, '22023', NULL, 'negative score refused');
+
+-- parallel = serial over many suppliers
+CREATE TABLE public.risk_rows AS
+SELECT s AS supplier_id, f.code, (random() * 4)::int::float8 AS score, date '2024-01-01' + (random() * 700)::int AS assessed_on, g AS id
+FROM generate_series(1, 20000) s, risk_factor f, generate_series(1, 2) g;
+ANALYZE public.risk_rows;
+CREATE TEMP TABLE rs AS SELECT supplier_id, (risk_profile_agg('default', code, score, assessed_on, NULL, id)).* FROM public.risk_rows GROUP BY 1;
+SET LOCAL max_parallel_workers_per_gather = 2;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SET LOCAL force_parallel_mode = on;
+SET LOCAL enable_hashagg = off;
+CREATE TEMP TABLE plan_text (line text);
+DO $$ DECLARE r record; BEGIN
+  FOR r IN EXECUTE 'EXPLAIN SELECT risk_profile_agg(''default'', code, score, assessed_on, NULL, id) FROM public.risk_rows' LOOP
+    INSERT INTO plan_text VALUES (r."QUERY PLAN");
+  END LOOP;
+END $$;
+SELECT ok(EXISTS (SELECT 1 FROM plan_text WHERE line LIKE '%Partial Aggregate%'), 'risk_profile_agg runs as a partial aggregate');
+CREATE TEMP TABLE rp AS SELECT (risk_profile_agg('default', code, score, assessed_on, NULL, id)).* FROM public.risk_rows WHERE supplier_id = 7;
+SELECT ok((SELECT rp.risk_score = rs.risk_score AND rp.top_factors = rs.top_factors FROM rp, rs WHERE rs.supplier_id = 7),
+          'parallel partial aggregation gives the serial profile');
+RESET force_parallel_mode;
+SELECT throws_ok($$SELECT risk_profile_agg('no such', 'nt.state_link', 1, '2026-01-01', NULL, NULL)$$, '22023', 'unknown methodology "no such"', 'unknown methodology');
+
+SELECT * FROM finish();
+ROLLBACK;
