@@ -1042,7 +1042,9 @@ COMMENT ON FUNCTION @extschema@.concentration_level(float8, text) IS 'Concentrat
 --------------------------------------------------------------------------------
 -- Supplier risk scoring
 --------------------------------------------------------------------------------
--- every dimension that carries weight must have some factor weight: checked at commit
+-- every dimension that carries weight must have some factor weight: checked at commit when
+-- weights change or a methodology is updated (not when one is inserted: pg_restore loads
+-- methodologies before their weights; the scoring engine refuses an incomplete one, 22023)
 CREATE FUNCTION @extschema@.check_methodology() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -1078,8 +1080,8 @@ BEGIN
   END LOOP;
   RETURN NULL;
 END $$;
-COMMENT ON FUNCTION @extschema@.check_methodology() IS 'Constraint trigger: a dimension with weight needs factor weights (checked at commit).';
-CREATE CONSTRAINT TRIGGER methodology_weights_complete AFTER INSERT OR UPDATE ON @extschema@.methodology
+COMMENT ON FUNCTION @extschema@.check_methodology() IS 'Constraint trigger: a dimension with weight needs factor weights (checked at commit of weight changes and methodology updates).';
+CREATE CONSTRAINT TRIGGER methodology_weights_complete AFTER UPDATE ON @extschema@.methodology
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION @extschema@.check_methodology();
 CREATE CONSTRAINT TRIGGER methodology_weight_complete AFTER INSERT OR UPDATE OR DELETE ON @extschema@.methodology_weight
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION @extschema@.check_methodology();

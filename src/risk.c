@@ -111,6 +111,21 @@ RiskConfigLoad(const char *name, MemoryContext mcxt)
 	}
 	MemoryContextSwitchTo(old);
 	SPI_finish();
+	{
+		double		sum[2] = {0, 0};
+		static const char *const dimname[2] = {"technical", "non-technical"};
+		int			d;
+
+		for (i = 0; i < cfg->nfactors; i++)
+			sum[cfg->dim[i]] += cfg->weight[i];
+		for (d = 0; d < 2; d++)
+			if (cfg->dim_weight[d] > 0 && !(sum[d] > 0))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("methodology \"%s\" gives the %s dimension weight %g but no %s factor any weight",
+								name, dimname[d], cfg->dim_weight[d], dimname[d]),
+						 errhint("Add rows to supplyrisk.methodology_weight, or set the dimension weight to 0.")));
+	}
 	return cfg;
 }
 

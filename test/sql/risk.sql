@@ -84,9 +84,11 @@ SELECT risk_profile_agg('default', 'nt.nothing', 1, '2026-01-01', NULL, NULL);
 \echo :LAST_ERROR_SQLSTATE
 SELECT risk_profile_agg(NULL, 'nt.state_link', 1, '2026-01-01', NULL, NULL);
 \echo :LAST_ERROR_SQLSTATE
-BEGIN;
+-- a methodology without weights can be stored (pg_restore loads methodologies first) but not used
 INSERT INTO methodology (name, technical_weight) VALUES ('no_weights', 1);
-COMMIT;
+SELECT risk_score FROM score_supplier(503, '2026-06-01', 'no_weights');
+\echo :LAST_ERROR_SQLSTATE
+UPDATE methodology SET hrv_threshold = 70 WHERE name = 'no_weights';
 \echo :LAST_ERROR_SQLSTATE
 BEGIN;
 INSERT INTO methodology (name, technical_weight, non_technical_weight) VALUES ('tech_only', 1, 0);
