@@ -65,7 +65,34 @@ for rows in $rows_list; do
     printf "%-9s %-8s %10.1f %8.2f   sql/hhi\n" "(c) sql" $pl "$c" "$(echo "$c / $b" | bc -l)"
     printf "%-9s %-8s %10.1f %8.2f   mix/floor\n" "(d) mix" $pl "$d" "$(echo "$d / $a" | bc -l)"
     printf "%-9s %-8s %10.1f %8.2f   sql-all/mix\n" "(e) sqlall" $pl "$e" "$(echo "$e / $d" | bc -l)"
+    printf "          %-8s above the floor: hhi %.0f ms, plain SQL %.0f ms (%.2fx)\n" $pl "$(echo "$b - $a" | bc -l)" "$(echo "$c - $a" | bc -l)" "$(echo "($c - $a) / ($b - $a)" | bc -l)"
   done
+done
+
+echo
+suppliers=${BENCH_SUPPLIERS:-100000}
+db=supplyrisk_bench_risk_$suppliers
+tag="supplyrisk bench risk $suppliers $gen_sum"
+if [ "$(q -d postgres -c "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$db'")" != "$tag" ]; then
+  echo "generating $db ..." >&2
+  q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+  q -d $db -c 'CREATE EXTENSION supplyrisk'
+  q -d $db -v suppliers="$suppliers" -f bench/risk_data.sql >/dev/null
+  q -d $db -c "COMMENT ON DATABASE $db IS '$tag'"
+fi
+plain=$(cat bench/supplier_risk_plain.sql)
+mism=$(q -d $db -c "SELECT count(*) FROM supplyrisk.supplier_risk o FULL JOIN ($plain) p USING (supplier_id)
+  WHERE o.supplier_id IS NULL OR p.supplier_id IS NULL OR abs(o.risk_score - p.risk_score) > 1e-9
+     OR abs(o.technical_score - p.technical_score) > 1e-9 OR abs(o.non_technical_score - p.non_technical_score) > 1e-9
+     OR abs(o.coverage - p.coverage) > 1e-9 OR o.risk_level IS DISTINCT FROM p.risk_level OR o.high_risk IS DISTINCT FROM p.high_risk
+     OR o.high_risk_basis IS DISTINCT FROM p.high_risk_basis OR o.top_factors IS DISTINCT FROM p.top_factors")
+echo "== supplier_risk: $suppliers suppliers, $(q -d $db -c "SELECT count(*) FROM supplyrisk.assessment") assessments (15 factors, two rounds); C view and plain SQL differ on $mism rows"
+printf "%-14s %-8s %10s %8s\n" query parallel "ms" ratio
+for par in 2 0; do
+  c=$(time_query $db $par "SELECT * FROM supplyrisk.supplier_risk"); p=$(time_query $db $par "$plain")
+  pl=$([ $par -gt 0 ] && echo "on" || echo "off")
+  printf "%-14s %-8s %10.1f %8s\n" "C view" $pl "$c" "1.00"
+  printf "%-14s %-8s %10.1f %8.2f   plain/C\n" "plain SQL" $pl "$p" "$(echo "$p / $c" | bc -l)"
 done
 
 echo

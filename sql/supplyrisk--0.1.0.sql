@@ -746,7 +746,7 @@ CREATE TABLE @extschema@.assessment (
   assessment_id bigint PRIMARY KEY DEFAULT pg_catalog.nextval('@extschema@.assessment_id_seq'::pg_catalog.regclass),
   supplier_id   bigint NOT NULL REFERENCES @extschema@.supplier (supplier_id),
   factor_code   text NOT NULL REFERENCES @extschema@.risk_factor (code),
-  score         numeric NOT NULL CONSTRAINT assessment_score_on_scale CHECK (score IN (0, 1, 2, 3, 4)),
+  score         float8 NOT NULL CONSTRAINT assessment_score_on_scale CHECK (score IN (0, 1, 2, 3, 4)),
   evidence      text,
   assessed_on   date NOT NULL DEFAULT CURRENT_DATE,
   valid_until   date,
@@ -1158,7 +1158,7 @@ WITH scope AS (  -- the suppliers whose own status is needed: all, or one and it
 ),
 prof AS (
   SELECT sc.supplier_id,
-         @extschema@.risk_profile_agg(@extschema@.methodology_name($2), a.factor_code, a.score::float8,
+         @extschema@.risk_profile_agg((SELECT @extschema@.methodology_name($2)), a.factor_code, a.score,
                                       a.assessed_on, a.recorded_at, a.assessment_id) AS p
   FROM scope sc
   LEFT JOIN @extschema@.assessment a
