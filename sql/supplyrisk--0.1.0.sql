@@ -1009,6 +1009,9 @@ CREATE FUNCTION @extschema@.share(mix @extschema@.supply_mix, keys text[]) RETUR
 CREATE FUNCTION @extschema@.top_shares(mix @extschema@.supply_mix, k integer)
   RETURNS TABLE (rank integer, key text, weight float8, share float8)
   AS 'MODULE_PATHNAME', 'supply_mix_top_shares' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+CREATE FUNCTION @extschema@.each(mix @extschema@.supply_mix) RETURNS TABLE (key text, weight float8)
+  AS 'MODULE_PATHNAME', 'supply_mix_each' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+COMMENT ON FUNCTION @extschema@.each(@extschema@.supply_mix) IS 'Every key (as text) and weight of a mix, in key order.';
 CREATE FUNCTION @extschema@.without(mix @extschema@.supply_mix, keys bigint[]) RETURNS @extschema@.supply_mix
   AS 'MODULE_PATHNAME', 'supply_mix_without_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION @extschema@.without(mix @extschema@.supply_mix, keys text[]) RETURNS @extschema@.supply_mix
@@ -1226,6 +1229,387 @@ COMMENT ON COLUMN @extschema@.supplier_risk.high_risk IS 'High-risk supplier: de
 COMMENT ON COLUMN @extschema@.supplier_risk.high_risk_basis IS 'designation, score or group; NULL when not high-risk.';
 COMMENT ON COLUMN @extschema@.supplier_risk.coverage IS 'Share (0..1) of the effective factor weight backed by a valid assessment.';
 COMMENT ON COLUMN @extschema@.supplier_risk.top_factors IS 'The assessed factors contributing most to the score, largest first.';
+
+--------------------------------------------------------------------------------
+-- Exposure, concentration and the sector views
+--------------------------------------------------------------------------------
+CREATE TYPE @extschema@.sourcing_counts AS (entities bigint, single_sourced bigint);
+COMMENT ON TYPE @extschema@.sourcing_counts IS 'Distinct entities, and how many of them have a single source.';
+CREATE FUNCTION @extschema@.sourcing_trans(internal, bigint, bigint) RETURNS internal
+  AS 'MODULE_PATHNAME' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.sourcing_combine(internal, internal) RETURNS internal
+  AS 'MODULE_PATHNAME' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.sourcing_serialize(internal) RETURNS bytea
+  AS 'MODULE_PATHNAME' LANGUAGE C STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.sourcing_deserialize(bytea, internal) RETURNS internal
+  AS 'MODULE_PATHNAME' LANGUAGE C STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.sourcing_final(internal) RETURNS @extschema@.sourcing_counts
+  AS 'MODULE_PATHNAME' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.sourcing_trans(internal, bigint, bigint) IS 'Transition function of sourcing.';
+COMMENT ON FUNCTION @extschema@.sourcing_combine(internal, internal) IS 'Combine function of sourcing.';
+COMMENT ON FUNCTION @extschema@.sourcing_serialize(internal) IS 'Serialize function of sourcing.';
+COMMENT ON FUNCTION @extschema@.sourcing_deserialize(bytea, internal) IS 'Deserialize function of sourcing (validated).';
+COMMENT ON FUNCTION @extschema@.sourcing_final(internal) IS 'Final function of sourcing.';
+CREATE AGGREGATE @extschema@.sourcing(entity bigint, source bigint) (
+  SFUNC = @extschema@.sourcing_trans, STYPE = internal,
+  FINALFUNC = @extschema@.sourcing_final,
+  COMBINEFUNC = @extschema@.sourcing_combine,
+  SERIALFUNC = @extschema@.sourcing_serialize,
+  DESERIALFUNC = @extschema@.sourcing_deserialize,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.sourcing(bigint, bigint) IS 'Distinct entities in the rows and how many have exactly one distinct source (one pass, no sort).';
+
+CREATE FUNCTION @extschema@.deep_mix(mix @extschema@.supply_mix, max_depth integer DEFAULT 6,
+                                     function_code text DEFAULT NULL, min_share float8 DEFAULT 0.001)
+RETURNS @extschema@.supply_mix
+  AS 'MODULE_PATHNAME', 'supply_mix_deep' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.deep_mix(@extschema@.supply_mix, integer, text, float8) IS
+  'A supplier mix propagated through supplier_dependency: each supplier weighs the supply that relies on it at any tier up to max_depth (simple paths, products of shares summed and capped at 1 per origin, paths below min_share pruned).';
+
+-- The core: one scan of the supply rows valid at as_of, per sector, member state and ICT function.
+CREATE FUNCTION @extschema@.sector_function_stats(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix,
+               country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint,
+               weight float8, hrv_weight float8, risk_weight float8)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+WITH r AS (
+  SELECT x.supplier_id, x.group_id, x.risk_score, x.high_risk FROM @extschema@.supplier_risk_at($1, $2) x
+),
+base AS (
+  SELECT e.sector_code, e.member_state, s.function_code,
+         @extschema@.supply_mix_agg(r.group_id, s.weight) AS group_mix,
+         @extschema@.sourcing(s.entity_id, r.group_id) AS src,
+         pg_catalog.sum(s.weight) AS weight,
+         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.high_risk), 0::float8) AS hrv_weight,
+         COALESCE(pg_catalog.sum(s.weight OPERATOR(pg_catalog.*) r.risk_score), 0::float8) AS risk_weight
+  FROM @extschema@.supply s
+  JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
+  JOIN r ON r.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
+  WHERE s.valid_from OPERATOR(pg_catalog.<=) $1 AND (s.valid_to IS NULL OR s.valid_to OPERATOR(pg_catalog.>) $1)
+  GROUP BY e.sector_code, e.member_state, s.function_code
+)
+SELECT b.sector_code, b.member_state, b.function_code, b.group_mix,
+       (SELECT @extschema@.supply_mix_agg(g.hq_country, t.weight)
+          FROM @extschema@.each(b.group_mix) t
+          JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) t.key::bigint),
+       (b.src).entities, (b.src).single_sourced, b.weight, b.hrv_weight, b.risk_weight
+FROM base b
+$$;
+COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text) IS
+  'Mergeable statistics per sector, member state and ICT function from the supply rows valid at as_of: supplier-group mix, HQ-country mix, entities, single-sourced entities, weight, high-risk weight, risk-weighted weight.';
+
+CREATE FUNCTION @extschema@.eu_member_codes() RETURNS text[]
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT pg_catalog.array_agg(c.code ORDER BY c.code) FROM @extschema@.country c WHERE c.eu_member
+$$;
+COMMENT ON FUNCTION @extschema@.eu_member_codes() IS 'Codes of the EU member states.';
+
+-- "Name 34%, Name 21%, ..." for the k heaviest supplier groups of a group mix
+CREATE FUNCTION @extschema@.top_supplier_names(mix @extschema@.supply_mix, k integer DEFAULT 3) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT pg_catalog.string_agg(pg_catalog.format('%s %s%%', g.name, pg_catalog.round((t.share OPERATOR(pg_catalog.*) 100)::numeric, 0)), ', ' ORDER BY t.rank)
+  FROM @extschema@.top_shares($1, $2) t
+  JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) t.key::bigint
+$$;
+COMMENT ON FUNCTION @extschema@.top_supplier_names(@extschema@.supply_mix, integer) IS 'The k heaviest suppliers of a bigint-keyed mix as readable text: name and share in percent.';
+
+-- one sector, per member state (NULL = EU-wide, the merge of the member states) and ICT function
+CREATE FUNCTION @extschema@.sector_function_overview(sector text, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (member_state text, function_code text, function_name text, criticality text, entities bigint,
+               suppliers integer, hhi float8, cr1 float8, cr4 float8, effective_suppliers float8, hrv_share float8,
+               non_eu_share float8, country_hhi float8, top_suppliers text, single_supplier_entities bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+WITH f AS (
+  SELECT x.* FROM @extschema@.sector_function_stats($2, $3) x WHERE x.sector_code OPERATOR(pg_catalog.=) $1
+),
+rows AS (
+  SELECT f.member_state, f.function_code, f.group_mix AS gm, f.country_mix AS cm, f.entities, f.single_sourced,
+         f.weight, f.hrv_weight
+  FROM f
+  UNION ALL
+  SELECT NULL, f.function_code, @extschema@.supply_mix_union(f.group_mix), @extschema@.supply_mix_union(f.country_mix),
+         pg_catalog.sum(f.entities)::bigint, pg_catalog.sum(f.single_sourced)::bigint,
+         pg_catalog.sum(f.weight), pg_catalog.sum(f.hrv_weight)
+  FROM f GROUP BY f.function_code
+)
+SELECT r.member_state, r.function_code, fn.name, fn.criticality, r.entities,
+       @extschema@.key_count(r.gm), @extschema@.hhi(r.gm), @extschema@.cr(r.gm, 1), @extschema@.cr(r.gm, 4),
+       @extschema@.effective_suppliers(r.gm), r.hrv_weight OPERATOR(pg_catalog./) r.weight,
+       1 OPERATOR(pg_catalog.-) @extschema@.share(r.cm, @extschema@.eu_member_codes()),
+       @extschema@.hhi(r.cm), @extschema@.top_supplier_names(r.gm, 3), r.single_sourced
+FROM rows r
+JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) r.function_code
+$$;
+COMMENT ON FUNCTION @extschema@.sector_function_overview(text, date, text) IS
+  'The rows of a sector_<code> view for any sector, date and methodology.';
+
+CREATE FUNCTION @extschema@.sector_overview_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (sector_code text, sector_name text, member_state text, entities bigint, suppliers integer, hhi float8,
+               cr4 float8, effective_suppliers float8, country_hhi float8, hrv_share float8, hrv_share_critical float8,
+               non_eu_share float8, single_supplier_critical bigint, mean_risk float8, concentration_level text)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+WITH f AS (
+  SELECT x.*, (fn.criticality OPERATOR(pg_catalog.<>) 'standard') AS crit
+  FROM @extschema@.sector_function_stats($1, $2) x
+  JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) x.function_code
+),
+ms AS (
+  SELECT f.sector_code, f.member_state, @extschema@.supply_mix_union(f.group_mix) AS gm,
+         @extschema@.supply_mix_union(f.country_mix) AS cm, pg_catalog.sum(f.weight) AS w,
+         pg_catalog.sum(f.hrv_weight) AS hw,
+         COALESCE(pg_catalog.sum(f.weight) FILTER (WHERE f.crit), 0::float8) AS wc,
+         COALESCE(pg_catalog.sum(f.hrv_weight) FILTER (WHERE f.crit), 0::float8) AS hwc,
+         COALESCE(pg_catalog.sum(f.single_sourced) FILTER (WHERE f.crit), 0)::bigint AS ssc,
+         pg_catalog.sum(f.risk_weight) AS rw
+  FROM f GROUP BY f.sector_code, f.member_state
+),
+rows AS (
+  SELECT * FROM ms
+  UNION ALL
+  SELECT ms.sector_code, NULL, @extschema@.supply_mix_union(ms.gm), @extschema@.supply_mix_union(ms.cm),
+         pg_catalog.sum(ms.w), pg_catalog.sum(ms.hw), pg_catalog.sum(ms.wc), pg_catalog.sum(ms.hwc),
+         pg_catalog.sum(ms.ssc)::bigint, pg_catalog.sum(ms.rw)
+  FROM ms GROUP BY ms.sector_code
+),
+ents AS (
+  SELECT e.sector_code, e.member_state, pg_catalog.count(*) AS n
+  FROM @extschema@.entity e GROUP BY GROUPING SETS ((e.sector_code, e.member_state), (e.sector_code))
+),
+keys AS (  -- every sector has an EU-wide row, with or without data
+  SELECT s.code AS sector_code, NULL::text AS member_state FROM @extschema@.sector s
+  UNION
+  SELECT r.sector_code, r.member_state FROM rows r WHERE r.member_state IS NOT NULL
+)
+SELECT k.sector_code, s.name, k.member_state, COALESCE(en.n, 0),
+       COALESCE(@extschema@.key_count(r.gm), 0), @extschema@.hhi(r.gm), @extschema@.cr(r.gm, 4),
+       @extschema@.effective_suppliers(r.gm), @extschema@.hhi(r.cm),
+       r.hw OPERATOR(pg_catalog./) NULLIF(r.w, 0), r.hwc OPERATOR(pg_catalog./) NULLIF(r.wc, 0),
+       1 OPERATOR(pg_catalog.-) @extschema@.share(r.cm, @extschema@.eu_member_codes()),
+       COALESCE(r.ssc, 0), r.rw OPERATOR(pg_catalog./) NULLIF(r.w, 0),
+       @extschema@.concentration_level(@extschema@.hhi(r.gm))
+FROM keys k
+JOIN @extschema@.sector s ON s.code OPERATOR(pg_catalog.=) k.sector_code
+LEFT JOIN rows r ON r.sector_code OPERATOR(pg_catalog.=) k.sector_code
+                AND NOT (r.member_state IS DISTINCT FROM k.member_state)
+LEFT JOIN ents en ON en.sector_code OPERATOR(pg_catalog.=) k.sector_code
+                 AND NOT (en.member_state IS DISTINCT FROM k.member_state)
+$$;
+COMMENT ON FUNCTION @extschema@.sector_overview_at(date, text) IS 'The rows of sector_overview for any date and methodology.';
+
+CREATE VIEW @extschema@.sector_overview WITH (security_invoker = true) AS
+  SELECT * FROM @extschema@.sector_overview_at(CURRENT_DATE, NULL);
+COMMENT ON VIEW @extschema@.sector_overview IS 'Per NIS2 sector: a row per member state and an EU-wide row (member_state NULL, the merge of the member states), from the supply valid today.';
+COMMENT ON COLUMN @extschema@.sector_overview.sector_code IS 'NIS2 sector.';
+COMMENT ON COLUMN @extschema@.sector_overview.sector_name IS 'Sector name.';
+COMMENT ON COLUMN @extschema@.sector_overview.member_state IS 'Member state; NULL for the EU-wide row.';
+COMMENT ON COLUMN @extschema@.sector_overview.entities IS 'Entities of the sector registered in the member state (EU-wide: all).';
+COMMENT ON COLUMN @extschema@.sector_overview.suppliers IS 'Distinct supplier groups in the supply.';
+COMMENT ON COLUMN @extschema@.sector_overview.hhi IS 'HHI (0..10000) of the supply pooled over the sector''s entities and functions, per supplier group.';
+COMMENT ON COLUMN @extschema@.sector_overview.cr4 IS 'Share (0..1) of the four largest supplier groups.';
+COMMENT ON COLUMN @extschema@.sector_overview.effective_suppliers IS 'Numbers equivalent 10000/HHI.';
+COMMENT ON COLUMN @extschema@.sector_overview.country_hhi IS 'HHI of the supply by the headquarters country of the supplier group.';
+COMMENT ON COLUMN @extschema@.sector_overview.hrv_share IS 'Share (0..1) of the supply weight from high-risk suppliers.';
+COMMENT ON COLUMN @extschema@.sector_overview.hrv_share_critical IS 'The same over critical and sensitive ICT functions only.';
+COMMENT ON COLUMN @extschema@.sector_overview.non_eu_share IS 'Share (0..1) of the supply from supplier groups headquartered outside the EU.';
+COMMENT ON COLUMN @extschema@.sector_overview.single_supplier_critical IS 'Entity and function pairs (critical or sensitive functions) served by a single supplier group.';
+COMMENT ON COLUMN @extschema@.sector_overview.mean_risk IS 'Supply-weighted mean risk_score (0..100) of the suppliers.';
+COMMENT ON COLUMN @extschema@.sector_overview.concentration_level IS 'Band of hhi under the EU 2004 guidelines (low, moderate, high).';
+
+-- per entity and ICT function
+CREATE FUNCTION @extschema@.entity_exposure_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (entity_id bigint, entity_name text, member_state text, sector_code text, function_code text,
+               criticality text, supplier_count integer, hhi float8, cr1 float8, effective_suppliers float8,
+               hrv_share float8, non_eu_share float8, single_supplier boolean, exposure_score float8,
+               mix @extschema@.supply_mix)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+WITH r AS (
+  SELECT x.supplier_id, x.group_id, x.risk_score, x.high_risk FROM @extschema@.supplier_risk_at($1, $2) x
+),
+m AS (
+  SELECT x.weight_critical, x.weight_sensitive, x.weight_standard FROM @extschema@.methodology x
+  WHERE x.name OPERATOR(pg_catalog.=) @extschema@.methodology_name($2)
+),
+base AS (
+  SELECT s.entity_id, s.function_code, @extschema@.supply_mix_agg(r.group_id, s.weight) AS mix,
+         pg_catalog.sum(s.weight) AS w,
+         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.high_risk), 0::float8) AS hw,
+         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE NOT c.eu_member), 0::float8) AS nw,
+         COALESCE(pg_catalog.sum(s.weight OPERATOR(pg_catalog.*) r.risk_score), 0::float8) AS rw
+  FROM @extschema@.supply s
+  JOIN r ON r.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
+  JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) r.group_id
+  JOIN @extschema@.country c ON c.code OPERATOR(pg_catalog.=) g.hq_country
+  WHERE s.valid_from OPERATOR(pg_catalog.<=) $1 AND (s.valid_to IS NULL OR s.valid_to OPERATOR(pg_catalog.>) $1)
+  GROUP BY s.entity_id, s.function_code
+)
+SELECT e.entity_id, e.name, e.member_state, e.sector_code, b.function_code, fn.criticality,
+       @extschema@.key_count(b.mix), @extschema@.hhi(b.mix), @extschema@.cr(b.mix, 1), @extschema@.effective_suppliers(b.mix),
+       b.hw OPERATOR(pg_catalog./) b.w, b.nw OPERATOR(pg_catalog./) b.w,
+       @extschema@.key_count(b.mix) OPERATOR(pg_catalog.=) 1,
+       b.rw OPERATOR(pg_catalog./) b.w OPERATOR(pg_catalog./) 100 OPERATOR(pg_catalog.*)
+         CASE fn.criticality WHEN 'critical' THEN m.weight_critical WHEN 'sensitive' THEN m.weight_sensitive ELSE m.weight_standard END,
+       b.mix
+FROM base b
+JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) b.entity_id
+JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) b.function_code
+CROSS JOIN m
+$$;
+COMMENT ON FUNCTION @extschema@.entity_exposure_at(date, text) IS 'The rows of entity_exposure for any date and methodology.';
+
+CREATE VIEW @extschema@.entity_exposure WITH (security_invoker = true) AS
+  SELECT * FROM @extschema@.entity_exposure_at(CURRENT_DATE, NULL);
+COMMENT ON VIEW @extschema@.entity_exposure IS 'Per entity and ICT function: concentration over supplier groups, high-risk and non-EU shares, exposure, from the supply valid today.';
+COMMENT ON COLUMN @extschema@.entity_exposure.entity_id IS 'Entity.';
+COMMENT ON COLUMN @extschema@.entity_exposure.entity_name IS 'Entity name.';
+COMMENT ON COLUMN @extschema@.entity_exposure.member_state IS 'Member state of the entity.';
+COMMENT ON COLUMN @extschema@.entity_exposure.sector_code IS 'Sector of the entity.';
+COMMENT ON COLUMN @extschema@.entity_exposure.function_code IS 'ICT function.';
+COMMENT ON COLUMN @extschema@.entity_exposure.criticality IS 'critical, sensitive or standard.';
+COMMENT ON COLUMN @extschema@.entity_exposure.supplier_count IS 'Distinct supplier groups supplying the function (subsidiaries of one group count once).';
+COMMENT ON COLUMN @extschema@.entity_exposure.hhi IS 'HHI (0..10000) over supplier groups.';
+COMMENT ON COLUMN @extschema@.entity_exposure.cr1 IS 'Share (0..1) of the largest supplier group.';
+COMMENT ON COLUMN @extschema@.entity_exposure.effective_suppliers IS 'Numbers equivalent 10000/HHI.';
+COMMENT ON COLUMN @extschema@.entity_exposure.hrv_share IS 'Share (0..1) of the weight from high-risk suppliers.';
+COMMENT ON COLUMN @extschema@.entity_exposure.non_eu_share IS 'Share (0..1) of the weight from supplier groups headquartered outside the EU.';
+COMMENT ON COLUMN @extschema@.entity_exposure.single_supplier IS 'One supplier group only.';
+COMMENT ON COLUMN @extschema@.entity_exposure.exposure_score IS 'Sum over suppliers of risk_score/100 x criticality weight x share (0..1).';
+COMMENT ON COLUMN @extschema@.entity_exposure.mix IS 'The supply_mix over supplier groups.';
+
+CREATE FUNCTION @extschema@.multi_vendor_gaps_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (entity_id bigint, entity_name text, member_state text, sector_code text, function_code text,
+               criticality text, gap text, supplier_count integer, top_group_id bigint, top_share float8,
+               hrv_share float8, cap float8)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT x.entity_id, x.entity_name, x.member_state, x.sector_code, x.function_code, x.criticality, g.gap,
+       x.supplier_count, (SELECT t.key::bigint FROM @extschema@.top_shares(x.mix, 1) t), x.cr1, x.hrv_share,
+       m.multi_vendor_cap
+FROM @extschema@.entity_exposure_at($1, $2) x
+CROSS JOIN (SELECT y.multi_vendor_cap FROM @extschema@.methodology y
+            WHERE y.name OPERATOR(pg_catalog.=) @extschema@.methodology_name($2)) m
+CROSS JOIN LATERAL (VALUES
+  ('single_supplier', x.criticality OPERATOR(pg_catalog.<>) 'standard' AND x.supplier_count OPERATOR(pg_catalog.=) 1),
+  ('high_risk_supplier', x.criticality OPERATOR(pg_catalog.=) 'critical' AND x.hrv_share OPERATOR(pg_catalog.>) 0),
+  ('above_cap', x.criticality OPERATOR(pg_catalog.<>) 'standard' AND x.supplier_count OPERATOR(pg_catalog.>) 1
+                AND x.cr1 OPERATOR(pg_catalog.>) m.multi_vendor_cap)
+) g(gap, hit)
+WHERE g.hit
+$$;
+COMMENT ON FUNCTION @extschema@.multi_vendor_gaps_at(date, text) IS 'The rows of multi_vendor_gaps for any date and methodology.';
+CREATE VIEW @extschema@.multi_vendor_gaps WITH (security_invoker = true) AS
+  SELECT * FROM @extschema@.multi_vendor_gaps_at(CURRENT_DATE, NULL);
+COMMENT ON VIEW @extschema@.multi_vendor_gaps IS 'Entity and function pairs that break the multi-vendor guidance, one row per gap.';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.entity_id IS 'Entity.';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.entity_name IS 'Entity name.';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.member_state IS 'Member state of the entity.';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.sector_code IS 'Sector of the entity.';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.function_code IS 'ICT function.';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.criticality IS 'critical or sensitive (standard functions have no gaps).';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.gap IS 'single_supplier (one supplier group for a critical or sensitive function), high_risk_supplier (high-risk supply in a critical function) or above_cap (a group above the methodology''s cap share, several groups present).';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.supplier_count IS 'Distinct supplier groups.';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.top_group_id IS 'The largest supplier group.';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.top_share IS 'Its share (0..1).';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.hrv_share IS 'Share (0..1) of the weight from high-risk suppliers.';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.cap IS 'The methodology''s multi-vendor cap.';
+
+CREATE FUNCTION @extschema@.entity_deep_exposure_at(as_of date DEFAULT CURRENT_DATE, max_depth integer DEFAULT 6)
+RETURNS TABLE (entity_id bigint, entity_name text, member_state text, sector_code text, direct_suppliers integer,
+               deep_suppliers integer, direct_hhi float8, deep_hhi float8, top_hidden_group_id bigint,
+               top_hidden_group text, top_hidden_share float8, hidden_suppliers text)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+WITH gmap AS MATERIALIZED (  -- computed once, not once per entity
+  SELECT x.supplier_id, x.group_id FROM @extschema@.supplier_group_map x
+),
+direct AS (
+  SELECT s.entity_id, @extschema@.supply_mix_agg(s.supplier_id, s.weight) AS m
+  FROM @extschema@.supply s
+  WHERE s.valid_from OPERATOR(pg_catalog.<=) $1 AND (s.valid_to IS NULL OR s.valid_to OPERATOR(pg_catalog.>) $1)
+  GROUP BY s.entity_id
+),
+direct_groups AS (
+  SELECT d.entity_id,
+         (SELECT @extschema@.supply_mix_agg(gm.group_id, t.weight) FROM @extschema@.each(d.m) t
+            JOIN gmap gm ON gm.supplier_id OPERATOR(pg_catalog.=) t.key::bigint) AS direct_g
+  FROM direct d
+),
+groups AS (  -- the group mix propagated (a group's dependencies apply to its subsidiaries), regrouped
+  SELECT d.entity_id, d.direct_g,
+         (SELECT @extschema@.supply_mix_agg(gm.group_id, t.weight)
+            FROM @extschema@.each(@extschema@.deep_mix(d.direct_g, $2)) t
+            JOIN gmap gm ON gm.supplier_id OPERATOR(pg_catalog.=) t.key::bigint) AS deep_g
+  FROM direct_groups d
+),
+hidden AS (  -- weight relying on a group beyond what the entity buys from it directly
+  SELECT g.entity_id, t.key::bigint AS group_id,
+         (t.weight OPERATOR(pg_catalog.-) COALESCE(@extschema@.share(g.direct_g, t.key::bigint) OPERATOR(pg_catalog.*) @extschema@.total(g.direct_g), 0::float8))
+           OPERATOR(pg_catalog./) @extschema@.total(g.direct_g) AS hidden_share
+  FROM groups g, @extschema@.each(g.deep_g) t
+),
+ranked AS (
+  SELECT h.*, pg_catalog.row_number() OVER (PARTITION BY h.entity_id ORDER BY h.hidden_share DESC, h.group_id) AS rk
+  FROM hidden h WHERE h.hidden_share OPERATOR(pg_catalog.>) 1e-12
+)
+SELECT e.entity_id, e.name, e.member_state, e.sector_code,
+       @extschema@.key_count(g.direct_g), @extschema@.key_count(g.deep_g),
+       @extschema@.hhi(g.direct_g), @extschema@.hhi(g.deep_g),
+       top.group_id, gs.name, top.hidden_share,
+       (SELECT pg_catalog.string_agg(pg_catalog.format('%s %s%%', s2.name, pg_catalog.round((r2.hidden_share OPERATOR(pg_catalog.*) 100)::numeric, 0)), ', ' ORDER BY r2.rk)
+          FROM ranked r2 JOIN @extschema@.supplier s2 ON s2.supplier_id OPERATOR(pg_catalog.=) r2.group_id
+         WHERE r2.entity_id OPERATOR(pg_catalog.=) g.entity_id AND r2.rk OPERATOR(pg_catalog.<=) 3)
+FROM groups g
+JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) g.entity_id
+LEFT JOIN ranked top ON top.entity_id OPERATOR(pg_catalog.=) g.entity_id AND top.rk OPERATOR(pg_catalog.=) 1
+LEFT JOIN @extschema@.supplier gs ON gs.supplier_id OPERATOR(pg_catalog.=) top.group_id
+$$;
+COMMENT ON FUNCTION @extschema@.entity_deep_exposure_at(date, integer) IS 'The rows of entity_deep_exposure for any date and depth.';
+CREATE VIEW @extschema@.entity_deep_exposure WITH (security_invoker = true) AS
+  SELECT * FROM @extschema@.entity_deep_exposure_at(CURRENT_DATE, 6);
+COMMENT ON VIEW @extschema@.entity_deep_exposure IS 'Per entity: hidden (tier-2+) reliance on supplier groups next to the direct supply, and the deep HHI next to the direct one. The direct mix over supplier groups is propagated with deep_mix (depth 6), so dependencies recorded on a group apply to its subsidiaries.';
+COMMENT ON COLUMN @extschema@.entity_deep_exposure.entity_id IS 'Entity.';
+COMMENT ON COLUMN @extschema@.entity_deep_exposure.entity_name IS 'Entity name.';
+COMMENT ON COLUMN @extschema@.entity_deep_exposure.member_state IS 'Member state of the entity.';
+COMMENT ON COLUMN @extschema@.entity_deep_exposure.sector_code IS 'Sector of the entity.';
+COMMENT ON COLUMN @extschema@.entity_deep_exposure.direct_suppliers IS 'Supplier groups the entity buys from (all functions).';
+COMMENT ON COLUMN @extschema@.entity_deep_exposure.deep_suppliers IS 'Supplier groups its supply relies on at any tier up to depth 6.';
+COMMENT ON COLUMN @extschema@.entity_deep_exposure.direct_hhi IS 'HHI over supplier groups of the direct supply (all functions pooled).';
+COMMENT ON COLUMN @extschema@.entity_deep_exposure.deep_hhi IS 'HHI of the deep mix (deep_mix, grouped): concentration including hidden tiers.';
+COMMENT ON COLUMN @extschema@.entity_deep_exposure.top_hidden_group_id IS 'The supplier group with the largest hidden reliance.';
+COMMENT ON COLUMN @extschema@.entity_deep_exposure.top_hidden_group IS 'Its name.';
+COMMENT ON COLUMN @extschema@.entity_deep_exposure.top_hidden_share IS 'Hidden reliance on it: deep weight beyond the direct purchases, as a share (0..1) of the entity''s direct supply.';
+COMMENT ON COLUMN @extschema@.entity_deep_exposure.hidden_suppliers IS 'The three largest hidden reliances as readable text.';
+
+-- The 18 sector views: one definition, generated, identical columns.
+DO $gen$
+DECLARE
+  s record;
+  c record;
+  v text;
+BEGIN
+  FOR s IN SELECT code, name FROM @extschema@.sector WHERE shipped ORDER BY code LOOP
+    v := 'sector_' || s.code;
+    EXECUTE pg_catalog.format('CREATE VIEW @extschema@.%I WITH (security_invoker = true) AS SELECT * FROM @extschema@.sector_function_overview(%L, CURRENT_DATE, NULL)', v, s.code);
+    EXECUTE pg_catalog.format('COMMENT ON VIEW @extschema@.%I IS %L', v,
+      pg_catalog.format('NIS2 sector %s: concentration per member state (NULL: EU-wide) and ICT function, from the supply valid today.', s.name));
+    FOR c IN SELECT * FROM (VALUES
+      ('member_state', 'Member state; NULL for the EU-wide row (the merge of the member-state rows).'),
+      ('function_code', 'ICT function.'),
+      ('function_name', 'ICT function name.'),
+      ('criticality', 'critical, sensitive or standard.'),
+      ('entities', 'Entities of the sector that use the function.'),
+      ('suppliers', 'Distinct supplier groups.'),
+      ('hhi', 'HHI (0..10000) over supplier groups, pooled over the entities.'),
+      ('cr1', 'Share (0..1) of the largest supplier group.'),
+      ('cr4', 'Share (0..1) of the four largest supplier groups.'),
+      ('effective_suppliers', 'Numbers equivalent 10000/HHI.'),
+      ('hrv_share', 'Share (0..1) of the weight from high-risk suppliers.'),
+      ('non_eu_share', 'Share (0..1) of the weight from supplier groups headquartered outside the EU.'),
+      ('country_hhi', 'HHI over the headquarters countries of the supplier groups.'),
+      ('top_suppliers', 'The three largest supplier groups with their shares, as text.'),
+      ('single_supplier_entities', 'Entities served by a single supplier group for the function.')) x(col, txt) LOOP
+      EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.%I.%I IS %L', v, c.col, c.txt);
+    END LOOP;
+  END LOOP;
+END $gen$;
 
 CREATE FUNCTION @extschema@.version() RETURNS text
 AS 'MODULE_PATHNAME', 'supplyrisk_version' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

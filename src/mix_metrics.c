@@ -534,6 +534,42 @@ supply_mix_top_shares(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+/* each(mix): every key and weight, in key order (like hstore's each) */
+PG_FUNCTION_INFO_V1(supply_mix_each);
+Datum
+supply_mix_each(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	SupplyMix  *m = PG_GETARG_SUPPLY_MIX(0);
+	double	   *w = MixWeights(m);
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (i = 0; i < m->nkeys; i++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		if (m->kind == MIX_KIND_INT8)
+		{
+			char		buf[MAXINT8LEN + 1];
+
+			pg_lltoa(MixInt8Keys(m)[i], buf);
+			values[0] = CStringGetTextDatum(buf);
+		}
+		else
+		{
+			int			len;
+			const char *key = MixTextKey(m, i, &len);
+
+			values[0] = PointerGetDatum(cstring_to_text_with_len(key, len));
+		}
+		values[1] = Float8GetDatum(w[i]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
 /* ---------------------------------------------------------------------------
  * What-ifs
  * ------------------------------------------------------------------------- */
