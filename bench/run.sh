@@ -67,6 +67,14 @@ for rows in $rows_list; do
     printf "%-9s %-8s %10.1f %8.2f   sql-all/mix\n" "(e) sqlall" $pl "$e" "$(echo "$e / $d" | bc -l)"
     printf "          %-8s above the floor: hhi %.0f ms, plain SQL %.0f ms (%.2fx)\n" $pl "$(echo "$b - $a" | bc -l)" "$(echo "$c - $a" | bc -l)" "$(echo "($c - $a) / ($b - $a)" | bc -l)"
   done
+  # sector_overview (valid supply, supplier risk, groups, countries, sourcing, EU merge) vs sum() over the same join
+  so_floor="SELECT e.sector_code, e.member_state, s.function_code, sum(s.weight) FROM supply s JOIN entity e ON e.entity_id = s.entity_id JOIN supplier_risk_at(CURRENT_DATE) r ON r.supplier_id = s.supplier_id WHERE s.valid_from <= CURRENT_DATE AND (s.valid_to IS NULL OR s.valid_to > CURRENT_DATE) GROUP BY 1, 2, 3"
+  for par in 2 0; do
+    a=$(time_query $db $par "$so_floor"); b=$(time_query $db $par "SELECT * FROM sector_overview")
+    pl=$([ $par -gt 0 ] && echo "on" || echo "off")
+    printf "%-14s %-8s %10.1f %8s\n" "(f) so-floor" $pl "$a" "1.00"
+    printf "%-14s %-8s %10.1f %8.2f   sector_overview/floor\n" "(g) overview" $pl "$b" "$(echo "$b / $a" | bc -l)"
+  done
 done
 
 echo
@@ -94,6 +102,26 @@ for par in 2 0; do
   printf "%-14s %-8s %10.1f %8s\n" "C view" $pl "$c" "1.00"
   printf "%-14s %-8s %10.1f %8.2f   plain/C\n" "plain SQL" $pl "$p" "$(echo "$p / $c" | bc -l)"
 done
+
+echo
+dsup=${BENCH_DEEP_SUPPLIERS:-100000}; dedges=${BENCH_DEEP_EDGES:-1000000}; dents=${BENCH_DEEP_ENTITIES:-20000}
+db=supplyrisk_bench_deep_$dsup
+tag="supplyrisk bench deep $dsup $dedges $dents $gen_sum"
+if [ "$(q -d postgres -c "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$db'")" != "$tag" ]; then
+  echo "generating $db ..." >&2
+  q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+  q -d $db -c 'CREATE EXTENSION supplyrisk'
+  q -d $db -v suppliers="$dsup" -v edges="$dedges" -v entities="$dents" -f bench/deep_data.sql >/dev/null
+  q -d $db -c "COMMENT ON DATABASE $db IS '$tag'"
+fi
+deep_c="SELECT count(*), round(sum(supplyrisk.total(d))::numeric, 3) FROM (SELECT supplyrisk.deep_mix(m, 6, NULL, 0.01) d FROM (SELECT entity_id, supplyrisk.supply_mix_agg(supplier_id, weight) m FROM supplyrisk.supply GROUP BY 1) x OFFSET 0) y"
+t0=$(date +%s%N); rc=$(q -d $db -c "SET jit = off" -c "$deep_c" | tail -1); t1=$(date +%s%N)
+peak=$(q -d $db -c "SET jit = off" -c "$deep_c" -c "SELECT substring(pg_read_file('/proc/self/status') FROM 'VmHWM:\s*([0-9]+)')" | tail -1)
+t2=$(date +%s%N); rs=$( { echo "SET jit = off;"; echo "SELECT count(*), round(sum(total)::numeric, 3) FROM ("; sed -e 's/:n/2147483647/; s/:depth/6/; s/:min/0.01/' bench/deep_cte.sql; echo ") z;"; } | q -d $db | tail -1); t3=$(date +%s%N)
+echo "== deep_mix: $dents entities, $dsup suppliers, $(q -d $db -c "SELECT count(*) FROM supplyrisk.supplier_dependency") dependencies, depth 6, min_share 0.01"
+echo "   C deep_mix (graph loaded once, reliance memoised): $(( (t1 - t0) / 1000000 )) ms, entities|total $rc, backend peak $(( peak / 1024 )) MB"
+echo "   recursive CTE (same semantics):                    $(( (t3 - t2) / 1000000 )) ms, entities|total $rs"
+echo "   ratio CTE/C: $(echo "($t3 - $t2) / ($t1 - $t0)" | bc -l | cut -c1-5)  (results $( [ "$rc" = "$rs" ] && echo identical || echo DIFFER))"
 
 echo
 echo "== state size and peak memory at 1,000,000 distinct keys"

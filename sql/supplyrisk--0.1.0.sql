@@ -1261,7 +1261,7 @@ CREATE AGGREGATE @extschema@.sourcing(entity bigint, source bigint) (
 COMMENT ON AGGREGATE @extschema@.sourcing(bigint, bigint) IS 'Distinct entities in the rows and how many have exactly one distinct source (one pass, no sort).';
 
 CREATE FUNCTION @extschema@.deep_mix(mix @extschema@.supply_mix, max_depth integer DEFAULT 6,
-                                     function_code text DEFAULT NULL, min_share float8 DEFAULT 0.001)
+                                     function_code text DEFAULT NULL, min_share float8 DEFAULT 0.01)
 RETURNS @extschema@.supply_mix
   AS 'MODULE_PATHNAME', 'supply_mix_deep' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.deep_mix(@extschema@.supply_mix, integer, text, float8) IS

@@ -39,7 +39,7 @@
 /* edge visits allowed for one origin before giving up (54000) */
 #define DEEP_WORK_LIMIT		(50 * 1000 * 1000)
 /* memoised reliance entries kept per query; beyond, reliance is recomputed */
-#define DEEP_MEMO_LIMIT		(20 * 1000 * 1000)
+#define DEEP_MEMO_LIMIT		(5 * 1000 * 1000)
 
 static int
 FindNode(const DepGraph *g, int64 id)
@@ -70,82 +70,134 @@ CmpInt64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+typedef struct Edge
+{
+	int64		s;
+	int64		t;
+	double		share;
+} Edge;
+
+static int
+CmpEdge(const void *a, const void *b)
+{
+	const Edge *x = a,
+			   *y = b;
+
+	if (x->s != y->s)
+		return (x->s > y->s) - (x->s < y->s);
+	return (x->t > y->t) - (x->t < y->t);
+}
+
+/*
+ * Load the dependencies with a plain scan (batches of a cursor), then sort
+ * and deduplicate in C (the largest share of a pair counts) and build CSR.
+ */
 static DepGraph *
 DepGraphLoad(const char *function, int max_depth, double min_share, MemoryContext mcxt)
 {
 	DepGraph   *g;
 	MemoryContext old;
-	int64		nrows,
+	Portal		portal;
+	Edge	   *edges;
+	int64		nedges = 0,
+				cap = 1024,
 				i,
 				k;
 	int64	   *all;
-	int			ret;
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1];
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (function)
+	args[0] = function ? CStringGetTextDatum(function) : (Datum) 0;
+	portal = SPI_cursor_open_with_args(NULL,
+									   function ?
+									   "SELECT supplier_id, depends_on_supplier_id, share FROM supplyrisk.supplier_dependency "
+									   "WHERE function_code IS NULL OR function_code OPERATOR(pg_catalog.=) $1" :
+									   "SELECT supplier_id, depends_on_supplier_id, share FROM supplyrisk.supplier_dependency",
+									   function ? 1 : 0, argtypes, args, NULL, true, 0);
+	old = MemoryContextSwitchTo(mcxt);
+	edges = palloc_extended(sizeof(Edge) * cap, MCXT_ALLOC_HUGE);
+	MemoryContextSwitchTo(old);
+	for (;;)
 	{
-		Oid			argtypes[1] = {TEXTOID};
-		Datum		args[1] = {CStringGetTextDatum(function)};
+		SPI_cursor_fetch(portal, true, 50000);
+		if (SPI_processed == 0)
+			break;
+		if (nedges + (int64) SPI_processed > cap)
+		{
+			while (nedges + (int64) SPI_processed > cap)
+				cap *= 2;
+			if (cap > INT_MAX / 2)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("deep_mix handles at most %d dependencies", INT_MAX / 2)));
+			edges = repalloc_huge(edges, sizeof(Edge) * cap);
+		}
+		for (i = 0; i < (int64) SPI_processed; i++)
+		{
+			HeapTuple	t = SPI_tuptable->vals[i];
+			TupleDesc	d = SPI_tuptable->tupdesc;
+			bool		isnull;
 
-		ret = SPI_execute_with_args("SELECT supplier_id, depends_on_supplier_id, pg_catalog.max(share) "
-									"FROM supplyrisk.supplier_dependency "
-									"WHERE function_code IS NULL OR function_code OPERATOR(pg_catalog.=) $1 "
-									"GROUP BY 1, 2 ORDER BY 1, 2", 1, argtypes, args, NULL, true, 0);
+			edges[nedges].s = DatumGetInt64(SPI_getbinval(t, d, 1, &isnull));
+			edges[nedges].t = DatumGetInt64(SPI_getbinval(t, d, 2, &isnull));
+			edges[nedges].share = DatumGetFloat8(SPI_getbinval(t, d, 3, &isnull));
+			nedges++;
+		}
+		SPI_freetuptable(SPI_tuptable);
 	}
-	else
-		ret = SPI_execute("SELECT supplier_id, depends_on_supplier_id, pg_catalog.max(share) "
-						  "FROM supplyrisk.supplier_dependency GROUP BY 1, 2 ORDER BY 1, 2", true, 0);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "cannot read supplyrisk.supplier_dependency");
-	nrows = (int64) SPI_processed;
-	if (nrows > INT_MAX / 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("deep_mix handles at most %d dependencies", INT_MAX / 2)));
+	SPI_cursor_close(portal);
+	SPI_finish();
+
+	/* sort by (source, target); a pair recorded several times keeps its largest share */
+	qsort(edges, nedges, sizeof(Edge), CmpEdge);
+	for (i = 0, k = 0; i < nedges; i++)
+	{
+		if (k > 0 && edges[k - 1].s == edges[i].s && edges[k - 1].t == edges[i].t)
+			edges[k - 1].share = Max(edges[k - 1].share, edges[i].share);
+		else
+			edges[k++] = edges[i];
+	}
+	nedges = k;
 
 	old = MemoryContextSwitchTo(mcxt);
 	g = palloc0(sizeof(DepGraph));
 	g->function = function ? pstrdup(function) : NULL;
 	g->max_depth = max_depth;
 	g->min_share = min_share;
-
-	/* nodes: every supplier that appears at either end */
-	all = palloc_extended(sizeof(int64) * Max(2 * nrows, 1), MCXT_ALLOC_HUGE);
-	for (i = 0; i < nrows; i++)
+	/* nodes: every supplier at either end */
+	all = palloc_extended(sizeof(int64) * Max(2 * nedges, 1), MCXT_ALLOC_HUGE);
+	for (i = 0; i < nedges; i++)
 	{
-		bool		isnull;
-
-		all[2 * i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
-		all[2 * i + 1] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+		all[2 * i] = edges[i].s;
+		all[2 * i + 1] = edges[i].t;
 	}
-	qsort(all, 2 * nrows, sizeof(int64), CmpInt64);
-	for (i = 0, k = 0; i < 2 * nrows; i++)
+	qsort(all, 2 * nedges, sizeof(int64), CmpInt64);
+	for (i = 0, k = 0; i < 2 * nedges; i++)
 		if (k == 0 || all[k - 1] != all[i])
 			all[k++] = all[i];
 	g->n = (int) k;
 	g->ids = all;
 	g->off = palloc0(sizeof(int) * (g->n + 1));
-	g->dst = palloc_extended(sizeof(int) * Max(nrows, 1), MCXT_ALLOC_HUGE);
-	g->share = palloc_extended(sizeof(double) * Max(nrows, 1), MCXT_ALLOC_HUGE);
-	/* rows come sorted by source: fill CSR in order */
-	for (i = 0; i < nrows; i++)
+	g->dst = palloc_extended(sizeof(int) * Max(nedges, 1), MCXT_ALLOC_HUGE);
+	g->share = palloc_extended(sizeof(double) * Max(nedges, 1), MCXT_ALLOC_HUGE);
+	for (i = 0, k = -1; i < nedges; i++)
 	{
-		bool		isnull;
-		int			src = FindNode(g, DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull)));
-
-		g->dst[i] = FindNode(g, DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull)));
-		g->share[i] = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull));
-		g->off[src + 1]++;
+		if (i == 0 || edges[i].s != edges[i - 1].s)
+			k = FindNode(g, edges[i].s);
+		g->dst[i] = FindNode(g, edges[i].t);
+		g->share[i] = edges[i].share;
+		g->off[k + 1]++;
 	}
 	for (i = 0; i < g->n; i++)
 		g->off[i + 1] += g->off[i];
+	pfree(edges);
 	g->memo = palloc0(sizeof(Reliance *) * Max(g->n, 1));
 	g->acc = palloc0(sizeof(double) * Max(g->n, 1));
 	g->onpath = palloc0(sizeof(bool) * Max(g->n, 1));
 	g->touched = palloc(sizeof(int) * Max(g->n, 1));
 	MemoryContextSwitchTo(old);
-	SPI_finish();
 	return g;
 }
 
