@@ -104,6 +104,10 @@ for par in 2 0; do
 done
 
 echo
+last_rows=$(echo $rows_list | awk '{print $NF}')
+bash bench/flat.sh supplyrisk_bench_$last_rows
+
+echo
 dsup=${BENCH_DEEP_SUPPLIERS:-100000}; dedges=${BENCH_DEEP_EDGES:-1000000}; dents=${BENCH_DEEP_ENTITIES:-20000}
 db=supplyrisk_bench_deep_$dsup
 tag="supplyrisk bench deep $dsup $dedges $dents $gen_sum"

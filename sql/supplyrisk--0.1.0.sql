@@ -1184,22 +1184,22 @@ own AS (
   FROM prof p
   LEFT JOIN decision dc ON dc.supplier_id OPERATOR(pg_catalog.=) p.supplier_id
 ),
-inherited AS (
-  SELECT c.supplier_id, pg_catalog.bool_or(o.own_basis IS NOT NULL) AS controlled_by_high_risk
+control AS (  -- one row per supplier: its group (top of the chain) and whether a controller is high-risk
+  SELECT c.supplier_id,
+         (pg_catalog.array_agg(c.controller_id ORDER BY c.depth DESC))[1] AS group_id,
+         COALESCE(pg_catalog.bool_or(o.own_basis IS NOT NULL) FILTER (WHERE c.depth OPERATOR(pg_catalog.>) 0), false) AS controlled_by_high_risk
   FROM @extschema@.supplier_control_chain c
-  JOIN own o ON o.supplier_id OPERATOR(pg_catalog.=) c.controller_id
-  WHERE c.depth OPERATOR(pg_catalog.>) 0
+  LEFT JOIN own o ON o.supplier_id OPERATOR(pg_catalog.=) c.controller_id
   GROUP BY c.supplier_id
 )
-SELECT o.supplier_id, s.name, g.group_id,
+SELECT o.supplier_id, s.name, i.group_id,
        (o.p).technical_score, (o.p).non_technical_score, (o.p).risk_score, (o.p).risk_level,
        (o.own_basis IS NOT NULL OR COALESCE(i.controlled_by_high_risk, false)),
        COALESCE(o.own_basis, CASE WHEN i.controlled_by_high_risk THEN 'group' END),
        (o.p).coverage, (o.p).top_factors
 FROM own o
 JOIN @extschema@.supplier s ON s.supplier_id OPERATOR(pg_catalog.=) o.supplier_id
-LEFT JOIN @extschema@.supplier_group_map g ON g.supplier_id OPERATOR(pg_catalog.=) o.supplier_id
-LEFT JOIN inherited i ON i.supplier_id OPERATOR(pg_catalog.=) o.supplier_id
+LEFT JOIN control i ON i.supplier_id OPERATOR(pg_catalog.=) o.supplier_id
 WHERE $3 IS NULL OR o.supplier_id OPERATOR(pg_catalog.=) $3
 $$;
 COMMENT ON FUNCTION @extschema@.supplier_risk_at(date, text, bigint) IS

@@ -34,6 +34,7 @@
 #include "deep.h"
 #include "kahan.h"
 #include "mix.h"
+#include "supplyrisk.h"
 
 #define DEEP_MAX_DEPTH		32
 /* edge visits allowed for one origin before giving up (54000) */
@@ -41,24 +42,10 @@
 /* memoised reliance entries kept per query; beyond, reliance is recomputed */
 #define DEEP_MEMO_LIMIT		(5 * 1000 * 1000)
 
-static int
+static inline int
 FindNode(const DepGraph *g, int64 id)
 {
-	int			lo = 0,
-				hi = g->n - 1;
-
-	while (lo <= hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if (g->ids[mid] == id)
-			return mid;
-		if (g->ids[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
+	return SearchInt64(g->ids, g->n, id);
 }
 
 static int

@@ -21,26 +21,13 @@
 #include "mix.h"
 #include "mix_agg.h"
 #include "mix_metrics.h"
+#include "supplyrisk.h"
 
 #define STATE_INITIAL_CAP	8
 /* beyond this many slots the arrays move into a context of their own */
 #define STATE_OWN_CXT_CAP	1024
 #define ARENA_BLOCK			(64 * 1024)
 #define STATE_SERIAL_VERSION 1
-
-static inline uint64
-HashInt8(int64 k)
-{
-	uint64		h = (uint64) k;
-
-	/* murmur3 finalizer */
-	h ^= h >> 33;
-	h *= UINT64CONST(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return h;
-}
 
 /* map a 64-bit hash onto [0, cap) without division (any cap, not only powers of two) */
 static inline uint64
@@ -104,7 +91,7 @@ StateSetKind(MixState *s, int kind)
 static inline uint64
 FindSlotInt8(MixState *s, int64 key)
 {
-	uint64		i = SlotIndex(HashInt8(key), s->cap);
+	uint64		i = SlotIndex(HashInt64(key), s->cap);
 
 	while (s->hi[i] != 0 && s->ikeys[i] != key)
 		if (++i == s->cap)
@@ -115,7 +102,7 @@ FindSlotInt8(MixState *s, int64 key)
 static inline uint64
 FindSlotText(MixState *s, const char *key, int len, uint32 hash)
 {
-	uint64		i = SlotIndex(HashInt8(hash), s->cap);
+	uint64		i = SlotIndex(HashInt64(hash), s->cap);
 
 	while (s->hi[i] != 0 &&
 		   !(s->hashes[i] == hash && s->tlens[i] == len && memcmp(s->tkeys[i], key, len) == 0))
@@ -276,16 +263,6 @@ static inline uint32
 HashText(const char *key, int len)
 {
 	return hash_bytes((const unsigned char *) key, len);
-}
-
-static MemoryContext
-AggContextOrError(FunctionCallInfo fcinfo, const char *fn)
-{
-	MemoryContext aggcxt;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "%s called in non-aggregate context", fn);
-	return aggcxt;
 }
 
 static inline double
@@ -572,10 +549,7 @@ StateDeserialize(bytea *b, MemoryContext aggcxt)
 	int			prevlen = 0;
 	int64		prevint = 0;
 
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
+	BufFromBytea(&buf, b);
 	if (buf.len < 8)
 		StateSerialError("truncated header");
 	version = pq_getmsgbyte(&buf);

@@ -22,6 +22,7 @@
 #include "kahan.h"
 #include "mix.h"
 #include "mix_metrics.h"
+#include "supplyrisk.h"
 
 double
 WeightsTotal(const double *w, int64 n)
@@ -282,25 +283,10 @@ supply_mix_gini(PG_FUNCTION_ARGS)
 /* ---------------------------------------------------------------------------
  * Key look-up
  * ------------------------------------------------------------------------- */
-static int
+static inline int
 FindInt8(SupplyMix *m, int64 key)
 {
-	int64	   *k = MixInt8Keys(m);
-	int			lo = 0,
-				hi = m->nkeys - 1;
-
-	while (lo <= hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if (k[mid] == key)
-			return mid;
-		if (k[mid] < key)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
+	return SearchInt64(MixInt8Keys(m), m->nkeys, key);
 }
 
 static int

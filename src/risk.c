@@ -35,6 +35,7 @@
 #include "utils/timestamp.h"
 
 #include "risk.h"
+#include "supplyrisk.h"
 
 /* ---------------------------------------------------------------------------
  * Methodology configuration, loaded once per query and methodology
@@ -309,21 +310,11 @@ RiskLater(const RiskFactorSlot *a, const RiskFactorSlot *b)
 	return b->assessment_id > a->assessment_id;
 }
 
-static MemoryContext
-RiskAggContext(FunctionCallInfo fcinfo, const char *fn)
-{
-	MemoryContext aggcxt;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "%s called in non-aggregate context", fn);
-	return aggcxt;
-}
-
 PG_FUNCTION_INFO_V1(risk_profile_trans);
 Datum
 risk_profile_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = RiskAggContext(fcinfo, "risk_profile_trans");
+	MemoryContext aggcxt = AggContextOrError(fcinfo, "risk_profile_trans");
 	RiskState  *s = PG_ARGISNULL(0) ? NULL : (RiskState *) PG_GETARG_POINTER(0);
 	RiskFactorSlot cand;
 	text	   *code;
@@ -370,7 +361,7 @@ PG_FUNCTION_INFO_V1(risk_profile_combine);
 Datum
 risk_profile_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = RiskAggContext(fcinfo, "risk_profile_combine");
+	MemoryContext aggcxt = AggContextOrError(fcinfo, "risk_profile_combine");
 	RiskState  *a = PG_ARGISNULL(0) ? NULL : (RiskState *) PG_GETARG_POINTER(0);
 	RiskState  *b = PG_ARGISNULL(1) ? NULL : (RiskState *) PG_GETARG_POINTER(1);
 	int			f;
@@ -402,7 +393,7 @@ risk_profile_serialize(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 	int			f;
 
-	RiskAggContext(fcinfo, "risk_profile_serialize");
+	AggContextOrError(fcinfo, "risk_profile_serialize");
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, RISK_SERIAL_VERSION);
 	pq_sendstring(&buf, s->methodology);
@@ -432,7 +423,7 @@ PG_FUNCTION_INFO_V1(risk_profile_deserialize);
 Datum
 risk_profile_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = RiskAggContext(fcinfo, "risk_profile_deserialize");
+	MemoryContext aggcxt = AggContextOrError(fcinfo, "risk_profile_deserialize");
 	bytea	   *b = PG_GETARG_BYTEA_PP(0);
 	StringInfoData buf;
 	const char *name;
@@ -440,10 +431,7 @@ risk_profile_deserialize(PG_FUNCTION_ARGS)
 				f;
 	RiskState  *s;
 
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
+	BufFromBytea(&buf, b);
 	if (buf.len < 1 || pq_getmsgbyte(&buf) != RISK_SERIAL_VERSION)
 		RiskSerialError("unsupported version");
 	if (memchr(buf.data + buf.cursor, '\0', buf.len - buf.cursor) == NULL)

@@ -14,21 +14,9 @@
 #include "utils/memutils.h"
 
 #include "sourcing.h"
+#include "supplyrisk.h"
 
 #define SOURCING_SERIAL_VERSION 1
-
-static inline uint64
-SourcingHash(int64 k)
-{
-	uint64		h = (uint64) k;
-
-	h ^= h >> 33;
-	h *= UINT64CONST(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return h;
-}
 
 static void
 SourcingAlloc(SourcingState *s, MemoryContext cxt, int64 cap)
@@ -77,7 +65,7 @@ SourcingAdd(SourcingState *s, MemoryContext cxt, int64 entity, int64 source, boo
 	if (unlikely((s->n + 1) * 4 > s->cap * 3))
 		SourcingGrow(s, cxt);
 	mask = s->cap - 1;
-	i = SourcingHash(entity) & mask;
+	i = HashInt64(entity) & mask;
 	while (s->used[i] && s->entity[i] != entity)
 		i = (i + 1) & mask;
 	if (!s->used[i])
@@ -92,21 +80,11 @@ SourcingAdd(SourcingState *s, MemoryContext cxt, int64 entity, int64 source, boo
 		s->many[i] = true;
 }
 
-static MemoryContext
-SourcingContext(FunctionCallInfo fcinfo, const char *fn)
-{
-	MemoryContext cxt;
-
-	if (!AggCheckCallContext(fcinfo, &cxt))
-		elog(ERROR, "%s called in non-aggregate context", fn);
-	return cxt;
-}
-
 PG_FUNCTION_INFO_V1(sourcing_trans);
 Datum
 sourcing_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext cxt = SourcingContext(fcinfo, "sourcing_trans");
+	MemoryContext cxt = AggContextOrError(fcinfo, "sourcing_trans");
 	SourcingState *s = PG_ARGISNULL(0) ? SourcingCreate(cxt) : (SourcingState *) PG_GETARG_POINTER(0);
 
 	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2))
@@ -118,7 +96,7 @@ PG_FUNCTION_INFO_V1(sourcing_combine);
 Datum
 sourcing_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext cxt = SourcingContext(fcinfo, "sourcing_combine");
+	MemoryContext cxt = AggContextOrError(fcinfo, "sourcing_combine");
 	SourcingState *a = PG_ARGISNULL(0) ? NULL : (SourcingState *) PG_GETARG_POINTER(0);
 	SourcingState *b = PG_ARGISNULL(1) ? NULL : (SourcingState *) PG_GETARG_POINTER(1);
 	int64		i;
@@ -142,7 +120,7 @@ sourcing_serialize(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 	int64		i;
 
-	SourcingContext(fcinfo, "sourcing_serialize");
+	AggContextOrError(fcinfo, "sourcing_serialize");
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, SOURCING_SERIAL_VERSION);
 	pq_sendint64(&buf, s->n);
@@ -169,17 +147,14 @@ PG_FUNCTION_INFO_V1(sourcing_deserialize);
 Datum
 sourcing_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext cxt = SourcingContext(fcinfo, "sourcing_deserialize");
+	MemoryContext cxt = AggContextOrError(fcinfo, "sourcing_deserialize");
 	bytea	   *b = PG_GETARG_BYTEA_PP(0);
 	StringInfoData buf;
 	SourcingState *s;
 	int64		n,
 				i;
 
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
+	BufFromBytea(&buf, b);
 	if (buf.len < 9 || pq_getmsgbyte(&buf) != SOURCING_SERIAL_VERSION)
 		SourcingSerialError("unsupported version");
 	n = pq_getmsgint64(&buf);

@@ -8,7 +8,31 @@
 
 #define SUPPLYRISK_VERSION "0.1.0"
 
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+
 /* supplyrisk.methodology: the methodology the views score with */
 extern char *supplyrisk_methodology;
+
+/* murmur3 finalizer: a well-mixed 64-bit hash of a bigint key */
+static inline uint64
+HashInt64(int64 k)
+{
+	uint64		h = (uint64) k;
+
+	h ^= h >> 33;
+	h *= UINT64CONST(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return h;
+}
+
+/* the aggregate's memory context; elog if not called as an aggregate */
+extern MemoryContext AggContextOrError(FunctionCallInfo fcinfo, const char *fn);
+/* a read-only StringInfo over a bytea's bytes (for deserialize functions) */
+extern void BufFromBytea(StringInfo buf, bytea *b);
+/* index of key in a sorted array, or -1 */
+extern int	SearchInt64(const int64 *a, int n, int64 key);
 
 #endif
