@@ -921,7 +921,7 @@ CREATE FUNCTION @extschema@.supply_mix_from_state(state bytea) RETURNS @extschem
 COMMENT ON FUNCTION @extschema@.supply_mix_from_state(bytea) IS 'A serialized supply_mix_agg state (as parallel workers send it) as a mix, validated like the deserialize function.';
 
 CREATE AGGREGATE @extschema@.supply_mix_agg(key bigint, weight float8) (
-  SFUNC = @extschema@.supply_mix_agg_trans, STYPE = internal,
+  SFUNC = @extschema@.supply_mix_agg_trans, STYPE = internal, SSPACE = 400,
   FINALFUNC = @extschema@.supply_mix_agg_final,
   COMBINEFUNC = @extschema@.supply_mix_agg_combine,
   SERIALFUNC = @extschema@.supply_mix_agg_serialize,
@@ -929,7 +929,7 @@ CREATE AGGREGATE @extschema@.supply_mix_agg(key bigint, weight float8) (
   PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.supply_mix_agg(key text, weight float8) (
-  SFUNC = @extschema@.supply_mix_agg_trans, STYPE = internal,
+  SFUNC = @extschema@.supply_mix_agg_trans, STYPE = internal, SSPACE = 400,
   FINALFUNC = @extschema@.supply_mix_agg_final,
   COMBINEFUNC = @extschema@.supply_mix_agg_combine,
   SERIALFUNC = @extschema@.supply_mix_agg_serialize,
@@ -937,7 +937,7 @@ CREATE AGGREGATE @extschema@.supply_mix_agg(key text, weight float8) (
   PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.hhi(key bigint, weight float8) (
-  SFUNC = @extschema@.supply_mix_agg_trans, STYPE = internal,
+  SFUNC = @extschema@.supply_mix_agg_trans, STYPE = internal, SSPACE = 400,
   FINALFUNC = @extschema@.supply_mix_hhi_final,
   COMBINEFUNC = @extschema@.supply_mix_agg_combine,
   SERIALFUNC = @extschema@.supply_mix_agg_serialize,
@@ -945,7 +945,7 @@ CREATE AGGREGATE @extschema@.hhi(key bigint, weight float8) (
   PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.hhi(key text, weight float8) (
-  SFUNC = @extschema@.supply_mix_agg_trans, STYPE = internal,
+  SFUNC = @extschema@.supply_mix_agg_trans, STYPE = internal, SSPACE = 400,
   FINALFUNC = @extschema@.supply_mix_hhi_final,
   COMBINEFUNC = @extschema@.supply_mix_agg_combine,
   SERIALFUNC = @extschema@.supply_mix_agg_serialize,
@@ -956,7 +956,7 @@ CREATE FUNCTION @extschema@.supply_mix_union_trans(internal, @extschema@.supply_
   AS 'MODULE_PATHNAME' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.supply_mix_union_trans(internal, @extschema@.supply_mix) IS 'Transition function of supply_mix_union.';
 CREATE AGGREGATE @extschema@.supply_mix_union(mix @extschema@.supply_mix) (
-  SFUNC = @extschema@.supply_mix_union_trans, STYPE = internal,
+  SFUNC = @extschema@.supply_mix_union_trans, STYPE = internal, SSPACE = 400,
   FINALFUNC = @extschema@.supply_mix_agg_final,
   COMBINEFUNC = @extschema@.supply_mix_agg_combine,
   SERIALFUNC = @extschema@.supply_mix_agg_serialize,
@@ -1117,7 +1117,7 @@ COMMENT ON FUNCTION @extschema@.risk_profile_deserialize(bytea, internal) IS 'De
 COMMENT ON FUNCTION @extschema@.risk_profile_final(internal) IS 'Final function of risk_profile_agg: computes the profile.';
 CREATE AGGREGATE @extschema@.risk_profile_agg(methodology text, factor_code text, score float8, assessed_on date,
                                               recorded_at timestamptz, assessment_id bigint) (
-  SFUNC = @extschema@.risk_profile_trans, STYPE = internal,
+  SFUNC = @extschema@.risk_profile_trans, STYPE = internal, SSPACE = 600,
   FINALFUNC = @extschema@.risk_profile_final,
   COMBINEFUNC = @extschema@.risk_profile_combine,
   SERIALFUNC = @extschema@.risk_profile_serialize,
@@ -1251,7 +1251,7 @@ COMMENT ON FUNCTION @extschema@.sourcing_serialize(internal) IS 'Serialize funct
 COMMENT ON FUNCTION @extschema@.sourcing_deserialize(bytea, internal) IS 'Deserialize function of sourcing (validated).';
 COMMENT ON FUNCTION @extschema@.sourcing_final(internal) IS 'Final function of sourcing.';
 CREATE AGGREGATE @extschema@.sourcing(entity bigint, source bigint) (
-  SFUNC = @extschema@.sourcing_trans, STYPE = internal,
+  SFUNC = @extschema@.sourcing_trans, STYPE = internal, SSPACE = 300,
   FINALFUNC = @extschema@.sourcing_final,
   COMBINEFUNC = @extschema@.sourcing_combine,
   SERIALFUNC = @extschema@.sourcing_serialize,
@@ -1273,12 +1273,15 @@ RETURNS TABLE (sector_code text, member_state text, function_code text, group_mi
                country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint,
                weight float8, hrv_weight float8, risk_weight float8)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-WITH r AS (
-  SELECT x.supplier_id, x.group_id, x.risk_score, x.high_risk FROM @extschema@.supplier_risk_at($1, $2) x
+WITH r AS (  -- per supplier: group, the group's headquarters country, risk
+  SELECT x.supplier_id, x.group_id, g.hq_country, x.risk_score, x.high_risk
+  FROM @extschema@.supplier_risk_at($1, $2) x
+  JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) x.group_id
 ),
 base AS (
   SELECT e.sector_code, e.member_state, s.function_code,
          @extschema@.supply_mix_agg(r.group_id, s.weight) AS group_mix,
+         @extschema@.supply_mix_agg(r.hq_country, s.weight) AS country_mix,
          @extschema@.sourcing(s.entity_id, r.group_id) AS src,
          pg_catalog.sum(s.weight) AS weight,
          COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.high_risk), 0::float8) AS hrv_weight,
@@ -1289,10 +1292,7 @@ base AS (
   WHERE s.valid_from OPERATOR(pg_catalog.<=) $1 AND (s.valid_to IS NULL OR s.valid_to OPERATOR(pg_catalog.>) $1)
   GROUP BY e.sector_code, e.member_state, s.function_code
 )
-SELECT b.sector_code, b.member_state, b.function_code, b.group_mix,
-       (SELECT @extschema@.supply_mix_agg(g.hq_country, t.weight)
-          FROM @extschema@.each(b.group_mix) t
-          JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) t.key::bigint),
+SELECT b.sector_code, b.member_state, b.function_code, b.group_mix, b.country_mix,
        (b.src).entities, (b.src).single_sourced, b.weight, b.hrv_weight, b.risk_weight
 FROM base b
 $$;
