@@ -21,6 +21,14 @@ report=$out/report-$(date +%Y%m%d-%H%M%S).txt
 gen_sum=$(md5sum data/generate.sql sql/supplyrisk--0.1.0.sql | md5sum | cut -c1-12)
 
 q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+# flush dirty buffers and wait for autovacuum to go quiet before timing
+settle() {
+  q -d postgres -c "CHECKPOINT"
+  for i in $(seq 60); do
+    [ "$(q -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")" = 0 ] && break
+    sleep 5
+  done
+}
 
 # median server-side execution time (ms) of a query, N runs after a warm-up
 time_query() {  # db, parallel workers, sql
@@ -51,6 +59,7 @@ for rows in $rows_list; do
     q -d $db -v scale="$scale" -f data/generate.sql >/dev/null
     q -d $db -c "VACUUM ANALYZE" -c "COMMENT ON DATABASE $db IS '$tag'"
   fi
+  settle  # no checkpoint or vacuum of freshly generated data while timing
   n=$(q -d $db -c "SELECT count(*) FROM supplyrisk.supply")
   k=$(q -d $db -c "SELECT count(DISTINCT supplier_id) FROM supplyrisk.supply")
   echo
@@ -88,6 +97,7 @@ if [ "$(q -d postgres -c "SELECT shobj_description(oid, 'pg_database') FROM pg_d
   q -d $db -v suppliers="$suppliers" -f bench/risk_data.sql >/dev/null
   q -d $db -c "COMMENT ON DATABASE $db IS '$tag'"
 fi
+settle
 plain=$(cat bench/supplier_risk_plain.sql)
 mism=$(q -d $db -c "SELECT count(*) FROM supplyrisk.supplier_risk o FULL JOIN ($plain) p USING (supplier_id)
   WHERE o.supplier_id IS NULL OR p.supplier_id IS NULL OR abs(o.risk_score - p.risk_score) > 1e-9
@@ -105,6 +115,7 @@ done
 
 echo
 last_rows=$(echo $rows_list | awk '{print $NF}')
+settle
 bash bench/flat.sh supplyrisk_bench_$last_rows
 
 echo
@@ -118,6 +129,7 @@ if [ "$(q -d postgres -c "SELECT shobj_description(oid, 'pg_database') FROM pg_d
   q -d $db -v suppliers="$dsup" -v edges="$dedges" -v entities="$dents" -f bench/deep_data.sql >/dev/null
   q -d $db -c "COMMENT ON DATABASE $db IS '$tag'"
 fi
+settle
 deep_c="SELECT count(*), round(sum(supplyrisk.total(d))::numeric, 3) FROM (SELECT supplyrisk.deep_mix(m, 6, NULL, 0.01) d FROM (SELECT entity_id, supplyrisk.supply_mix_agg(supplier_id, weight) m FROM supplyrisk.supply GROUP BY 1) x OFFSET 0) y"
 t0=$(date +%s%N); rc=$(q -d $db -c "SET jit = off" -c "$deep_c" | tail -1); t1=$(date +%s%N)
 peak=$(q -d $db -c "SET jit = off" -c "$deep_c" -c "SELECT substring(pg_read_file('/proc/self/status') FROM 'VmHWM:\s*([0-9]+)')" | tail -1)
