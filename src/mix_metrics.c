@@ -67,8 +67,14 @@ WeightsHhi(const double *w, int64 n, double base)
 	}
 	b = ldexp(base, -e);
 	bb = b * b;
-	/* (hi + lo) / (bb + bb_err), to first order */
-	return 10000.0 * (KahanValue(s.hi, s.lo) / bb) * (1.0 - fma(b, b, -bb) / bb);
+	/* (hi + lo) / (bb + bb_err) in double-double: exact when the sum of squares equals base^2 */
+	{
+		double		bberr = fma(b, b, -bb);
+		double		q = s.hi / bb;
+		double		r = fma(-q, bb, s.hi) + s.lo - q * bberr;
+
+		return 10000.0 * (q + r / bb);
+	}
 }
 
 static int

@@ -2,7 +2,7 @@
 -- partition unions, large round trips, state validation.
 BEGIN;
 SET search_path = supplyrisk, public;
-SELECT plan(46);
+SELECT plan(48);
 
 -- 400 random mixes (1..60 keys, weights spanning 6 orders of magnitude), deterministic
 SELECT setseed(0.42);
@@ -37,6 +37,10 @@ SELECT is((SELECT count(*)::int FROM got g JOIN ref r USING (mix_id) WHERE abs(g
 SELECT is((SELECT count(*)::int FROM got g JOIN ref r USING (mix_id) WHERE abs(effective_suppliers(g.m) - 10000 / r.hhi) > 1e-9 * (10000 / r.hhi)), 0, 'effective suppliers = 10000/HHI');
 SELECT is((SELECT count(*)::int FROM got g JOIN ref r USING (mix_id) WHERE abs(total(g.m) - r.total) > 1e-13 * r.total), 0, 'total matches exact numeric sum (rel 1e-13)');
 SELECT is((SELECT count(*)::int FROM got g JOIN ref r USING (mix_id) WHERE key_count(g.m) <> r.n), 0, 'key_count');
+SELECT is((SELECT count(*)::int FROM (SELECT mix_id, hhi(supply_mix_agg(1::bigint, w)) h FROM rnd GROUP BY mix_id) x WHERE h <> 10000), 0,
+          'one key: HHI exactly 10000 whatever its weights (400 random sums)');
+SELECT is((SELECT count(*)::int FROM got WHERE hhi(m) > 10000 OR hhi(m) < 10000 / key_count(m)::float8 * (1 - 1e-15)), 0,
+          'HHI within [10000/N, 10000]');
 SELECT is((SELECT count(*)::int FROM got g JOIN (SELECT mix_id, hhi(key, w) AS h FROM rnd GROUP BY mix_id) a USING (mix_id) WHERE abs(hhi(g.m) - a.h) > 1e-12 * a.h), 0, 'hhi aggregate = hhi of the mix');
 SELECT is((SELECT count(*)::int FROM got g WHERE abs((SELECT sum(share) FROM top_shares(g.m, 1000)) - 1) > 1e-12), 0, 'top_shares of all keys sum to 1');
 SELECT is((SELECT count(*)::int FROM got g WHERE abs((SELECT sum(share) FROM top_shares(g.m, 4)) - cr(g.m, 4)) > 1e-12), 0, 'top_shares(4) sums to cr(4)');
