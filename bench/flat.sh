@@ -9,22 +9,15 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 eval "$(bash test/cluster.sh env)"; export PGHOST PGPORT PGUSER
 db=${1:-supplyrisk_bench_10000000}
-runs=${BENCH_RUNS:-5}
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "$@"; }
-time_query() {  # parallel workers, sql
-  { echo "SET max_parallel_workers_per_gather = $1; SET jit = off;"
-    for i in $(seq 0 "$runs"); do echo "EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON, FORMAT JSON) $2;"; done
-  } | q | grep -o '"Execution Time": [0-9.]*' | tail -n +2 | awk '{print $3}' | sort -n \
-    | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'
-}
-q -c "CREATE TABLE IF NOT EXISTS public.bench_flat AS SELECT e.sector_code, s.supplier_id, s.weight FROM supplyrisk.supply s JOIN supplyrisk.entity e USING (entity_id)" \
+. bench/lib.sh
+q -d "$db" -c "CREATE TABLE IF NOT EXISTS public.bench_flat AS SELECT e.sector_code, s.supplier_id, s.weight FROM supplyrisk.supply s JOIN supplyrisk.entity e USING (entity_id)" \
   -c "VACUUM ANALYZE public.bench_flat"
-echo "== flat table: $(q -c 'SELECT count(*) FROM public.bench_flat') rows (sector_code, supplier_id, weight), no join"
+echo "== flat table: $(q -d "$db" -c 'SELECT count(*) FROM public.bench_flat') rows (sector_code, supplier_id, weight), no join"
 printf "%-9s %-8s %10s %8s\n" query parallel "ms" ratio
 for par in 2 0; do
-  a=$(time_query $par "SELECT sector_code, sum(weight) FROM public.bench_flat GROUP BY 1")
-  b=$(time_query $par "SELECT sector_code, supplyrisk.hhi(supplier_id, weight) FROM public.bench_flat GROUP BY 1")
-  c=$(time_query $par "SELECT sector_code, 10000 * sum(w * w) / (sum(w) * sum(w)) FROM (SELECT sector_code, supplier_id, sum(weight) AS w FROM public.bench_flat GROUP BY 1, 2) t GROUP BY 1")
+  a=$(time_query "$db" $par "SELECT sector_code, sum(weight) FROM public.bench_flat GROUP BY 1")
+  b=$(time_query "$db" $par "SELECT sector_code, supplyrisk.hhi(supplier_id, weight) FROM public.bench_flat GROUP BY 1")
+  c=$(time_query "$db" $par "SELECT sector_code, 10000 * sum(w * w) / (sum(w) * sum(w)) FROM (SELECT sector_code, supplier_id, sum(weight) AS w FROM public.bench_flat GROUP BY 1, 2) t GROUP BY 1")
   pl=$([ $par -gt 0 ] && echo "on" || echo "off")
   printf "%-9s %-8s %10.1f %8s\n" "(a) floor" $pl "$a" "1.00"
   printf "%-9s %-8s %10.1f %8.2f   hhi/floor\n" "(b) hhi" $pl "$b" "$(echo "$b / $a" | bc -l)"

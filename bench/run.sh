@@ -15,29 +15,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 eval "$(bash test/setup.sh)"; export PGHOST PGPORT PGUSER
 rows_list=${BENCH_ROWS:-"1000000 10000000"}
-runs=${BENCH_RUNS:-5}
 out=bench/out; mkdir -p "$out"
 report=$out/report-$(date +%Y%m%d-%H%M%S).txt
 gen_sum=$(md5sum data/generate.sql sql/supplyrisk--0.1.0.sql | md5sum | cut -c1-12)
 
-q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
-# flush dirty buffers and wait for autovacuum to go quiet before timing
-settle() {
-  q -d postgres -c "CHECKPOINT"
-  for i in $(seq 60); do
-    [ "$(q -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")" = 0 ] && break
-    sleep 5
-  done
-}
-
-# median server-side execution time (ms) of a query, N runs after a warm-up
-time_query() {  # db, parallel workers, sql
-  local db=$1 par=$2 sql=$3
-  { echo "SET search_path = supplyrisk, public; SET max_parallel_workers_per_gather = $par; SET jit = off;"
-    for i in $(seq 0 "$runs"); do echo "EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON, FORMAT JSON) $sql;"; done
-  } | q -d "$db" | grep -o '"Execution Time": [0-9.]*' | tail -n +2 | awk '{print $3}' | sort -n \
-    | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'
-}
+. bench/lib.sh
 
 floor_q="SELECT e.sector_code, sum(s.weight) FROM supply s JOIN entity e USING (entity_id) GROUP BY 1"
 hhi_q="SELECT e.sector_code, hhi(s.supplier_id, s.weight) FROM supply s JOIN entity e USING (entity_id) GROUP BY 1"

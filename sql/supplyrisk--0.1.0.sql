@@ -1336,7 +1336,7 @@ rows AS (
 SELECT r.member_state, r.function_code, fn.name, fn.criticality, r.entities,
        @extschema@.key_count(r.gm), @extschema@.hhi(r.gm), @extschema@.cr(r.gm, 1), @extschema@.cr(r.gm, 4),
        @extschema@.effective_suppliers(r.gm), r.hrv_weight OPERATOR(pg_catalog./) r.weight,
-       1 OPERATOR(pg_catalog.-) @extschema@.share(r.cm, @extschema@.eu_member_codes()),
+       1 OPERATOR(pg_catalog.-) @extschema@.share(r.cm, (SELECT @extschema@.eu_member_codes())),
        @extschema@.hhi(r.cm), @extschema@.top_supplier_names(r.gm, 3), r.single_sourced
 FROM rows r
 JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) r.function_code
@@ -1385,7 +1385,7 @@ SELECT k.sector_code, s.name, k.member_state, COALESCE(en.n, 0),
        COALESCE(@extschema@.key_count(r.gm), 0), @extschema@.hhi(r.gm), @extschema@.cr(r.gm, 4),
        @extschema@.effective_suppliers(r.gm), @extschema@.hhi(r.cm),
        r.hw OPERATOR(pg_catalog./) NULLIF(r.w, 0), r.hwc OPERATOR(pg_catalog./) NULLIF(r.wc, 0),
-       1 OPERATOR(pg_catalog.-) @extschema@.share(r.cm, @extschema@.eu_member_codes()),
+       1 OPERATOR(pg_catalog.-) @extschema@.share(r.cm, (SELECT @extschema@.eu_member_codes())),
        COALESCE(r.ssc, 0), r.rw OPERATOR(pg_catalog./) NULLIF(r.w, 0),
        @extschema@.concentration_level(@extschema@.hhi(r.gm))
 FROM keys k
@@ -1533,7 +1533,7 @@ direct_groups AS (
   FROM direct d
 ),
 groups AS (  -- the group mix propagated (a group's dependencies apply to its subsidiaries), regrouped
-  SELECT d.entity_id, d.direct_g,
+  SELECT d.entity_id, d.direct_g, @extschema@.total(d.direct_g) AS direct_total,
          (SELECT @extschema@.supply_mix_agg(gm.group_id, t.weight)
             FROM @extschema@.each(@extschema@.deep_mix(d.direct_g, $2)) t
             JOIN gmap gm ON gm.supplier_id OPERATOR(pg_catalog.=) t.key::bigint) AS deep_g
@@ -1541,8 +1541,8 @@ groups AS (  -- the group mix propagated (a group's dependencies apply to its su
 ),
 hidden AS (  -- weight relying on a group beyond what the entity buys from it directly
   SELECT g.entity_id, t.key::bigint AS group_id,
-         (t.weight OPERATOR(pg_catalog.-) COALESCE(@extschema@.share(g.direct_g, t.key::bigint) OPERATOR(pg_catalog.*) @extschema@.total(g.direct_g), 0::float8))
-           OPERATOR(pg_catalog./) @extschema@.total(g.direct_g) AS hidden_share
+         (t.weight OPERATOR(pg_catalog.-) COALESCE(@extschema@.share(g.direct_g, t.key::bigint) OPERATOR(pg_catalog.*) g.direct_total, 0::float8))
+           OPERATOR(pg_catalog./) g.direct_total AS hidden_share
   FROM groups g, @extschema@.each(g.deep_g) t
 ),
 ranked AS (

@@ -286,13 +286,12 @@ PG_FUNCTION_INFO_V1(supply_mix_agg_trans_int8);
 Datum
 supply_mix_agg_trans_int8(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = AggContextOrError(fcinfo, "supply_mix_agg_trans_int8");
 	MixState   *s = PG_ARGISNULL(0) ? NULL : (MixState *) PG_GETARG_POINTER(0);
 	bool		skip;
 	double		w = ArgWeight(fcinfo, &skip);
 
-	if (s == NULL)
-		s = StateCreate(aggcxt);
+	if (s == NULL)				/* first row: the only call that needs the context */
+		s = StateCreate(AggContextOrError(fcinfo, "supply_mix_agg_trans"));
 	if (skip)
 		PG_RETURN_POINTER(s);
 	if (unlikely(s->kind != MIX_KIND_INT8))
@@ -305,14 +304,13 @@ PG_FUNCTION_INFO_V1(supply_mix_agg_trans_text);
 Datum
 supply_mix_agg_trans_text(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = AggContextOrError(fcinfo, "supply_mix_agg_trans_text");
 	MixState   *s = PG_ARGISNULL(0) ? NULL : (MixState *) PG_GETARG_POINTER(0);
 	bool		skip;
 	double		w = ArgWeight(fcinfo, &skip);
 	text	   *key;
 
-	if (s == NULL)
-		s = StateCreate(aggcxt);
+	if (s == NULL)				/* first row: the only call that needs the context */
+		s = StateCreate(AggContextOrError(fcinfo, "supply_mix_agg_trans"));
 	if (skip)
 		PG_RETURN_POINTER(s);
 	if (unlikely(s->kind != MIX_KIND_TEXT))
@@ -328,14 +326,13 @@ PG_FUNCTION_INFO_V1(supply_mix_union_trans);
 Datum
 supply_mix_union_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = AggContextOrError(fcinfo, "supply_mix_union_trans");
 	MixState   *s = PG_ARGISNULL(0) ? NULL : (MixState *) PG_GETARG_POINTER(0);
 	SupplyMix  *m;
 	double	   *w;
 	int			i;
 
 	if (s == NULL)
-		s = StateCreate(aggcxt);
+		s = StateCreate(AggContextOrError(fcinfo, "supply_mix_union_trans"));
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(s);
 	m = PG_GETARG_SUPPLY_MIX(1);
@@ -448,7 +445,7 @@ StateToMix(MixState *s)
 	return MixBuild(s->kind, StateEntries(s, false), (int) s->nkeys, true);
 }
 
-double *
+static double *
 MixStateWeights(MixState *s, int64 *n)
 {
 	double	   *w = palloc_extended(sizeof(double) * Max(s->nkeys, 1), MCXT_ALLOC_HUGE);

@@ -34,6 +34,5 @@ typedef struct MixState
 	Size		arena_left;
 } MixState;
 
-extern double *MixStateWeights(MixState *s, int64 *n);
 
 #endif

@@ -314,7 +314,6 @@ PG_FUNCTION_INFO_V1(risk_profile_trans);
 Datum
 risk_profile_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = AggContextOrError(fcinfo, "risk_profile_trans");
 	RiskState  *s = PG_ARGISNULL(0) ? NULL : (RiskState *) PG_GETARG_POINTER(0);
 	RiskFactorSlot cand;
 	text	   *code;
@@ -331,7 +330,7 @@ risk_profile_trans(PG_FUNCTION_ARGS)
 					 errmsg("methodology must not be NULL")));
 		name = text_to_cstring(PG_GETARG_TEXT_PP(1));
 		cfg = RiskConfigGet(fcinfo, name);
-		s = RiskStateCreate(aggcxt, name, cfg->nfactors);
+		s = RiskStateCreate(AggContextOrError(fcinfo, "risk_profile_trans"), name, cfg->nfactors);
 	}
 	/* a supplier without assessments still gets a (fully unknown) profile */
 	if (PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))

@@ -19,8 +19,10 @@
 #define SOURCING_SERIAL_VERSION 1
 
 static void
-SourcingAlloc(SourcingState *s, MemoryContext cxt, int64 cap)
+SourcingAlloc(SourcingState *s, int64 cap)
 {
+	MemoryContext cxt = s->cxt;
+
 	s->cap = cap;
 	s->entity = MemoryContextAllocExtended(cxt, sizeof(int64) * cap, MCXT_ALLOC_HUGE);
 	s->source = MemoryContextAllocExtended(cxt, sizeof(int64) * cap, MCXT_ALLOC_HUGE);
@@ -33,23 +35,24 @@ SourcingCreate(MemoryContext cxt)
 {
 	SourcingState *s = MemoryContextAllocZero(cxt, sizeof(SourcingState));
 
-	SourcingAlloc(s, cxt, 8);
+	s->cxt = cxt;
+	SourcingAlloc(s, 8);
 	return s;
 }
 
-static void SourcingAdd(SourcingState *s, MemoryContext cxt, int64 entity, int64 source, bool many);
+static void SourcingAdd(SourcingState *s, int64 entity, int64 source, bool many);
 
 static void
-SourcingGrow(SourcingState *s, MemoryContext cxt)
+SourcingGrow(SourcingState *s)
 {
 	SourcingState old = *s;
 	int64		i;
 
-	SourcingAlloc(s, cxt, old.cap * 2);
+	SourcingAlloc(s, old.cap * 2);
 	s->n = 0;
 	for (i = 0; i < old.cap; i++)
 		if (old.used[i])
-			SourcingAdd(s, cxt, old.entity[i], old.source[i], old.many[i]);
+			SourcingAdd(s, old.entity[i], old.source[i], old.many[i]);
 	pfree(old.entity);
 	pfree(old.source);
 	pfree(old.used);
@@ -57,13 +60,13 @@ SourcingGrow(SourcingState *s, MemoryContext cxt)
 }
 
 static void
-SourcingAdd(SourcingState *s, MemoryContext cxt, int64 entity, int64 source, bool many)
+SourcingAdd(SourcingState *s, int64 entity, int64 source, bool many)
 {
 	uint64		mask,
 				i;
 
 	if (unlikely((s->n + 1) * 4 > s->cap * 3))
-		SourcingGrow(s, cxt);
+		SourcingGrow(s);
 	mask = s->cap - 1;
 	i = HashInt64(entity) & mask;
 	while (s->used[i] && s->entity[i] != entity)
@@ -84,11 +87,11 @@ PG_FUNCTION_INFO_V1(sourcing_trans);
 Datum
 sourcing_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext cxt = AggContextOrError(fcinfo, "sourcing_trans");
-	SourcingState *s = PG_ARGISNULL(0) ? SourcingCreate(cxt) : (SourcingState *) PG_GETARG_POINTER(0);
+	SourcingState *s = PG_ARGISNULL(0) ? SourcingCreate(AggContextOrError(fcinfo, "sourcing_trans"))
+		: (SourcingState *) PG_GETARG_POINTER(0);
 
 	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2))
-		SourcingAdd(s, cxt, PG_GETARG_INT64(1), PG_GETARG_INT64(2), false);
+		SourcingAdd(s, PG_GETARG_INT64(1), PG_GETARG_INT64(2), false);
 	PG_RETURN_POINTER(s);
 }
 
@@ -107,7 +110,7 @@ sourcing_combine(PG_FUNCTION_ARGS)
 		a = SourcingCreate(cxt);
 	for (i = 0; i < b->cap; i++)
 		if (b->used[i])
-			SourcingAdd(a, cxt, b->entity[i], b->source[i], b->many[i]);
+			SourcingAdd(a, b->entity[i], b->source[i], b->many[i]);
 	PG_RETURN_POINTER(a);
 }
 
@@ -169,7 +172,7 @@ sourcing_deserialize(PG_FUNCTION_ARGS)
 
 		if (many != 0 && many != 1)
 			SourcingSerialError("bad flag");
-		SourcingAdd(s, cxt, e, src, many == 1);
+		SourcingAdd(s, e, src, many == 1);
 	}
 	if (s->n != n)
 		SourcingSerialError("duplicate entity");

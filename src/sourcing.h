@@ -14,6 +14,7 @@
  */
 typedef struct SourcingState
 {
+	MemoryContext cxt;			/* where the arrays live */
 	int64		n;				/* entities */
 	int64		cap;
 	int64	   *entity;

@@ -47,8 +47,8 @@ WHERE n.nspname = 'supplyrisk' AND c.relkind IN ('r', 'S') ORDER BY 1"
 a=$(command psql -X -At -d $src -c "$cmp_sql")
 b=$(command psql -X -At -d $dst -c "$cmp_sql")
 empty=$(command psql -X -At -d $src -c "SELECT string_agg(c.relname, ' ') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = 'supplyrisk' AND c.relkind = 'r' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_user_tables s WHERE s.relid = c.oid AND s.n_live_tup > 0)
-  AND (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %s', c.oid::regclass), false, true, '')))[1]::text = '0'")
+  WHERE n.nspname = 'supplyrisk' AND c.relkind = 'r'
+    AND (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %s', c.oid::regclass), false, true, '')))[1]::text = '0'")
 if [ -n "$empty" ]; then echo "dump/restore: tables without rows in the source: $empty" >&2; exit 1; fi
 shipped="SELECT string_agg(format('%s:%s', c.relname, (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %s WHERE shipped', c.oid::regclass), false, true, '')))[1]::text), ' ' ORDER BY c.relname)
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'shipped'
