@@ -791,28 +791,17 @@ CREATE SEQUENCE @extschema@.snapshot_id_seq AS bigint;
 CREATE TABLE @extschema@.snapshot (
   snapshot_id bigint PRIMARY KEY DEFAULT pg_catalog.nextval('@extschema@.snapshot_id_seq'::pg_catalog.regclass),
   taken_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
-  label       text
+  label       text,
+  as_of       date NOT NULL DEFAULT CURRENT_DATE,
+  methodology text
 );
 ALTER SEQUENCE @extschema@.snapshot_id_seq OWNED BY @extschema@.snapshot.snapshot_id;
 COMMENT ON TABLE @extschema@.snapshot IS 'Snapshots of the sector metrics, for trends (the toolbox''s one-year review).';
 COMMENT ON COLUMN @extschema@.snapshot.snapshot_id IS 'Snapshot id.';
 COMMENT ON COLUMN @extschema@.snapshot.taken_at IS 'When the snapshot was taken.';
 COMMENT ON COLUMN @extschema@.snapshot.label IS 'Free label, e.g. baseline 2026.';
-
-CREATE TABLE @extschema@.metric_snapshot (
-  snapshot_id   bigint NOT NULL REFERENCES @extschema@.snapshot (snapshot_id) ON DELETE CASCADE,
-  sector_code   text NOT NULL REFERENCES @extschema@.sector (code),
-  member_state  text REFERENCES @extschema@.country (code),
-  function_code text REFERENCES @extschema@.ict_function (code),
-  metrics       jsonb NOT NULL,
-  CONSTRAINT metric_snapshot_unique UNIQUE NULLS NOT DISTINCT (snapshot_id, sector_code, member_state, function_code)
-);
-COMMENT ON TABLE @extschema@.metric_snapshot IS 'Metrics stored per snapshot, sector, member state (NULL = EU-wide) and ICT function (NULL = all).';
-COMMENT ON COLUMN @extschema@.metric_snapshot.snapshot_id IS 'Snapshot.';
-COMMENT ON COLUMN @extschema@.metric_snapshot.sector_code IS 'Sector.';
-COMMENT ON COLUMN @extschema@.metric_snapshot.member_state IS 'Member state; NULL for the EU-wide row.';
-COMMENT ON COLUMN @extschema@.metric_snapshot.function_code IS 'ICT function; NULL for all functions.';
-COMMENT ON COLUMN @extschema@.metric_snapshot.metrics IS 'The metrics as a JSON object (name: value).';
+COMMENT ON COLUMN @extschema@.snapshot.as_of IS 'Date the supply was taken as valid at.';
+COMMENT ON COLUMN @extschema@.snapshot.methodology IS 'Scoring methodology used.';
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.entity', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.entity_id_seq', '');
@@ -827,7 +816,6 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.designation', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.designation_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.snapshot', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.snapshot_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.metric_snapshot', '');
 
 --------------------------------------------------------------------------------
 -- supply_mix: a mergeable distribution of positive weight over keys
@@ -1314,92 +1302,212 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 $$;
 COMMENT ON FUNCTION @extschema@.top_supplier_names(@extschema@.supply_mix, integer) IS 'The k heaviest suppliers of a bigint-keyed mix as readable text: name and share in percent.';
 
--- one sector, per member state (NULL = EU-wide, the merge of the member states) and ICT function
-CREATE FUNCTION @extschema@.sector_function_overview(sector text, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
-RETURNS TABLE (member_state text, function_code text, function_name text, criticality text, entities bigint,
-               suppliers integer, hhi float8, cr1 float8, cr4 float8, effective_suppliers float8, hrv_share float8,
-               non_eu_share float8, country_hhi float8, top_suppliers text, single_supplier_entities bigint)
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-WITH f AS (
-  SELECT x.* FROM @extschema@.sector_function_stats($2, $3) x WHERE x.sector_code OPERATOR(pg_catalog.=) $1
-),
-rows AS (
-  SELECT f.member_state, f.function_code, f.group_mix AS gm, f.country_mix AS cm, f.entities, f.single_sourced,
-         f.weight, f.hrv_weight
-  FROM f
-  UNION ALL
-  SELECT NULL, f.function_code, @extschema@.supply_mix_union(f.group_mix), @extschema@.supply_mix_union(f.country_mix),
-         pg_catalog.sum(f.entities)::bigint, pg_catalog.sum(f.single_sourced)::bigint,
-         pg_catalog.sum(f.weight), pg_catalog.sum(f.hrv_weight)
-  FROM f GROUP BY f.function_code
-)
-SELECT r.member_state, r.function_code, fn.name, fn.criticality, r.entities,
-       @extschema@.key_count(r.gm), @extschema@.hhi(r.gm), @extschema@.cr(r.gm, 1), @extschema@.cr(r.gm, 4),
-       @extschema@.effective_suppliers(r.gm), r.hrv_weight OPERATOR(pg_catalog./) r.weight,
-       1 OPERATOR(pg_catalog.-) @extschema@.share(r.cm, (SELECT @extschema@.eu_member_codes())),
-       @extschema@.hhi(r.cm), @extschema@.top_supplier_names(r.gm, 3), r.single_sourced
-FROM rows r
-JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) r.function_code
-$$;
-COMMENT ON FUNCTION @extschema@.sector_function_overview(text, date, text) IS
-  'The rows of a sector_<code> view for any sector, date and methodology.';
-
-CREATE FUNCTION @extschema@.sector_overview_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
-RETURNS TABLE (sector_code text, sector_name text, member_state text, entities bigint, suppliers integer, hhi float8,
-               cr4 float8, effective_suppliers float8, country_hhi float8, hrv_share float8, hrv_share_critical float8,
-               non_eu_share float8, single_supplier_critical bigint, mean_risk float8, concentration_level text)
+-- The statistics of every dashboard row, at four levels: (sector, member state, function),
+-- (sector, EU-wide, function), (sector, member state, all functions), (sector, EU-wide, all
+-- functions). Mergeable states, additive sums and the metrics derived from them; the live
+-- views, the rollups and the snapshots are all this one computation.
+CREATE FUNCTION @extschema@.sector_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (sector_code text, member_state text, function_code text,
+               group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix,
+               entities bigint, single_sourced bigint, single_sourced_critical bigint,
+               weight float8, hrv_weight float8, weight_critical float8, hrv_weight_critical float8,
+               risk_weight float8, suppliers integer, hhi float8, cr1 float8, cr4 float8,
+               effective_suppliers float8, country_hhi float8, hrv_share float8, hrv_share_critical float8,
+               non_eu_share float8, mean_risk float8, concentration_level text, top_suppliers text)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 WITH f AS (
   SELECT x.*, (fn.criticality OPERATOR(pg_catalog.<>) 'standard') AS crit
   FROM @extschema@.sector_function_stats($1, $2) x
   JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) x.function_code
 ),
-ms AS (
-  SELECT f.sector_code, f.member_state, @extschema@.supply_mix_union(f.group_mix) AS gm,
-         @extschema@.supply_mix_union(f.country_mix) AS cm, pg_catalog.sum(f.weight) AS w,
-         pg_catalog.sum(f.hrv_weight) AS hw,
+cube AS (
+  SELECT f.sector_code, f.member_state, f.function_code,
+         @extschema@.supply_mix_union(f.group_mix) AS gm, @extschema@.supply_mix_union(f.country_mix) AS cm,
+         pg_catalog.sum(f.entities)::bigint AS ent, pg_catalog.sum(f.single_sourced)::bigint AS ss,
+         COALESCE(pg_catalog.sum(f.single_sourced) FILTER (WHERE f.crit), 0)::bigint AS ssc,
+         pg_catalog.sum(f.weight) AS w, pg_catalog.sum(f.hrv_weight) AS hw,
          COALESCE(pg_catalog.sum(f.weight) FILTER (WHERE f.crit), 0::float8) AS wc,
          COALESCE(pg_catalog.sum(f.hrv_weight) FILTER (WHERE f.crit), 0::float8) AS hwc,
-         COALESCE(pg_catalog.sum(f.single_sourced) FILTER (WHERE f.crit), 0)::bigint AS ssc,
          pg_catalog.sum(f.risk_weight) AS rw
-  FROM f GROUP BY f.sector_code, f.member_state
+  FROM f
+  GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.function_code), (f.sector_code, f.function_code),
+                          (f.sector_code, f.member_state), (f.sector_code))
 ),
-rows AS (
-  SELECT * FROM ms
-  UNION ALL
-  SELECT ms.sector_code, NULL, @extschema@.supply_mix_union(ms.gm), @extschema@.supply_mix_union(ms.cm),
-         pg_catalog.sum(ms.w), pg_catalog.sum(ms.hw), pg_catalog.sum(ms.wc), pg_catalog.sum(ms.hwc),
-         pg_catalog.sum(ms.ssc)::bigint, pg_catalog.sum(ms.rw)
-  FROM ms GROUP BY ms.sector_code
-),
-ents AS (
+ents AS (  -- entities registered, for the all-functions rows
   SELECT e.sector_code, e.member_state, pg_catalog.count(*) AS n
   FROM @extschema@.entity e GROUP BY GROUPING SETS ((e.sector_code, e.member_state), (e.sector_code))
 ),
-keys AS (  -- every sector has an EU-wide row, with or without data
-  SELECT s.code AS sector_code, NULL::text AS member_state FROM @extschema@.sector s
+keys AS (  -- every sector has an EU-wide all-functions row, with or without data
+  SELECT s.code AS sector_code, NULL::text AS member_state, NULL::text AS function_code FROM @extschema@.sector s
   UNION
-  SELECT r.sector_code, r.member_state FROM rows r WHERE r.member_state IS NOT NULL
+  SELECT c.sector_code, c.member_state, c.function_code FROM cube c
 )
-SELECT k.sector_code, s.name, k.member_state, COALESCE(en.n, 0),
-       COALESCE(@extschema@.key_count(r.gm), 0), @extschema@.hhi(r.gm), @extschema@.cr(r.gm, 4),
-       @extschema@.effective_suppliers(r.gm), @extschema@.hhi(r.cm),
-       r.hw OPERATOR(pg_catalog./) NULLIF(r.w, 0), r.hwc OPERATOR(pg_catalog./) NULLIF(r.wc, 0),
-       1 OPERATOR(pg_catalog.-) @extschema@.share(r.cm, (SELECT @extschema@.eu_member_codes())),
-       COALESCE(r.ssc, 0), r.rw OPERATOR(pg_catalog./) NULLIF(r.w, 0),
-       @extschema@.concentration_level(@extschema@.hhi(r.gm))
+SELECT k.sector_code, k.member_state, k.function_code, c.gm, c.cm,
+       CASE WHEN k.function_code IS NULL THEN COALESCE(en.n, 0) ELSE c.ent END,
+       COALESCE(c.ss, 0), COALESCE(c.ssc, 0), COALESCE(c.w, 0::float8), COALESCE(c.hw, 0::float8),
+       COALESCE(c.wc, 0::float8), COALESCE(c.hwc, 0::float8), COALESCE(c.rw, 0::float8),
+       COALESCE(@extschema@.key_count(c.gm), 0), @extschema@.hhi(c.gm), @extschema@.cr(c.gm, 1),
+       @extschema@.cr(c.gm, 4), @extschema@.effective_suppliers(c.gm), @extschema@.hhi(c.cm),
+       c.hw OPERATOR(pg_catalog./) NULLIF(c.w, 0::float8), c.hwc OPERATOR(pg_catalog./) NULLIF(c.wc, 0::float8),
+       1 OPERATOR(pg_catalog.-) @extschema@.share(c.cm, (SELECT @extschema@.eu_member_codes())),
+       c.rw OPERATOR(pg_catalog./) NULLIF(c.w, 0::float8),
+       @extschema@.concentration_level(@extschema@.hhi(c.gm)), @extschema@.top_supplier_names(c.gm, 3)
 FROM keys k
-JOIN @extschema@.sector s ON s.code OPERATOR(pg_catalog.=) k.sector_code
-LEFT JOIN rows r ON r.sector_code OPERATOR(pg_catalog.=) k.sector_code
-                AND NOT (r.member_state IS DISTINCT FROM k.member_state)
-LEFT JOIN ents en ON en.sector_code OPERATOR(pg_catalog.=) k.sector_code
+LEFT JOIN cube c ON c.sector_code OPERATOR(pg_catalog.=) k.sector_code
+                AND NOT (c.member_state IS DISTINCT FROM k.member_state)
+                AND NOT (c.function_code IS DISTINCT FROM k.function_code)
+LEFT JOIN ents en ON k.function_code IS NULL AND en.sector_code OPERATOR(pg_catalog.=) k.sector_code
                  AND NOT (en.member_state IS DISTINCT FROM k.member_state)
 $$;
-COMMENT ON FUNCTION @extschema@.sector_overview_at(date, text) IS 'The rows of sector_overview for any date and methodology.';
+COMMENT ON FUNCTION @extschema@.sector_stats_at(date, text) IS
+  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL) from the supply valid at as_of: mergeable group and country mixes, additive sums and the metrics derived from them. The computation behind the sector views, the rollups and the snapshots.';
+
+-- Rollups: the last refresh() of sector_stats_at, read by the dashboard views.
+CREATE TABLE @extschema@.sector_rollup (
+  sector_code             text NOT NULL REFERENCES @extschema@.sector (code),
+  member_state            text REFERENCES @extschema@.country (code),
+  function_code           text REFERENCES @extschema@.ict_function (code),
+  group_mix               @extschema@.supply_mix,
+  country_mix             @extschema@.supply_mix,
+  entities                bigint NOT NULL,
+  single_sourced          bigint NOT NULL,
+  single_sourced_critical bigint NOT NULL,
+  weight                  float8 NOT NULL,
+  hrv_weight              float8 NOT NULL,
+  weight_critical         float8 NOT NULL,
+  hrv_weight_critical     float8 NOT NULL,
+  risk_weight             float8 NOT NULL,
+  suppliers               integer NOT NULL,
+  hhi                     float8,
+  cr1                     float8,
+  cr4                     float8,
+  effective_suppliers     float8,
+  country_hhi             float8,
+  hrv_share               float8,
+  hrv_share_critical      float8,
+  non_eu_share            float8,
+  mean_risk               float8,
+  concentration_level     text,
+  top_suppliers           text,
+  CONSTRAINT sector_rollup_unique UNIQUE NULLS NOT DISTINCT (sector_code, function_code, member_state)
+);
+COMMENT ON TABLE @extschema@.sector_rollup IS 'Rollups written by refresh(): the rows of sector_stats_at at the last refresh, read by sector_overview and the sector_<code> views. Rebuilt as a whole by every refresh; do not edit.';
+DO $cm$
+DECLARE c record;
+BEGIN
+  FOR c IN SELECT * FROM (VALUES
+    ('sector_code', 'NIS2 sector.'),
+    ('member_state', 'Member state; NULL for the EU-wide row (the merge of the member states).'),
+    ('function_code', 'ICT function; NULL for the row over all functions.'),
+    ('group_mix', 'Mergeable state: supply weight per supplier group.'),
+    ('country_mix', 'Mergeable state: supply weight per headquarters country of the supplier group.'),
+    ('entities', 'Function rows: entities using the function; all-functions rows: entities registered.'),
+    ('single_sourced', 'Entity and function pairs served by a single supplier group.'),
+    ('single_sourced_critical', 'The same, critical and sensitive functions only.'),
+    ('weight', 'Total supply weight.'),
+    ('hrv_weight', 'Supply weight from high-risk suppliers.'),
+    ('weight_critical', 'Supply weight in critical and sensitive functions.'),
+    ('hrv_weight_critical', 'High-risk supply weight in critical and sensitive functions.'),
+    ('risk_weight', 'Sum of weight times the supplier''s risk_score.'),
+    ('suppliers', 'Distinct supplier groups.'),
+    ('hhi', 'HHI (0..10000) over supplier groups.'),
+    ('cr1', 'Share (0..1) of the largest supplier group.'),
+    ('cr4', 'Share (0..1) of the four largest supplier groups.'),
+    ('effective_suppliers', 'Numbers equivalent 10000/HHI.'),
+    ('country_hhi', 'HHI over the headquarters countries of the supplier groups.'),
+    ('hrv_share', 'Share (0..1) of the weight from high-risk suppliers.'),
+    ('hrv_share_critical', 'The same over critical and sensitive functions.'),
+    ('non_eu_share', 'Share (0..1) of the weight from supplier groups headquartered outside the EU.'),
+    ('mean_risk', 'Supply-weighted mean risk_score (0..100).'),
+    ('concentration_level', 'Band of hhi under the EU 2004 guidelines.'),
+    ('top_suppliers', 'The three largest supplier groups with their shares, as text.')) x(col, txt) LOOP
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.sector_rollup.%I IS %L', c.col, c.txt);
+  END LOOP;
+END $cm$;
+
+CREATE TABLE @extschema@.rollup_refresh (
+  refresh_id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  started_at   timestamptz NOT NULL,
+  finished_at  timestamptz NOT NULL,
+  as_of        date NOT NULL,
+  methodology  text NOT NULL,
+  rollup_rows  bigint NOT NULL
+);
+COMMENT ON TABLE @extschema@.rollup_refresh IS 'One row per refresh() that committed (the last 100 are kept); the newest row describes the rollups the dashboard views read.';
+COMMENT ON COLUMN @extschema@.rollup_refresh.refresh_id IS 'Refresh number.';
+COMMENT ON COLUMN @extschema@.rollup_refresh.started_at IS 'When the refresh started.';
+COMMENT ON COLUMN @extschema@.rollup_refresh.finished_at IS 'When it finished computing (it became visible when its transaction committed).';
+COMMENT ON COLUMN @extschema@.rollup_refresh.as_of IS 'Date the supply and assessments were taken as valid at.';
+COMMENT ON COLUMN @extschema@.rollup_refresh.methodology IS 'Scoring methodology used.';
+COMMENT ON COLUMN @extschema@.rollup_refresh.rollup_rows IS 'Rows written to sector_rollup.';
+
+-- The source of the dashboard rows: live when asked, otherwise the rollups once
+-- refresh() has run (live before the first refresh). Each branch carries a
+-- one-time filter, so only one of them is executed.
+CREATE FUNCTION @extschema@.sector_stats_source(live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS SETOF @extschema@.sector_rollup
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT r.* FROM @extschema@.sector_rollup r
+  WHERE NOT $1 AND EXISTS (SELECT 1 FROM @extschema@.rollup_refresh)
+  UNION ALL
+  SELECT x.* FROM @extschema@.sector_stats_at($2, $3) x
+  WHERE $1 OR NOT EXISTS (SELECT 1 FROM @extschema@.rollup_refresh)
+$$;
+COMMENT ON FUNCTION @extschema@.sector_stats_source(boolean, date, text) IS
+  'Rows of sector_stats_at: computed live when live is true; otherwise read from the rollups of the last refresh() (computed live, for today, until the first refresh).';
+
+-- one sector, per member state (NULL = EU-wide, the merge of the member states) and ICT function
+CREATE FUNCTION @extschema@.sector_function_rows(sector text, live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (member_state text, function_code text, function_name text, criticality text, entities bigint,
+               suppliers integer, hhi float8, cr1 float8, cr4 float8, effective_suppliers float8, hrv_share float8,
+               non_eu_share float8, country_hhi float8, top_suppliers text, single_supplier_entities bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT r.member_state, r.function_code, fn.name, fn.criticality, r.entities, r.suppliers, r.hhi, r.cr1, r.cr4,
+       r.effective_suppliers, r.hrv_share, r.non_eu_share, r.country_hhi, r.top_suppliers, r.single_sourced
+FROM @extschema@.sector_stats_source($2, $3, $4) r
+JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) r.function_code
+WHERE r.sector_code OPERATOR(pg_catalog.=) $1
+$$;
+COMMENT ON FUNCTION @extschema@.sector_function_rows(text, boolean, date, text) IS
+  'The rows of a sector_<code> view, live or from the rollups (see sector_stats_source).';
+
+CREATE FUNCTION @extschema@.sector_function_overview(sector text, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (member_state text, function_code text, function_name text, criticality text, entities bigint,
+               suppliers integer, hhi float8, cr1 float8, cr4 float8, effective_suppliers float8, hrv_share float8,
+               non_eu_share float8, country_hhi float8, top_suppliers text, single_supplier_entities bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT * FROM @extschema@.sector_function_rows($1, true, $2, $3)
+$$;
+COMMENT ON FUNCTION @extschema@.sector_function_overview(text, date, text) IS
+  'The rows of a sector_<code> view for any sector, date and methodology, computed live.';
+
+CREATE FUNCTION @extschema@.sector_overview_rows(live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (sector_code text, sector_name text, member_state text, entities bigint, suppliers integer, hhi float8,
+               cr4 float8, effective_suppliers float8, country_hhi float8, hrv_share float8, hrv_share_critical float8,
+               non_eu_share float8, single_supplier_critical bigint, mean_risk float8, concentration_level text)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT r.sector_code, s.name, r.member_state, r.entities, r.suppliers, r.hhi, r.cr4, r.effective_suppliers,
+       r.country_hhi, r.hrv_share, r.hrv_share_critical, r.non_eu_share, r.single_sourced_critical, r.mean_risk,
+       r.concentration_level
+FROM @extschema@.sector_stats_source($1, $2, $3) r
+JOIN @extschema@.sector s ON s.code OPERATOR(pg_catalog.=) r.sector_code
+WHERE r.function_code IS NULL
+$$;
+COMMENT ON FUNCTION @extschema@.sector_overview_rows(boolean, date, text) IS
+  'The rows of sector_overview, live or from the rollups (see sector_stats_source).';
+
+CREATE FUNCTION @extschema@.sector_overview_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (sector_code text, sector_name text, member_state text, entities bigint, suppliers integer, hhi float8,
+               cr4 float8, effective_suppliers float8, country_hhi float8, hrv_share float8, hrv_share_critical float8,
+               non_eu_share float8, single_supplier_critical bigint, mean_risk float8, concentration_level text)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT * FROM @extschema@.sector_overview_rows(true, $1, $2)
+$$;
+COMMENT ON FUNCTION @extschema@.sector_overview_at(date, text) IS 'The rows of sector_overview for any date and methodology, computed live.';
 
 CREATE VIEW @extschema@.sector_overview WITH (security_invoker = true) AS
-  SELECT * FROM @extschema@.sector_overview_at(CURRENT_DATE, NULL);
-COMMENT ON VIEW @extschema@.sector_overview IS 'Per NIS2 sector: a row per member state and an EU-wide row (member_state NULL, the merge of the member states), from the supply valid today.';
+  SELECT * FROM @extschema@.sector_overview_rows(false, CURRENT_DATE, NULL);
+COMMENT ON VIEW @extschema@.sector_overview IS 'Per NIS2 sector: a row per member state and an EU-wide row (member_state NULL, the merge of the member states). Read from the rollups of the last refresh() (see rollup_status); computed live for today until the first refresh.';
 COMMENT ON COLUMN @extschema@.sector_overview.sector_code IS 'NIS2 sector.';
 COMMENT ON COLUMN @extschema@.sector_overview.sector_name IS 'Sector name.';
 COMMENT ON COLUMN @extschema@.sector_overview.member_state IS 'Member state; NULL for the EU-wide row.';
@@ -1587,9 +1695,9 @@ DECLARE
 BEGIN
   FOR s IN SELECT code, name FROM @extschema@.sector WHERE shipped ORDER BY code LOOP
     v := 'sector_' || s.code;
-    EXECUTE pg_catalog.format('CREATE VIEW @extschema@.%I WITH (security_invoker = true) AS SELECT * FROM @extschema@.sector_function_overview(%L, CURRENT_DATE, NULL)', v, s.code);
+    EXECUTE pg_catalog.format('CREATE VIEW @extschema@.%I WITH (security_invoker = true) AS SELECT * FROM @extschema@.sector_function_rows(%L, false, CURRENT_DATE, NULL)', v, s.code);
     EXECUTE pg_catalog.format('COMMENT ON VIEW @extschema@.%I IS %L', v,
-      pg_catalog.format('NIS2 sector %s: concentration per member state (NULL: EU-wide) and ICT function, from the supply valid today.', s.name));
+      pg_catalog.format('NIS2 sector %s: concentration per member state (NULL: EU-wide) and ICT function. Read from the rollups of the last refresh() (see rollup_status); computed live for today until the first refresh.', s.name));
     FOR c IN SELECT * FROM (VALUES
       ('member_state', 'Member state; NULL for the EU-wide row (the merge of the member-state rows).'),
       ('function_code', 'ICT function.'),
@@ -1610,6 +1718,342 @@ BEGIN
     END LOOP;
   END LOOP;
 END $gen$;
+
+--------------------------------------------------------------------------------
+-- Reporting and scheduling: refresh, rollup status, snapshots, trend, pg_cron, reports
+
+CREATE PROCEDURE @extschema@.refresh()
+LANGUAGE plpgsql AS $$
+DECLARE
+  t0 timestamptz := pg_catalog.clock_timestamp();
+  d  date := CURRENT_DATE;
+  m  text := @extschema@.methodology_name(NULL);
+  n  bigint;
+BEGIN
+  -- one refresh at a time; readers (ACCESS SHARE) and supply writers are not blocked
+  LOCK TABLE @extschema@.sector_rollup IN SHARE ROW EXCLUSIVE MODE;
+  -- computed first (CREATE TABLE AS may use parallel query, INSERT ... SELECT may not),
+  -- then swapped in: readers see the previous rollups until this transaction commits
+  CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
+    SELECT * FROM @extschema@.sector_stats_at(d, m);
+  DELETE FROM @extschema@.sector_rollup;
+  INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  DROP TABLE pg_temp.supplyrisk_refresh_stage;
+  INSERT INTO @extschema@.rollup_refresh (started_at, finished_at, as_of, methodology, rollup_rows)
+  VALUES (t0, pg_catalog.clock_timestamp(), d, m, n);
+  DELETE FROM @extschema@.rollup_refresh
+  WHERE refresh_id OPERATOR(pg_catalog.<=) (SELECT pg_catalog.max(r.refresh_id) OPERATOR(pg_catalog.-) 100
+                                            FROM @extschema@.rollup_refresh r);
+END
+$$;
+COMMENT ON PROCEDURE @extschema@.refresh() IS
+  'Rebuilds the rollups (sector_rollup) from the supply valid today under the current methodology, in one transaction: dashboards keep reading the previous rollups until it commits; concurrent refreshes wait for each other.';
+
+CREATE VIEW @extschema@.rollup_status WITH (security_invoker = true) AS
+SELECT CASE WHEN r.refresh_id IS NULL THEN 'live' ELSE 'rollup' END AS source,
+       r.refresh_id, r.finished_at AS refreshed_at, r.finished_at OPERATOR(pg_catalog.-) r.started_at AS duration,
+       pg_catalog.now() OPERATOR(pg_catalog.-) r.finished_at AS age, r.as_of,
+       r.as_of OPERATOR(pg_catalog.<) CURRENT_DATE AS outdated, r.methodology, r.rollup_rows
+FROM (SELECT 1) one
+LEFT JOIN (SELECT x.* FROM @extschema@.rollup_refresh x ORDER BY x.refresh_id DESC LIMIT 1) r ON true;
+COMMENT ON VIEW @extschema@.rollup_status IS 'What the dashboard views read: the last refresh (source rollup) or, before the first refresh, a live computation (source live).';
+COMMENT ON COLUMN @extschema@.rollup_status.source IS 'rollup (the views read sector_rollup) or live (never refreshed: computed on every read).';
+COMMENT ON COLUMN @extschema@.rollup_status.refresh_id IS 'Number of the last refresh.';
+COMMENT ON COLUMN @extschema@.rollup_status.refreshed_at IS 'When the last refresh finished.';
+COMMENT ON COLUMN @extschema@.rollup_status.duration IS 'How long it took.';
+COMMENT ON COLUMN @extschema@.rollup_status.age IS 'Time since then: how stale the dashboards are at most.';
+COMMENT ON COLUMN @extschema@.rollup_status.as_of IS 'Date the supply was taken as valid at.';
+COMMENT ON COLUMN @extschema@.rollup_status.outdated IS 'True when as_of is before today (a refresh is due).';
+COMMENT ON COLUMN @extschema@.rollup_status.methodology IS 'Methodology used.';
+COMMENT ON COLUMN @extschema@.rollup_status.rollup_rows IS 'Rows in sector_rollup.';
+
+CREATE TABLE @extschema@.metric_snapshot (
+  snapshot_id   bigint NOT NULL REFERENCES @extschema@.snapshot (snapshot_id) ON DELETE CASCADE,
+  sector_code   text NOT NULL REFERENCES @extschema@.sector (code),
+  member_state  text REFERENCES @extschema@.country (code),
+  function_code text REFERENCES @extschema@.ict_function (code),
+  group_mix     @extschema@.supply_mix,
+  country_mix   @extschema@.supply_mix,
+  metrics       jsonb NOT NULL CONSTRAINT metric_snapshot_metrics_object CHECK (pg_catalog.jsonb_typeof(metrics) OPERATOR(pg_catalog.=) 'object'),
+  CONSTRAINT metric_snapshot_unique UNIQUE NULLS NOT DISTINCT (snapshot_id, sector_code, member_state, function_code)
+);
+COMMENT ON TABLE @extschema@.metric_snapshot IS 'Metrics stored per snapshot, sector, member state (NULL = EU-wide) and ICT function (NULL = all), with their mergeable states. User data: dumped, never changed by refresh().';
+COMMENT ON COLUMN @extschema@.metric_snapshot.snapshot_id IS 'Snapshot.';
+COMMENT ON COLUMN @extschema@.metric_snapshot.sector_code IS 'Sector.';
+COMMENT ON COLUMN @extschema@.metric_snapshot.member_state IS 'Member state; NULL for the EU-wide row.';
+COMMENT ON COLUMN @extschema@.metric_snapshot.function_code IS 'ICT function; NULL for all functions.';
+COMMENT ON COLUMN @extschema@.metric_snapshot.group_mix IS 'Mergeable state: supply weight per supplier group.';
+COMMENT ON COLUMN @extschema@.metric_snapshot.country_mix IS 'Mergeable state: supply weight per headquarters country.';
+COMMENT ON COLUMN @extschema@.metric_snapshot.metrics IS 'The metrics and sums of sector_stats_at (name: value) and gaps, the entity and function pairs with a multi-vendor gap.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.metric_snapshot', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.sector_rollup', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollup_refresh', '');
+
+CREATE FUNCTION @extschema@.take_snapshot(label text DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql SET extra_float_digits = 1 AS $$
+DECLARE
+  sid bigint;
+  d   date := CURRENT_DATE;
+  m   text := @extschema@.methodology_name(NULL);
+BEGIN
+  INSERT INTO @extschema@.snapshot (label, as_of, methodology) VALUES ($1, d, m) RETURNING snapshot_id INTO sid;
+  INSERT INTO @extschema@.metric_snapshot (snapshot_id, sector_code, member_state, function_code, group_mix,
+                                           country_mix, metrics)
+  SELECT sid, x.sector_code, x.member_state, x.function_code, x.group_mix, x.country_mix,
+         (pg_catalog.to_jsonb(x) OPERATOR(pg_catalog.-)
+            ARRAY['sector_code', 'member_state', 'function_code', 'group_mix', 'country_mix']::text[])
+         OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('gaps', COALESCE(g.n, 0))
+  FROM @extschema@.sector_stats_at(d, m) x
+  LEFT JOIN (
+    SELECT p.sector_code, p.member_state, p.function_code, pg_catalog.count(*) AS n
+    FROM (SELECT DISTINCT y.sector_code, y.member_state, y.function_code, y.entity_id
+          FROM @extschema@.multi_vendor_gaps_at(d, m) y) p
+    GROUP BY GROUPING SETS ((p.sector_code, p.member_state, p.function_code), (p.sector_code, p.function_code),
+                            (p.sector_code, p.member_state), (p.sector_code))
+  ) g ON g.sector_code OPERATOR(pg_catalog.=) x.sector_code
+     AND NOT (g.member_state IS DISTINCT FROM x.member_state)
+     AND NOT (g.function_code IS DISTINCT FROM x.function_code);
+  RETURN sid;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.take_snapshot(text) IS
+  'Stores every sector metric (sector_stats_at, per member state and EU-wide, per function and overall, with the mergeable states) and the multi-vendor gap counts, computed live for today; returns the snapshot id.';
+
+CREATE FUNCTION @extschema@.trend_between(from_id bigint, to_id bigint)
+RETURNS TABLE (sector_code text, member_state text, from_snapshot bigint, to_snapshot bigint,
+               from_taken_at timestamptz, to_taken_at timestamptz,
+               hhi_from float8, hhi_to float8, hhi_delta float8,
+               hrv_share_from float8, hrv_share_to float8, hrv_share_delta float8,
+               gaps_from bigint, gaps_to bigint, gaps_closed bigint, metrics jsonb)
+LANGUAGE plpgsql STABLE STRICT AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) $1) THEN
+    RAISE EXCEPTION 'snapshot % does not exist', $1 USING ERRCODE = 'invalid_parameter_value',
+      HINT = 'The snapshots are listed in supplyrisk.snapshot.';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) $2) THEN
+    RAISE EXCEPTION 'snapshot % does not exist', $2 USING ERRCODE = 'invalid_parameter_value',
+      HINT = 'The snapshots are listed in supplyrisk.snapshot.';
+  END IF;
+  RETURN QUERY
+  WITH a AS (SELECT m.* FROM @extschema@.metric_snapshot m
+             WHERE m.snapshot_id OPERATOR(pg_catalog.=) $1 AND m.function_code IS NULL),
+       b AS (SELECT m.* FROM @extschema@.metric_snapshot m
+             WHERE m.snapshot_id OPERATOR(pg_catalog.=) $2 AND m.function_code IS NULL),
+       j AS (SELECT COALESCE(a.sector_code, b.sector_code) AS sc, COALESCE(a.member_state, b.member_state) AS ms,
+                    COALESCE(a.metrics, '{}'::jsonb) AS am, COALESCE(b.metrics, '{}'::jsonb) AS bm
+             FROM a FULL JOIN b ON a.sector_code OPERATOR(pg_catalog.=) b.sector_code
+                               AND NOT (a.member_state IS DISTINCT FROM b.member_state))
+  SELECT j.sc, j.ms, $1, $2, sa.taken_at, sb.taken_at,
+         (j.am OPERATOR(pg_catalog.->>) 'hhi')::float8, (j.bm OPERATOR(pg_catalog.->>) 'hhi')::float8,
+         (j.bm OPERATOR(pg_catalog.->>) 'hhi')::float8 OPERATOR(pg_catalog.-) (j.am OPERATOR(pg_catalog.->>) 'hhi')::float8,
+         (j.am OPERATOR(pg_catalog.->>) 'hrv_share')::float8, (j.bm OPERATOR(pg_catalog.->>) 'hrv_share')::float8,
+         (j.bm OPERATOR(pg_catalog.->>) 'hrv_share')::float8 OPERATOR(pg_catalog.-) (j.am OPERATOR(pg_catalog.->>) 'hrv_share')::float8,
+         COALESCE((j.am OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0), COALESCE((j.bm OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0),
+         COALESCE((j.am OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0) OPERATOR(pg_catalog.-) COALESCE((j.bm OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0),
+         (SELECT pg_catalog.jsonb_object_agg(k.key, pg_catalog.jsonb_build_object(
+                   'from', j.am OPERATOR(pg_catalog.->) k.key, 'to', j.bm OPERATOR(pg_catalog.->) k.key,
+                   'delta', CASE WHEN pg_catalog.jsonb_typeof(j.am OPERATOR(pg_catalog.->) k.key) OPERATOR(pg_catalog.=) 'number'
+                                  AND pg_catalog.jsonb_typeof(j.bm OPERATOR(pg_catalog.->) k.key) OPERATOR(pg_catalog.=) 'number'
+                                 THEN (j.bm OPERATOR(pg_catalog.->>) k.key)::float8 OPERATOR(pg_catalog.-) (j.am OPERATOR(pg_catalog.->>) k.key)::float8 END))
+          FROM pg_catalog.jsonb_object_keys(j.am OPERATOR(pg_catalog.||) j.bm) k(key))
+  FROM j
+  CROSS JOIN (SELECT s.taken_at FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) $1) sa
+  CROSS JOIN (SELECT s.taken_at FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) $2) sb
+  ORDER BY j.sc, j.ms NULLS FIRST;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.trend_between(bigint, bigint) IS
+  'Change of every sector metric between two snapshots, per sector and member state (NULL: EU-wide): the headline figures as columns and every metric as {from, to, delta} in metrics.';
+
+CREATE VIEW @extschema@.trend WITH (security_invoker = true) AS
+  SELECT t.* FROM @extschema@.trend_between(
+    (SELECT s.snapshot_id FROM @extschema@.snapshot s ORDER BY s.taken_at, s.snapshot_id LIMIT 1),
+    (SELECT s.snapshot_id FROM @extschema@.snapshot s ORDER BY s.taken_at DESC, s.snapshot_id DESC LIMIT 1)) t;
+COMMENT ON VIEW @extschema@.trend IS 'Change of every sector metric between the first and the latest snapshot, per sector and member state (NULL: EU-wide). Empty without snapshots; trend_between compares any two.';
+DO $cm$
+DECLARE c record;
+BEGIN
+  FOR c IN SELECT * FROM (VALUES
+    ('sector_code', 'NIS2 sector.'),
+    ('member_state', 'Member state; NULL for the EU-wide row.'),
+    ('from_snapshot', 'The earlier snapshot.'),
+    ('to_snapshot', 'The later snapshot.'),
+    ('from_taken_at', 'When the earlier snapshot was taken.'),
+    ('to_taken_at', 'When the later snapshot was taken.'),
+    ('hhi_from', 'HHI over supplier groups at the earlier snapshot.'),
+    ('hhi_to', 'HHI at the later snapshot.'),
+    ('hhi_delta', 'hhi_to - hhi_from (negative: less concentrated).'),
+    ('hrv_share_from', 'Share (0..1) of high-risk supply at the earlier snapshot.'),
+    ('hrv_share_to', 'The same at the later snapshot.'),
+    ('hrv_share_delta', 'hrv_share_to - hrv_share_from.'),
+    ('gaps_from', 'Entity and function pairs with a multi-vendor gap at the earlier snapshot.'),
+    ('gaps_to', 'The same at the later snapshot.'),
+    ('gaps_closed', 'gaps_from - gaps_to: net gaps closed (negative: more gaps).'),
+    ('metrics', 'Every stored metric as {"from": .., "to": .., "delta": ..} (delta for numbers only).')) x(col, txt) LOOP
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.trend.%I IS %L', c.col, c.txt);
+  END LOOP;
+END $cm$;
+
+-- pg_cron: called only when it is installed; nothing is scheduled by the extension itself
+CREATE FUNCTION @extschema@.cron_schedule_job(job text, cron text, command text) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  id bigint;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension e WHERE e.extname OPERATOR(pg_catalog.=) 'pg_cron') THEN
+    RAISE EXCEPTION 'pg_cron is not installed in database "%"', pg_catalog.current_database()
+      USING ERRCODE = 'object_not_in_prerequisite_state',
+            DETAIL = 'Scheduling uses the pg_cron extension; supplyrisk does not require it.',
+            HINT = 'Install the postgresql-15-cron package, set shared_preload_libraries = ''pg_cron'' and cron.database_name to this database, restart the server and run CREATE EXTENSION pg_cron; or call supplyrisk.refresh() from another scheduler.';
+  END IF;
+  IF cron IS NULL OR pg_catalog.btrim(cron) OPERATOR(pg_catalog.=) '' THEN
+    RAISE EXCEPTION 'cron schedule must not be empty' USING ERRCODE = 'invalid_parameter_value',
+      HINT = 'Use the cron syntax, e.g. ''15 * * * *'' (every hour at :15) or ''@daily''.';
+  END IF;
+  EXECUTE 'SELECT cron.schedule($1::text, $2::text, $3::text)' INTO id USING job, cron, command;
+  RETURN id;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.cron_schedule_job(text, text, text) IS 'Schedules (or reschedules) a named pg_cron job in this database; the common part of schedule_refresh and schedule_snapshot.';
+
+CREATE FUNCTION @extschema@.schedule_refresh(cron text) RETURNS bigint
+LANGUAGE sql AS $$
+  SELECT @extschema@.cron_schedule_job('supplyrisk_refresh', $1,
+                                       pg_catalog.format('CALL %I.refresh()', '@extschema@'))
+$$;
+COMMENT ON FUNCTION @extschema@.schedule_refresh(text) IS 'Schedules CALL refresh() with pg_cron as job supplyrisk_refresh (rescheduling replaces it); returns the pg_cron job id. Needs pg_cron.';
+
+CREATE FUNCTION @extschema@.schedule_snapshot(cron text, label text DEFAULT NULL) RETURNS bigint
+LANGUAGE sql AS $$
+  SELECT @extschema@.cron_schedule_job('supplyrisk_snapshot', $1,
+           pg_catalog.format('SELECT %I.take_snapshot(%L)', '@extschema@', $2))
+$$;
+COMMENT ON FUNCTION @extschema@.schedule_snapshot(text, text) IS 'Schedules take_snapshot(label) with pg_cron as job supplyrisk_snapshot (rescheduling replaces it); returns the pg_cron job id. Needs pg_cron.';
+
+CREATE FUNCTION @extschema@.unschedule(job text) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+  j text := CASE WHEN job IN ('refresh', 'snapshot') THEN 'supplyrisk_' OPERATOR(pg_catalog.||) job ELSE job END;
+  found_job boolean;
+BEGIN
+  IF j IS NULL OR j NOT IN ('supplyrisk_refresh', 'supplyrisk_snapshot') THEN
+    RAISE EXCEPTION 'unknown supplyrisk job "%"', job USING ERRCODE = 'invalid_parameter_value',
+      HINT = 'The jobs are refresh and snapshot.';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension e WHERE e.extname OPERATOR(pg_catalog.=) 'pg_cron') THEN
+    RAISE EXCEPTION 'pg_cron is not installed in database "%"', pg_catalog.current_database()
+      USING ERRCODE = 'object_not_in_prerequisite_state',
+            HINT = 'Nothing can have been scheduled through pg_cron here.';
+  END IF;
+  EXECUTE 'SELECT EXISTS (SELECT 1 FROM cron.job WHERE jobname OPERATOR(pg_catalog.=) $1 AND username OPERATOR(pg_catalog.=) CURRENT_USER)'
+    INTO found_job USING j;
+  IF NOT found_job THEN
+    RETURN false;
+  END IF;
+  EXECUTE 'SELECT cron.unschedule($1::name)' INTO found_job USING j;
+  RETURN found_job;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.unschedule(text) IS 'Removes the pg_cron job refresh or snapshot (supplyrisk_refresh, supplyrisk_snapshot) of the current user; false when it was not scheduled. Needs pg_cron.';
+
+-- Reports: a sector (or the EU dashboard) as Markdown or HTML text
+CREATE FUNCTION @extschema@.report_escape(v text, format text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN $2 OPERATOR(pg_catalog.=) 'html' THEN
+           pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+             COALESCE($1, ''), '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;')
+         ELSE
+           pg_catalog.regexp_replace(pg_catalog.replace(pg_catalog.replace(COALESCE($1, ''), '\', '\\'), '|', '\|'),
+                                     '[\r\n]+', ' ', 'g')
+         END
+$$;
+COMMENT ON FUNCTION @extschema@.report_escape(text, text) IS 'Text escaped for a report format: markdown (\ and | escaped, line breaks removed) or html (& < > " '' as entities).';
+
+CREATE FUNCTION @extschema@.report_line(cells text[], format text, header boolean DEFAULT false) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN $2 OPERATOR(pg_catalog.=) 'html' THEN
+           '<tr>' OPERATOR(pg_catalog.||) pg_catalog.string_agg(
+             pg_catalog.format(CASE WHEN $3 THEN '<th>%s</th>' ELSE '<td>%s</td>' END, @extschema@.report_escape(c.v, $2)),
+             '' ORDER BY c.i) OPERATOR(pg_catalog.||) '</tr>'
+         ELSE
+           '| ' OPERATOR(pg_catalog.||) pg_catalog.string_agg(@extschema@.report_escape(c.v, $2), ' | ' ORDER BY c.i)
+           OPERATOR(pg_catalog.||) ' |'
+           OPERATOR(pg_catalog.||) CASE WHEN $3 THEN E'\n|' OPERATOR(pg_catalog.||) pg_catalog.repeat('---|', pg_catalog.count(*)::integer) ELSE '' END
+         END
+  FROM pg_catalog.unnest($1) WITH ORDINALITY c(v, i)
+$$;
+COMMENT ON FUNCTION @extschema@.report_line(text[], text, boolean) IS 'One table row of a report (a header row when header), each cell escaped with report_escape.';
+
+CREATE FUNCTION @extschema@.sector_report(sector text DEFAULT NULL, format text DEFAULT 'markdown') RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  fmt   text := pg_catalog.lower(format);
+  title text;
+  src   text;
+  t1    text;
+  t2    text := NULL;
+  pct   CONSTANT text := 'FM990.0';
+BEGIN
+  IF fmt IS NULL OR fmt NOT IN ('markdown', 'html') THEN
+    RAISE EXCEPTION 'unknown report format "%"', format USING ERRCODE = 'invalid_parameter_value',
+      HINT = 'Use markdown or html.';
+  END IF;
+  IF sector IS NOT NULL THEN
+    SELECT s.name INTO title FROM @extschema@.sector s WHERE s.code OPERATOR(pg_catalog.=) sector;
+    IF title IS NULL THEN
+      RAISE EXCEPTION 'unknown sector "%"', sector USING ERRCODE = 'invalid_parameter_value',
+        HINT = 'The sector codes are listed in supplyrisk.sector.';
+    END IF;
+  ELSE
+    title := 'EU overview of the NIS2 sectors';
+  END IF;
+  SELECT CASE r.source WHEN 'rollup' THEN pg_catalog.format('rollups of %s (supply valid on %s, methodology %s)',
+                                            pg_catalog.to_char(r.refreshed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'), r.as_of, r.methodology)
+         ELSE pg_catalog.format('computed live (supply valid on %s, methodology %s)', CURRENT_DATE, @extschema@.methodology_name(NULL)) END
+  INTO src FROM @extschema@.rollup_status r;
+
+  SELECT @extschema@.report_line(ARRAY[CASE WHEN sector IS NULL THEN 'Sector' ELSE 'Member state' END, 'Entities',
+           'Supplier groups', 'HHI', 'CR4 %', 'Effective suppliers', 'High-risk %', 'Non-EU %',
+           'Single-supplier critical', 'Level'], fmt, true)
+         OPERATOR(pg_catalog.||) E'\n' OPERATOR(pg_catalog.||)
+         COALESCE(pg_catalog.string_agg(@extschema@.report_line(ARRAY[
+           CASE WHEN sector IS NULL THEN o.sector_name ELSE COALESCE(o.member_state, 'EU') END,
+           o.entities::text, o.suppliers::text, pg_catalog.round(o.hhi::numeric, 0)::text,
+           pg_catalog.to_char(o.cr4 OPERATOR(pg_catalog.*) 100, pct), pg_catalog.round(o.effective_suppliers::numeric, 1)::text,
+           pg_catalog.to_char(o.hrv_share OPERATOR(pg_catalog.*) 100, pct), pg_catalog.to_char(o.non_eu_share OPERATOR(pg_catalog.*) 100, pct),
+           o.single_supplier_critical::text, o.concentration_level], fmt), E'\n'
+           ORDER BY o.sector_code, o.member_state NULLS FIRST), '')
+  INTO t1
+  FROM @extschema@.sector_overview o
+  WHERE CASE WHEN sector IS NULL THEN o.member_state IS NULL ELSE o.sector_code OPERATOR(pg_catalog.=) sector END;
+
+  IF sector IS NOT NULL THEN
+    SELECT @extschema@.report_line(ARRAY['ICT function', 'Criticality', 'Entities', 'Supplier groups', 'HHI', 'CR1 %',
+             'High-risk %', 'Non-EU %', 'Single-supplier entities', 'Largest suppliers'], fmt, true)
+           OPERATOR(pg_catalog.||) E'\n' OPERATOR(pg_catalog.||)
+           COALESCE(pg_catalog.string_agg(@extschema@.report_line(ARRAY[
+             f.function_name, f.criticality, f.entities::text, f.suppliers::text, pg_catalog.round(f.hhi::numeric, 0)::text,
+             pg_catalog.to_char(f.cr1 OPERATOR(pg_catalog.*) 100, pct), pg_catalog.to_char(f.hrv_share OPERATOR(pg_catalog.*) 100, pct),
+             pg_catalog.to_char(f.non_eu_share OPERATOR(pg_catalog.*) 100, pct), f.single_supplier_entities::text, f.top_suppliers], fmt), E'\n'
+             ORDER BY CASE f.criticality WHEN 'critical' THEN 1 WHEN 'sensitive' THEN 2 ELSE 3 END, f.function_code), '')
+    INTO t2
+    FROM @extschema@.sector_function_rows(sector, false) f
+    WHERE f.member_state IS NULL;
+  END IF;
+
+  IF fmt OPERATOR(pg_catalog.=) 'html' THEN
+    RETURN pg_catalog.format(E'<h1>%s</h1>\n<p>Source: %s.</p>\n<table>\n%s\n</table>\n%s',
+             @extschema@.report_escape(title, 'html'), @extschema@.report_escape(src, 'html'), t1,
+             CASE WHEN t2 IS NULL THEN '' ELSE pg_catalog.format(E'<h2>ICT functions, EU-wide</h2>\n<table>\n%s\n</table>\n', t2) END);
+  END IF;
+  RETURN pg_catalog.format(E'# %s\n\nSource: %s.\n\n%s\n%s', @extschema@.report_escape(title, 'markdown'), src, t1,
+           CASE WHEN t2 IS NULL THEN '' ELSE pg_catalog.format(E'\n## ICT functions, EU-wide\n\n%s\n', t2) END);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.sector_report(text, text) IS
+  'A report as Markdown or HTML text: one sector (member states, EU-wide ICT functions) or, with sector NULL, the EU overview of all sectors; read from the same source as the dashboard views.';
 
 CREATE FUNCTION @extschema@.version() RETURNS text
 AS 'MODULE_PATHNAME', 'supplyrisk_version' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
