@@ -2010,8 +2010,10 @@ BEGIN
     title := 'EU overview of the NIS2 sectors';
   END IF;
   SELECT CASE r.source WHEN 'rollup' THEN pg_catalog.format('rollups of %s (supply valid on %s, methodology %s)',
-                                            pg_catalog.to_char(r.refreshed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'), r.as_of, r.methodology)
-         ELSE pg_catalog.format('computed live (supply valid on %s, methodology %s)', CURRENT_DATE, @extschema@.methodology_name(NULL)) END
+                                            pg_catalog.to_char(r.refreshed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'),
+                                            pg_catalog.to_char(r.as_of, 'YYYY-MM-DD'), r.methodology)
+         ELSE pg_catalog.format('computed live (supply valid on %s, methodology %s)', pg_catalog.to_char(CURRENT_DATE, 'YYYY-MM-DD'),
+                                @extschema@.methodology_name(NULL)) END
   INTO src FROM @extschema@.rollup_status r;
 
   SELECT @extschema@.report_line(ARRAY[CASE WHEN sector IS NULL THEN 'Sector' ELSE 'Member state' END, 'Entities',
