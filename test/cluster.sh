@@ -60,7 +60,8 @@ max_parallel_workers_per_gather = 2
 lc_messages = 'C'
 CONF
       if [ -f /usr/share/postgresql/15/extension/pg_cron.control ]; then
-        printf "shared_preload_libraries = 'pg_cron'\ncron.database_name = 'supplyrisk_cron'\n" >>"$data/postgresql.auto.conf"
+        # jobs run in background workers: no TCP connection back to the server is needed
+        printf "shared_preload_libraries = 'pg_cron'\ncron.database_name = 'supplyrisk_cron'\ncron.use_background_workers = on\nmax_worker_processes = 16\n" >>"$data/postgresql.auto.conf"
       fi
     fi
     if ! as_owner "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
