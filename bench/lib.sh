@@ -2,6 +2,7 @@
 # Sourced, not run. BENCH_RUNS (default 5) runs are timed after one warm-up.
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${BENCH_RUNS:-5}
+gen_sum=$(cd "$top" && md5sum data/generate.sql sql/supplyrisk--0.1.0.sql | md5sum | cut -c1-12)
 
 q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 
@@ -20,5 +21,31 @@ time_query() {
   { echo "SET search_path = supplyrisk, public; SET max_parallel_workers_per_gather = $par; SET jit = off;"
     for i in $(seq 0 "$runs"); do echo "EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON, FORMAT JSON) $sql;"; done
   } | q -d "$db" | grep -o '"Execution Time": [0-9.]*' | tail -n +2 | awk '{print $3}' | sort -n \
+    | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'
+}
+
+# the demo data set with about ROWS supply rows (scale = rows / 40,000), generated
+# once and kept (tagged with the generator and install script checksums); prints its name
+ensure_scale_db() {
+  local rows=$1 scale db tag
+  scale=$(awk -v r="$rows" 'BEGIN {printf "%.4g", r / 40000}')
+  db=supplyrisk_bench_$rows
+  tag="supplyrisk bench scale $scale $gen_sum"
+  if [ "$(q -d postgres -c "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$db'")" != "$tag" ]; then
+    echo "generating $db (scale $scale) ..." >&2
+    q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >&2
+    q -d $db -c 'CREATE EXTENSION supplyrisk' >&2
+    q -d $db -v scale="$scale" -f "$top/data/generate.sql" >/dev/null
+    q -d $db -c "VACUUM ANALYZE" -c "COMMENT ON DATABASE $db IS '$tag'" >&2
+  fi
+  echo "$db"
+}
+
+# median client-side wall time (ms: parse, plan, execute, transfer) of a query
+wall_query() {
+  local db=$1 sql=$2
+  { echo "SET search_path = supplyrisk, public; SET jit = off;"; echo '\timing on'
+    for i in $(seq 0 "$runs"); do echo "$sql \\g /dev/null"; done
+  } | q -d "$db" | grep -o '^Time: [0-9.]*' | tail -n +2 | awk '{print $2}' | sort -n \
     | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'
 }

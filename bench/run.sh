@@ -17,8 +17,6 @@ eval "$(bash test/setup.sh)"; export PGHOST PGPORT PGUSER
 rows_list=${BENCH_ROWS:-"1000000 10000000"}
 out=bench/out; mkdir -p "$out"
 report=$out/report-$(date +%Y%m%d-%H%M%S).txt
-gen_sum=$(md5sum data/generate.sql sql/supplyrisk--0.1.0.sql | md5sum | cut -c1-12)
-
 . bench/lib.sh
 
 floor_q="SELECT e.sector_code, sum(s.weight) FROM supply s JOIN entity e USING (entity_id) GROUP BY 1"
@@ -32,15 +30,7 @@ echo "supplyrisk bench — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, PostgreS
 echo "median of $runs runs, server-side execution time; ratios against baselines measured in the same run"
 for rows in $rows_list; do
   scale=$(awk -v r="$rows" 'BEGIN {printf "%.4g", r / 40000}')
-  db=supplyrisk_bench_$rows
-  tag="supplyrisk bench scale $scale $gen_sum"
-  if [ "$(q -d postgres -c "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$db'")" != "$tag" ]; then
-    echo "generating $db (scale $scale) ..." >&2
-    q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
-    q -d $db -c 'CREATE EXTENSION supplyrisk'
-    q -d $db -v scale="$scale" -f data/generate.sql >/dev/null
-    q -d $db -c "VACUUM ANALYZE" -c "COMMENT ON DATABASE $db IS '$tag'"
-  fi
+  db=$(ensure_scale_db "$rows")
   settle  # no checkpoint or vacuum of freshly generated data while timing
   n=$(q -d $db -c "SELECT count(*) FROM supplyrisk.supply")
   k=$(q -d $db -c "SELECT count(DISTINCT supplier_id) FROM supplyrisk.supply")
@@ -61,11 +51,12 @@ for rows in $rows_list; do
   # sector_overview (valid supply, supplier risk, groups, countries, sourcing, EU merge) vs sum() over the same join
   so_floor="SELECT e.sector_code, e.member_state, s.function_code, sum(s.weight) FROM supply s JOIN entity e ON e.entity_id = s.entity_id JOIN supplier_risk_at(CURRENT_DATE) r ON r.supplier_id = s.supplier_id WHERE s.valid_from <= CURRENT_DATE AND (s.valid_to IS NULL OR s.valid_to > CURRENT_DATE) GROUP BY 1, 2, 3"
   for par in 2 0; do
-    a=$(time_query $db $par "$so_floor"); b=$(time_query $db $par "SELECT * FROM sector_overview")
+    a=$(time_query $db $par "$so_floor"); b=$(time_query $db $par "SELECT * FROM sector_overview_at()")
     pl=$([ $par -gt 0 ] && echo "on" || echo "off")
     printf "%-14s %-8s %10.1f %8s\n" "(f) so-floor" $pl "$a" "1.00"
     printf "%-14s %-8s %10.1f %8.2f   sector_overview/floor\n" "(g) overview" $pl "$b" "$(echo "$b / $a" | bc -l)"
   done
+  bash bench/rollup.sh "$db"
 done
 
 echo
