@@ -612,14 +612,20 @@ BEGIN
   SELECT c.eu_member INTO is_eu FROM @extschema@.country c WHERE c.code OPERATOR(pg_catalog.=) NEW.member_state;
   -- an unknown code is left to the foreign key (23503)
   IF is_eu IS NOT NULL AND NOT is_eu THEN
+    IF TG_TABLE_NAME OPERATOR(pg_catalog.=) 'entity' THEN
+      RAISE EXCEPTION 'member state "%" is not an EU member state', NEW.member_state
+        USING ERRCODE = 'check_violation',
+              DETAIL = pg_catalog.format('Entity %s (%s) must be established in an EU member state.', NEW.entity_id, NEW.name),
+              HINT = 'See supplyrisk.country where eu_member.';
+    END IF;
     RAISE EXCEPTION 'member state "%" is not an EU member state', NEW.member_state
       USING ERRCODE = 'check_violation',
-            DETAIL = pg_catalog.format('Entity %s (%s) must be established in an EU member state.', NEW.entity_id, NEW.name),
+            DETAIL = pg_catalog.format('The member_state of a %s row names the member state it belongs to (NULL: shared by all).', TG_TABLE_NAME),
             HINT = 'See supplyrisk.country where eu_member.';
   END IF;
   RETURN NEW;
 END $$;
-COMMENT ON FUNCTION @extschema@.check_entity_member_state() IS 'Trigger: an entity''s member_state must be an EU member state.';
+COMMENT ON FUNCTION @extschema@.check_entity_member_state() IS 'Trigger: the member_state of an entity, assessment or designation must be an EU member state.';
 CREATE TRIGGER entity_member_state_eu BEFORE INSERT OR UPDATE OF member_state ON @extschema@.entity
   FOR EACH ROW EXECUTE FUNCTION @extschema@.check_entity_member_state();
 
@@ -752,11 +758,15 @@ CREATE TABLE @extschema@.assessment (
   valid_until   date,
   assessor      text,
   recorded_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  member_state  text REFERENCES @extschema@.country (code),
   CONSTRAINT assessment_validity_ordered CHECK (valid_until > assessed_on),
   CONSTRAINT assessment_dates_finite CHECK (pg_catalog.isfinite(assessed_on) AND (valid_until IS NULL OR pg_catalog.isfinite(valid_until)))
 );
 ALTER SEQUENCE @extschema@.assessment_id_seq OWNED BY @extschema@.assessment.assessment_id;
 CREATE INDEX assessment_supplier_factor_idx ON @extschema@.assessment (supplier_id, factor_code, assessed_on DESC);
+COMMENT ON COLUMN @extschema@.assessment.member_state IS 'Member state that owns the assessment (row-level security); NULL: shared with every member state.';
+CREATE TRIGGER assessment_member_state_eu BEFORE INSERT OR UPDATE OF member_state ON @extschema@.assessment
+  FOR EACH ROW WHEN (NEW.member_state IS NOT NULL) EXECUTE FUNCTION @extschema@.check_entity_member_state();
 COMMENT ON TABLE @extschema@.assessment IS 'Factor assessments with history; at a date, the latest assessment valid then counts per supplier and factor.';
 COMMENT ON COLUMN @extschema@.assessment.assessment_id IS 'Assessment id.';
 COMMENT ON COLUMN @extschema@.assessment.supplier_id IS 'Supplier assessed.';
@@ -776,6 +786,7 @@ CREATE TABLE @extschema@.designation (
   decided_on     date NOT NULL DEFAULT CURRENT_DATE CONSTRAINT designation_date_finite CHECK (pg_catalog.isfinite(decided_on)),
   legal_basis    text,
   justification  text,
+  member_state   text REFERENCES @extschema@.country (code),
   CONSTRAINT designation_one_per_day UNIQUE (supplier_id, decided_on)
 );
 ALTER SEQUENCE @extschema@.designation_id_seq OWNED BY @extschema@.designation.designation_id;
@@ -786,6 +797,9 @@ COMMENT ON COLUMN @extschema@.designation.status IS 'high_risk or cleared.';
 COMMENT ON COLUMN @extschema@.designation.decided_on IS 'Date the decision takes effect; one decision per supplier and day.';
 COMMENT ON COLUMN @extschema@.designation.legal_basis IS 'Legal act or procedure behind the decision.';
 COMMENT ON COLUMN @extschema@.designation.justification IS 'Reasons given.';
+COMMENT ON COLUMN @extschema@.designation.member_state IS 'Member state that owns the decision (row-level security); NULL: shared with every member state.';
+CREATE TRIGGER designation_member_state_eu BEFORE INSERT OR UPDATE OF member_state ON @extschema@.designation
+  FOR EACH ROW WHEN (NEW.member_state IS NOT NULL) EXECUTE FUNCTION @extschema@.check_entity_member_state();
 
 CREATE SEQUENCE @extschema@.snapshot_id_seq AS bigint;
 CREATE TABLE @extschema@.snapshot (
@@ -1358,6 +1372,8 @@ LEFT JOIN cube c ON c.sector_code OPERATOR(pg_catalog.=) k.sector_code
                 AND NOT (c.function_code IS DISTINCT FROM k.function_code)
 LEFT JOIN ents en ON k.function_code IS NULL AND en.sector_code OPERATOR(pg_catalog.=) k.sector_code
                  AND NOT (en.member_state IS DISTINCT FROM k.member_state)
+-- EU-wide rows for roles that see every member state (row-level security)
+WHERE k.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL
 $$;
 COMMENT ON FUNCTION @extschema@.sector_stats_at(date, text) IS
   'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL) from the supply valid at as_of: mergeable group and country mixes, additive sums and the metrics derived from them. The computation behind the sector views, the rollups and the snapshots.';
@@ -2056,6 +2072,206 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.sector_report(text, text) IS
   'A report as Markdown or HTML text: one sector (member states, EU-wide ICT functions) or, with sector NULL, the EU overview of all sectors; read from the same source as the dashboard views.';
+
+--------------------------------------------------------------------------------
+-- Access control: grants by access level and member state, row-level security
+
+CREATE TABLE @extschema@.access_grant (
+  role_name     name PRIMARY KEY,
+  access        text NOT NULL CONSTRAINT access_grant_level CHECK (access IN ('read', 'assess', 'admin')),
+  member_states text[] CONSTRAINT access_grant_states_nonempty CHECK (pg_catalog.cardinality(member_states) OPERATOR(pg_catalog.>) 0),
+  granted_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  granted_by    name NOT NULL DEFAULT CURRENT_USER
+);
+COMMENT ON TABLE @extschema@.access_grant IS 'Who may use supplyrisk: one row per role, written by grant_access and revoke_access only.';
+COMMENT ON COLUMN @extschema@.access_grant.role_name IS 'The role (members of it inherit the grant).';
+COMMENT ON COLUMN @extschema@.access_grant.access IS 'read (views and tables), assess (also writes entities, supply, assessments, designations), admin (everything, refresh, snapshots, grants).';
+COMMENT ON COLUMN @extschema@.access_grant.member_states IS 'The member states whose rows the role sees and changes; NULL: all, including EU-wide rows.';
+COMMENT ON COLUMN @extschema@.access_grant.granted_at IS 'When the grant was made.';
+COMMENT ON COLUMN @extschema@.access_grant.granted_by IS 'Who made it.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.access_grant', '');
+
+-- The member states a user may see: NULL = all (superusers, unscoped grants), an
+-- empty array = none (no grant). Security definer, as access_grant is readable by
+-- admins only; it answers for the session user and the roles it may act as only.
+CREATE FUNCTION @extschema@.access_member_states_for(who name) RETURNS text[]
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  states text[];
+  unscoped boolean;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) who)
+     OR NOT pg_catalog.pg_has_role(SESSION_USER, who, 'MEMBER') THEN
+    RETURN '{}'::text[];
+  END IF;
+  IF (SELECT r.rolsuper OR r.rolbypassrls FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) who) THEN
+    RETURN NULL;
+  END IF;
+  SELECT pg_catalog.bool_or(g.member_states IS NULL),
+         pg_catalog.array_agg(DISTINCT s.ms ORDER BY s.ms) FILTER (WHERE s.ms IS NOT NULL)
+  INTO unscoped, states
+  FROM @extschema@.access_grant g
+  LEFT JOIN LATERAL pg_catalog.unnest(g.member_states) s(ms) ON true
+  WHERE pg_catalog.pg_has_role(who, g.role_name, 'MEMBER');
+  IF unscoped THEN
+    RETURN NULL;
+  END IF;
+  RETURN COALESCE(states, '{}'::text[]);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.access_member_states_for(name) IS 'Member states whose rows a role may see (NULL: all; {}: none), the union over its grants; answers only for the session user and roles it is a member of.';
+
+CREATE FUNCTION @extschema@.access_member_states() RETURNS text[]
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT @extschema@.access_member_states_for(CURRENT_USER)
+$$;
+COMMENT ON FUNCTION @extschema@.access_member_states() IS 'Member states whose rows the current user may see: NULL for all (superuser or an unscoped grant), {} for none.';
+
+
+ALTER TABLE @extschema@.entity ENABLE ROW LEVEL SECURITY;
+CREATE POLICY entity_by_member_state ON @extschema@.entity
+  USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))));
+ALTER TABLE @extschema@.supply ENABLE ROW LEVEL SECURITY;
+CREATE POLICY supply_by_entity ON @extschema@.supply  -- the entity's own policy scopes the subquery
+  USING (entity_id IN (SELECT e.entity_id FROM @extschema@.entity e));
+ALTER TABLE @extschema@.assessment ENABLE ROW LEVEL SECURITY;
+CREATE POLICY assessment_read ON @extschema@.assessment FOR SELECT
+  USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[])) OR (member_state IS NULL AND pg_catalog.cardinality((SELECT @extschema@.access_member_states())) OPERATOR(pg_catalog.>) 0)));
+CREATE POLICY assessment_write ON @extschema@.assessment FOR ALL
+  USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[])))) WITH CHECK (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))));
+ALTER TABLE @extschema@.designation ENABLE ROW LEVEL SECURITY;
+CREATE POLICY designation_read ON @extschema@.designation FOR SELECT
+  USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[])) OR (member_state IS NULL AND pg_catalog.cardinality((SELECT @extschema@.access_member_states())) OPERATOR(pg_catalog.>) 0)));
+CREATE POLICY designation_write ON @extschema@.designation FOR ALL
+  USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[])))) WITH CHECK (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))));
+ALTER TABLE @extschema@.sector_rollup ENABLE ROW LEVEL SECURITY;
+CREATE POLICY sector_rollup_by_member_state ON @extschema@.sector_rollup
+  USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))));
+ALTER TABLE @extschema@.metric_snapshot ENABLE ROW LEVEL SECURITY;
+CREATE POLICY metric_snapshot_by_member_state ON @extschema@.metric_snapshot
+  USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))));
+ALTER TABLE @extschema@.access_grant ENABLE ROW LEVEL SECURITY;
+CREATE POLICY access_grant_admins ON @extschema@.access_grant
+  USING ((SELECT @extschema@.access_member_states()) IS NULL);
+COMMENT ON POLICY entity_by_member_state ON @extschema@.entity IS 'A scoped role sees and changes the entities of its member states only.';
+COMMENT ON POLICY supply_by_entity ON @extschema@.supply IS 'Supply rows follow their entity.';
+COMMENT ON POLICY assessment_read ON @extschema@.assessment IS 'Assessments of the role''s member states and shared ones (member_state NULL).';
+COMMENT ON POLICY assessment_write ON @extschema@.assessment IS 'A scoped role writes assessments of its member states only; shared ones need an unscoped role.';
+COMMENT ON POLICY designation_read ON @extschema@.designation IS 'Designations of the role''s member states and shared ones (member_state NULL).';
+COMMENT ON POLICY designation_write ON @extschema@.designation IS 'A scoped role writes designations of its member states only.';
+COMMENT ON POLICY sector_rollup_by_member_state ON @extschema@.sector_rollup IS 'Rollup rows of the role''s member states; EU-wide rows for unscoped roles only.';
+COMMENT ON POLICY metric_snapshot_by_member_state ON @extschema@.metric_snapshot IS 'Snapshot rows of the role''s member states; EU-wide rows for unscoped roles only.';
+COMMENT ON POLICY access_grant_admins ON @extschema@.access_grant IS 'Only unscoped roles see the grants.';
+
+-- only admins run the jobs and change access
+REVOKE EXECUTE ON PROCEDURE @extschema@.refresh() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.take_snapshot(text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.cron_schedule_job(text, text, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.schedule_refresh(text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.schedule_snapshot(text, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.unschedule(text) FROM PUBLIC;
+
+CREATE FUNCTION @extschema@.grant_access(role regrole, access text, member_states text[] DEFAULT NULL) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  r   text := pg_catalog.quote_ident((SELECT a.rolname FROM pg_catalog.pg_roles a WHERE a.oid OPERATOR(pg_catalog.=) role::oid));
+  sch text := pg_catalog.quote_ident('@extschema@');
+  bad text;
+  ms  text[];
+BEGIN
+  IF role IS NULL OR access IS NULL THEN
+    RAISE EXCEPTION 'role and access must not be null' USING ERRCODE = 'null_value_not_allowed';
+  END IF;
+  IF NOT (SELECT a.rolsuper FROM pg_catalog.pg_roles a WHERE a.rolname OPERATOR(pg_catalog.=) SESSION_USER)
+     AND NOT EXISTS (SELECT 1 FROM @extschema@.access_grant g WHERE g.access OPERATOR(pg_catalog.=) 'admin'
+                     AND pg_catalog.pg_has_role(SESSION_USER, g.role_name, 'MEMBER')) THEN
+    RAISE EXCEPTION 'permission denied to grant supplyrisk access' USING ERRCODE = 'insufficient_privilege',
+      HINT = 'Grants are made by superusers and supplyrisk admins.';
+  END IF;
+  IF access NOT IN ('read', 'assess', 'admin') THEN
+    RAISE EXCEPTION 'unknown access level "%"', access USING ERRCODE = 'invalid_parameter_value',
+      HINT = 'Use read, assess or admin.';
+  END IF;
+  IF (SELECT a.rolsuper FROM pg_catalog.pg_roles a WHERE a.oid OPERATOR(pg_catalog.=) role::oid) THEN
+    RAISE EXCEPTION 'role "%" is a superuser', role USING ERRCODE = 'invalid_parameter_value',
+      DETAIL = 'Superusers bypass row-level security; a grant would not limit them.';
+  END IF;
+  IF member_states IS NOT NULL THEN
+    IF access OPERATOR(pg_catalog.=) 'admin' THEN
+      RAISE EXCEPTION 'admin access cannot be limited to member states' USING ERRCODE = 'invalid_parameter_value',
+        DETAIL = 'Admins refresh the rollups and take snapshots, which need every row.', HINT = 'Grant assess instead.';
+    END IF;
+    IF pg_catalog.cardinality(member_states) OPERATOR(pg_catalog.=) 0 OR pg_catalog.array_position(member_states, NULL) IS NOT NULL THEN
+      RAISE EXCEPTION 'member_states must list at least one member state and no NULL' USING ERRCODE = 'invalid_parameter_value',
+        HINT = 'Pass NULL for all member states; revoke_access removes access.';
+    END IF;
+    SELECT pg_catalog.string_agg(m, ', ') INTO bad FROM pg_catalog.unnest(member_states) m
+    WHERE NOT EXISTS (SELECT 1 FROM @extschema@.country c WHERE c.code OPERATOR(pg_catalog.=) m AND c.eu_member);
+    IF bad IS NOT NULL THEN
+      RAISE EXCEPTION 'not an EU member state: "%"', bad USING ERRCODE = 'invalid_parameter_value',
+        HINT = 'See supplyrisk.country where eu_member.';
+    END IF;
+    SELECT pg_catalog.array_agg(DISTINCT m ORDER BY m) INTO ms FROM pg_catalog.unnest(member_states) m;
+  END IF;
+  -- start from nothing, then grant the level
+  PERFORM @extschema@.revoke_privileges(r);
+  EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %s TO %s', sch, r);
+  EXECUTE pg_catalog.format('GRANT SELECT ON ALL TABLES IN SCHEMA %s TO %s', sch, r);
+  IF access IN ('assess', 'admin') THEN
+    EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON %1$s.entity, %1$s.supply, %1$s.assessment, %1$s.designation TO %2$s', sch, r);
+    EXECUTE pg_catalog.format('GRANT INSERT ON %1$s.supplier, %1$s.supplier_dependency TO %2$s', sch, r);
+    EXECUTE pg_catalog.format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %s TO %s', sch, r);
+  END IF;
+  IF access OPERATOR(pg_catalog.=) 'admin' THEN
+    EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %s TO %s', sch, r);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON PROCEDURE %s.refresh() TO %s', sch, r);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %1$s.take_snapshot(text), %1$s.cron_schedule_job(text, text, text), %1$s.schedule_refresh(text), %1$s.schedule_snapshot(text, text), %1$s.unschedule(text) TO %2$s', sch, r);
+  END IF;
+  INSERT INTO @extschema@.access_grant AS g (role_name, access, member_states)
+  VALUES ((SELECT a.rolname FROM pg_catalog.pg_roles a WHERE a.oid OPERATOR(pg_catalog.=) role::oid), access, ms)
+  ON CONFLICT (role_name) DO UPDATE SET access = EXCLUDED.access, member_states = EXCLUDED.member_states,
+                                        granted_at = pg_catalog.now(), granted_by = SESSION_USER;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.grant_access(regrole, text, text[]) IS 'Gives a role read, assess or admin access to supplyrisk, limited to some member states (NULL: all); replaces any earlier grant of the role.';
+
+CREATE FUNCTION @extschema@.revoke_privileges(role_sql text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  sch text := pg_catalog.quote_ident('@extschema@');
+BEGIN
+  EXECUTE pg_catalog.format('REVOKE ALL ON ALL TABLES IN SCHEMA %s FROM %s', sch, role_sql);
+  EXECUTE pg_catalog.format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA %s FROM %s', sch, role_sql);
+  EXECUTE pg_catalog.format('REVOKE EXECUTE ON PROCEDURE %s.refresh() FROM %s', sch, role_sql);
+  EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %1$s.take_snapshot(text), %1$s.cron_schedule_job(text, text, text), %1$s.schedule_refresh(text), %1$s.schedule_snapshot(text, text), %1$s.unschedule(text) FROM %2$s', sch, role_sql);
+  EXECUTE pg_catalog.format('REVOKE USAGE ON SCHEMA %s FROM %s', sch, role_sql);
+END
+$$;
+REVOKE EXECUTE ON FUNCTION @extschema@.revoke_privileges(text) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.revoke_privileges(text) IS 'Internal: removes every privilege grant_access gives (role as an SQL identifier); called by grant_access and revoke_access.';
+
+CREATE FUNCTION @extschema@.revoke_access(role regrole) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n text := (SELECT a.rolname FROM pg_catalog.pg_roles a WHERE a.oid OPERATOR(pg_catalog.=) role::oid);
+BEGIN
+  IF role IS NULL THEN
+    RAISE EXCEPTION 'role must not be null' USING ERRCODE = 'null_value_not_allowed';
+  END IF;
+  IF NOT (SELECT a.rolsuper FROM pg_catalog.pg_roles a WHERE a.rolname OPERATOR(pg_catalog.=) SESSION_USER)
+     AND NOT EXISTS (SELECT 1 FROM @extschema@.access_grant g WHERE g.access OPERATOR(pg_catalog.=) 'admin'
+                     AND pg_catalog.pg_has_role(SESSION_USER, g.role_name, 'MEMBER')) THEN
+    RAISE EXCEPTION 'permission denied to revoke supplyrisk access' USING ERRCODE = 'insufficient_privilege',
+      HINT = 'Grants are changed by superusers and supplyrisk admins.';
+  END IF;
+  PERFORM @extschema@.revoke_privileges(pg_catalog.quote_ident(n));
+  DELETE FROM @extschema@.access_grant g WHERE g.role_name OPERATOR(pg_catalog.=) n;
+  RETURN FOUND;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.revoke_access(regrole) IS 'Removes a role''s supplyrisk access and privileges; false when it had no grant.';
+REVOKE EXECUTE ON FUNCTION @extschema@.grant_access(regrole, text, text[]) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.revoke_access(regrole) FROM PUBLIC;
 
 CREATE FUNCTION @extschema@.version() RETURNS text
 AS 'MODULE_PATHNAME', 'supplyrisk_version' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
