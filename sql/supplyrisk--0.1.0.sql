@@ -1146,7 +1146,8 @@ COMMENT ON COLUMN @extschema@.supplier_control_chain.depth IS 'Number of control
 
 CREATE FUNCTION @extschema@.methodology_name(methodology text DEFAULT NULL) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT COALESCE($1, NULLIF(pg_catalog.current_setting('supplyrisk.methodology', true), ''), 'default')
+  SELECT COALESCE($1, CASE WHEN pg_catalog.current_setting('supplyrisk.methodology', true) OPERATOR(pg_catalog.<>) ''
+                        THEN pg_catalog.current_setting('supplyrisk.methodology', true) END, 'default')
 $$;
 COMMENT ON FUNCTION @extschema@.methodology_name(text) IS 'The methodology to use: the argument, else the supplyrisk.methodology setting, else default.';
 
@@ -1362,16 +1363,17 @@ SELECT k.sector_code, k.member_state, k.function_code, c.gm, c.cm,
        COALESCE(c.wc, 0::float8), COALESCE(c.hwc, 0::float8), COALESCE(c.rw, 0::float8),
        COALESCE(@extschema@.key_count(c.gm), 0), @extschema@.hhi(c.gm), @extschema@.cr(c.gm, 1),
        @extschema@.cr(c.gm, 4), @extschema@.effective_suppliers(c.gm), @extschema@.hhi(c.cm),
-       c.hw OPERATOR(pg_catalog./) NULLIF(c.w, 0::float8), c.hwc OPERATOR(pg_catalog./) NULLIF(c.wc, 0::float8),
+       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.hw OPERATOR(pg_catalog./) c.w END,
+       CASE WHEN c.wc OPERATOR(pg_catalog.>) 0::float8 THEN c.hwc OPERATOR(pg_catalog./) c.wc END,
        1 OPERATOR(pg_catalog.-) @extschema@.share(c.cm, (SELECT @extschema@.eu_member_codes())),
-       c.rw OPERATOR(pg_catalog./) NULLIF(c.w, 0::float8),
+       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.rw OPERATOR(pg_catalog./) c.w END,
        @extschema@.concentration_level(@extschema@.hhi(c.gm)), @extschema@.top_supplier_names(c.gm, 3)
 FROM keys k
 LEFT JOIN cube c ON c.sector_code OPERATOR(pg_catalog.=) k.sector_code
-                AND NOT (c.member_state IS DISTINCT FROM k.member_state)
-                AND NOT (c.function_code IS DISTINCT FROM k.function_code)
+                AND (c.member_state OPERATOR(pg_catalog.=) k.member_state OR (c.member_state IS NULL AND k.member_state IS NULL))
+                AND (c.function_code OPERATOR(pg_catalog.=) k.function_code OR (c.function_code IS NULL AND k.function_code IS NULL))
 LEFT JOIN ents en ON k.function_code IS NULL AND en.sector_code OPERATOR(pg_catalog.=) k.sector_code
-                 AND NOT (en.member_state IS DISTINCT FROM k.member_state)
+                 AND (en.member_state OPERATOR(pg_catalog.=) k.member_state OR (en.member_state IS NULL AND k.member_state IS NULL))
 -- EU-wide rows for roles that see every member state (row-level security)
 WHERE k.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL
 $$;
@@ -1441,14 +1443,16 @@ BEGIN
   END LOOP;
 END $cm$;
 
+CREATE SEQUENCE @extschema@.rollup_refresh_id_seq AS bigint;
 CREATE TABLE @extschema@.rollup_refresh (
-  refresh_id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  refresh_id   bigint PRIMARY KEY DEFAULT pg_catalog.nextval('@extschema@.rollup_refresh_id_seq'::pg_catalog.regclass),
   started_at   timestamptz NOT NULL,
   finished_at  timestamptz NOT NULL,
   as_of        date NOT NULL,
   methodology  text NOT NULL,
   rollup_rows  bigint NOT NULL
 );
+ALTER SEQUENCE @extschema@.rollup_refresh_id_seq OWNED BY @extschema@.rollup_refresh.refresh_id;
 COMMENT ON TABLE @extschema@.rollup_refresh IS 'One row per refresh() that committed (the last 100 are kept); the newest row describes the rollups the dashboard views read.';
 COMMENT ON COLUMN @extschema@.rollup_refresh.refresh_id IS 'Refresh number.';
 COMMENT ON COLUMN @extschema@.rollup_refresh.started_at IS 'When the refresh started.';
@@ -1572,7 +1576,8 @@ SELECT e.entity_id, e.name, e.member_state, e.sector_code, b.function_code, fn.c
        b.hw OPERATOR(pg_catalog./) b.w, b.nw OPERATOR(pg_catalog./) b.w,
        @extschema@.key_count(b.mix) OPERATOR(pg_catalog.=) 1,
        b.rw OPERATOR(pg_catalog./) b.w OPERATOR(pg_catalog./) 100 OPERATOR(pg_catalog.*)
-         CASE fn.criticality WHEN 'critical' THEN m.weight_critical WHEN 'sensitive' THEN m.weight_sensitive ELSE m.weight_standard END,
+         CASE WHEN fn.criticality OPERATOR(pg_catalog.=) 'critical' THEN m.weight_critical
+            WHEN fn.criticality OPERATOR(pg_catalog.=) 'sensitive' THEN m.weight_sensitive ELSE m.weight_standard END,
        b.mix
 FROM base b
 JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) b.entity_id
@@ -1739,7 +1744,7 @@ END $gen$;
 -- Reporting and scheduling: refresh, rollup status, snapshots, trend, pg_cron, reports
 
 CREATE PROCEDURE @extschema@.refresh()
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   t0 timestamptz := pg_catalog.clock_timestamp();
   d  date := CURRENT_DATE;
@@ -1805,9 +1810,10 @@ COMMENT ON COLUMN @extschema@.metric_snapshot.metrics IS 'The metrics and sums o
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.metric_snapshot', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.sector_rollup', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollup_refresh', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollup_refresh_id_seq', '');
 
 CREATE FUNCTION @extschema@.take_snapshot(label text DEFAULT NULL) RETURNS bigint
-LANGUAGE plpgsql SET extra_float_digits = 1 AS $$
+LANGUAGE plpgsql SET extra_float_digits = 1 SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   sid bigint;
   d   date := CURRENT_DATE;
@@ -1828,8 +1834,8 @@ BEGIN
     GROUP BY GROUPING SETS ((p.sector_code, p.member_state, p.function_code), (p.sector_code, p.function_code),
                             (p.sector_code, p.member_state), (p.sector_code))
   ) g ON g.sector_code OPERATOR(pg_catalog.=) x.sector_code
-     AND NOT (g.member_state IS DISTINCT FROM x.member_state)
-     AND NOT (g.function_code IS DISTINCT FROM x.function_code);
+     AND (g.member_state OPERATOR(pg_catalog.=) x.member_state OR (g.member_state IS NULL AND x.member_state IS NULL))
+     AND (g.function_code OPERATOR(pg_catalog.=) x.function_code OR (g.function_code IS NULL AND x.function_code IS NULL));
   RETURN sid;
 END
 $$;
@@ -1842,7 +1848,7 @@ RETURNS TABLE (sector_code text, member_state text, from_snapshot bigint, to_sna
                hhi_from float8, hhi_to float8, hhi_delta float8,
                hrv_share_from float8, hrv_share_to float8, hrv_share_delta float8,
                gaps_from bigint, gaps_to bigint, gaps_closed bigint, metrics jsonb)
-LANGUAGE plpgsql STABLE STRICT AS $$
+LANGUAGE plpgsql STABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) $1) THEN
     RAISE EXCEPTION 'snapshot % does not exist', $1 USING ERRCODE = 'invalid_parameter_value',
@@ -1860,7 +1866,7 @@ BEGIN
        j AS (SELECT COALESCE(a.sector_code, b.sector_code) AS sc, COALESCE(a.member_state, b.member_state) AS ms,
                     COALESCE(a.metrics, '{}'::jsonb) AS am, COALESCE(b.metrics, '{}'::jsonb) AS bm
              FROM a FULL JOIN b ON a.sector_code OPERATOR(pg_catalog.=) b.sector_code
-                               AND NOT (a.member_state IS DISTINCT FROM b.member_state))
+                               AND (a.member_state OPERATOR(pg_catalog.=) b.member_state OR (a.member_state IS NULL AND b.member_state IS NULL)))
   SELECT j.sc, j.ms, $1, $2, sa.taken_at, sb.taken_at,
          (j.am OPERATOR(pg_catalog.->>) 'hhi')::float8, (j.bm OPERATOR(pg_catalog.->>) 'hhi')::float8,
          (j.bm OPERATOR(pg_catalog.->>) 'hhi')::float8 OPERATOR(pg_catalog.-) (j.am OPERATOR(pg_catalog.->>) 'hhi')::float8,
@@ -1914,7 +1920,7 @@ END $cm$;
 
 -- pg_cron: called only when it is installed; nothing is scheduled by the extension itself
 CREATE FUNCTION @extschema@.cron_schedule_job(job text, cron text, command text) RETURNS bigint
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   id bigint;
 BEGIN
@@ -1949,7 +1955,7 @@ $$;
 COMMENT ON FUNCTION @extschema@.schedule_snapshot(text, text) IS 'Schedules take_snapshot(label) with pg_cron as job supplyrisk_snapshot (rescheduling replaces it); returns the pg_cron job id. Needs pg_cron.';
 
 CREATE FUNCTION @extschema@.unschedule(job text) RETURNS boolean
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   j text := CASE WHEN job IN ('refresh', 'snapshot') THEN 'supplyrisk_' OPERATOR(pg_catalog.||) job ELSE job END;
   found_job boolean;
@@ -2003,7 +2009,7 @@ $$;
 COMMENT ON FUNCTION @extschema@.report_line(text[], text, boolean) IS 'One table row of a report (a header row when header), each cell escaped with report_escape.';
 
 CREATE FUNCTION @extschema@.sector_report(sector text DEFAULT NULL, format text DEFAULT 'markdown') RETURNS text
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   fmt   text := pg_catalog.lower(format);
   title text;

@@ -12,6 +12,7 @@ trap 'rm -f "$dump"' EXIT
 psql() { command psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 
 for db in $src $dst; do psql -d postgres -c "DROP DATABASE IF EXISTS $db"; done
+psql -d postgres -c "DROP ROLE IF EXISTS supplyrisk_dump_reader" -c "CREATE ROLE supplyrisk_dump_reader"
 psql -d postgres -c "CREATE DATABASE $src"
 psql -d $src -c 'CREATE EXTENSION supplyrisk'
 psql -d $src -v scale=0.05 -f "$top/data/generate.sql" >/dev/null
@@ -31,6 +32,12 @@ INSERT INTO supplier_dependency (supplier_id, depends_on_supplier_id, function_c
 INSERT INTO snapshot (label, taken_at) VALUES ('baseline', '2026-01-01 00:00+00');
 INSERT INTO metric_snapshot (snapshot_id, sector_code, member_state, function_code, metrics)
   VALUES (1, 'energy', NULL, NULL, '{"hhi": 1234.5678901234567}'), (1, 'energy', 'DE', 'ot.scada', '{"hhi": 0.1}');
+UPDATE assessment SET member_state = 'DE' WHERE assessment_id % 5 = 0;
+CALL refresh();
+SELECT take_snapshot('taken');
+UPDATE supply SET weight = weight * 3 WHERE supply_id % 4 = 0;
+SELECT take_snapshot('later');
+SELECT grant_access('supplyrisk_dump_reader', 'read', '{DE,FR}');
 SQL
 
 "$PGBIN/pg_dump" -Fc -f "$dump" $src
@@ -62,5 +69,17 @@ if [ "$a" != "$b" ]; then
   diff <(echo "$a") <(echo "$b") >&2 || true
   exit 1
 fi
-echo "dump/restore: $(echo "$a" | wc -l) tables and sequences identical after pg_dump/pg_restore"
-for db in $src $dst; do psql -d postgres -c "DROP DATABASE $db"; done
+# every view gives the same rows (the rollup-backed dashboards, trend and the live views)
+vq="SELECT string_agg(table_name, ' ' ORDER BY table_name) FROM information_schema.views WHERE table_schema = 'supplyrisk' AND table_name <> 'rollup_status'"  # its age column moves with the clock
+nv=0
+for v in $(command psql -X -At -d $src -c "$vq"); do
+  # floats compared to 10 decimals: sums over rows in a different physical order differ in the last bits
+  h="SELECT md5(coalesce(string_agg(regexp_replace(x::text, '([0-9]\.[0-9]{10})[0-9]+', '\1', 'g'), chr(10) ORDER BY regexp_replace(x::text, '([0-9]\.[0-9]{10})[0-9]+', '\1', 'g')), '')) || ':' || count(*) FROM supplyrisk.$v x"
+  va=$(command psql -X -At -d $src -c "$h"); vb=$(command psql -X -At -d $dst -c "$h")
+  if [ "$va" != "$vb" ]; then echo "dump/restore: view $v differs ($va vs $vb)" >&2; exit 1; fi
+  nv=$((nv+1))
+done
+[ "$(command psql -X -At -d $dst -c "SELECT source FROM supplyrisk.rollup_status")" = rollup ] || { echo "dump/restore: rollups not restored" >&2; exit 1; }
+echo "dump/restore: $(echo "$a" | wc -l) tables and sequences identical after pg_dump/pg_restore (snapshots, rollups, grants included); $nv views give identical rows"
+[ -n "${SR_KEEP:-}" ] || for db in $src $dst; do psql -d postgres -c "DROP DATABASE $db"; done
+psql -d postgres -c "DROP ROLE supplyrisk_dump_reader"
