@@ -5,6 +5,7 @@
 #   make demo    the same set-up, then load the demo data and print the dashboard
 #   make demo-stop   stop the private cluster
 #   make bench   benchmarks (ratios against baselines measured in the same run)
+#   make fuzz    long bad-input campaign (5 seeds x 1M cases); make valgrind: fuzz + workload under memcheck
 
 EXTENSION    = supplyrisk
 EXTVERSION   = 0.1.0
@@ -30,7 +31,7 @@ endif
 
 SCALE ?= 1
 
-.PHONY: test demo demo-stop bench bench-full fuzz
+.PHONY: test demo demo-stop bench bench-full fuzz valgrind crash
 
 test:
 	@bash test/run.sh
@@ -46,3 +47,13 @@ bench:
 
 bench-full:
 	@BENCH_ROWS="1000000 10000000" bash bench/run.sh
+
+# opt-in campaigns (need the private cluster: run `make test` or `make demo` first)
+fuzz:
+	@eval "$$(bash test/setup.sh)" && export PGHOST PGPORT PGUSER && FUZZ_CASES=$${FUZZ_CASES:-1000000} FUZZ_SEEDS="$${FUZZ_SEEDS:-0.1 0.2 0.3 0.4 0.5}" bash test/fuzz.sh
+
+valgrind:
+	@bash test/setup.sh >/dev/null && bash test/valgrind.sh
+
+crash:
+	@bash test/setup.sh >/dev/null && bash test/crash.sh

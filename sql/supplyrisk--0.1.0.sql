@@ -918,6 +918,9 @@ COMMENT ON FUNCTION @extschema@.supply_mix_agg_serialize(internal) IS 'Serialize
 COMMENT ON FUNCTION @extschema@.supply_mix_agg_deserialize(bytea, internal) IS 'Deserialize function of supply_mix_agg and hhi; validates like supply_mix_recv.';
 COMMENT ON FUNCTION @extschema@.supply_mix_agg_final(internal) IS 'Final function of supply_mix_agg.';
 COMMENT ON FUNCTION @extschema@.supply_mix_hhi_final(internal) IS 'Final function of the hhi aggregate.';
+CREATE FUNCTION @extschema@.supply_mix_from_binary(bytes bytea) RETURNS @extschema@.supply_mix
+AS 'MODULE_PATHNAME', 'supply_mix_from_binary' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.supply_mix_from_binary(bytea) IS 'A mix from its binary form (what supply_mix_send returns and COPY BINARY carries), validated as strictly as binary input.';
 CREATE FUNCTION @extschema@.supply_mix_from_state(state bytea) RETURNS @extschema@.supply_mix
   AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.supply_mix_from_state(bytea) IS 'A serialized supply_mix_agg state (as parallel workers send it) as a mix, validated like the deserialize function.';

@@ -19,6 +19,7 @@
 
 #include "kahan.h"
 #include "mix.h"
+#include "supplyrisk.h"
 
 const char *
 MixKindName(int kind)
@@ -656,11 +657,10 @@ NeedBytes(StringInfo buf, int n)
 		MixBinaryError("truncated value", NULL);
 }
 
-PG_FUNCTION_INFO_V1(supply_mix_recv);
-Datum
-supply_mix_recv(PG_FUNCTION_ARGS)
+/* the binary form in buf (send's format), fully validated */
+static SupplyMix *
+MixRecv(StringInfo buf)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int			version,
 				kind,
 				flags,
@@ -724,7 +724,28 @@ supply_mix_recv(PG_FUNCTION_ARGS)
 	}
 	if (buf->cursor != buf->len)
 		MixBinaryError("trailing bytes after the last key", NULL);
-	PG_RETURN_SUPPLY_MIX(MixBuild(kind, entries, n, true));
+	return MixBuild(kind, entries, n, true);
+}
+
+PG_FUNCTION_INFO_V1(supply_mix_recv);
+Datum
+supply_mix_recv(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_SUPPLY_MIX(MixRecv((StringInfo) PG_GETARG_POINTER(0)));
+}
+
+/*
+ * supply_mix_from_binary(bytea): the binary form (as supply_mix_send writes it,
+ * and COPY BINARY carries it) back to a mix, validated exactly as recv does.
+ */
+PG_FUNCTION_INFO_V1(supply_mix_from_binary);
+Datum
+supply_mix_from_binary(PG_FUNCTION_ARGS)
+{
+	StringInfoData buf;
+
+	BufFromBytea(&buf, PG_GETARG_BYTEA_PP(0));
+	PG_RETURN_SUPPLY_MIX(MixRecv(&buf));
 }
 
 PG_FUNCTION_INFO_V1(supply_mix_send);

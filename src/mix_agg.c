@@ -594,7 +594,7 @@ StateDeserialize(bytea *b, MemoryContext aggcxt)
 			if (buf.len - buf.cursor < 4)
 				StateSerialError("truncated key");
 			len = pq_getmsgint(&buf, 4);
-			if (len < 0 || buf.len - buf.cursor < len + 16)
+			if (len < 0 || (int64) buf.len - buf.cursor < (int64) len + 16)
 				StateSerialError("truncated key");
 			k = pq_getmsgbytes(&buf, len);
 			if (memchr(k, '\0', len) != NULL)
