@@ -57,6 +57,7 @@ suite "access control (login roles, RLS)" bash test/security.sh
 suite "install and use under a hostile search_path" bash test/hostile.sh
 suite "supply_mix bad-input campaign (100k cases)" bash test/fuzz.sh
 suite "crash safety (SIGKILL of the postmaster mid-load)" bash test/crash.sh
+suite "upgrade path machinery" bash test/upgrade.sh
 suite "rollups under concurrent writers, refreshes and readers" bash test/concurrency.sh
 if [ -f "$($PG_CONFIG --sharedir)/extension/pg_cron.control" ]; then
   suite "pg_cron scheduling (own cluster)" bash test/cron.sh

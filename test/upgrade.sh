@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Upgrade path: for every earlier version with an update path to the default
+# version (sql/supplyrisk--X.sql plus sql/supplyrisk--X--Y.sql scripts), install X,
+# ALTER EXTENSION supplyrisk UPDATE, and compare every extension object (definition,
+# columns, constraints, indexes, triggers, policies, privileges, comments, config
+# dump registration, shipped rows) with a fresh install of the default version.
+# The comparison itself is checked both ways on every run: two fresh installs
+# compare equal, and a fresh install with one altered object does not.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+fail=0; n=0
+check() { n=$((n+1)); if [ "$2" = "$3" ]; then echo "ok $n - $1"; else echo "not ok $n - $1 (expected '$2', got '$3')"; fail=1; fi; }
+default=$(sed -nE "s/^default_version *= *'([^']+)'.*/\1/p" supplyrisk.control)
+fresh() { psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null && psql -X -q -d "$1" -c "CREATE EXTENSION supplyrisk VERSION '$2'" >/dev/null; }
+catalog() { psql -X -qAt -d "$1" -f test/upgrade/catalog.sql; }
+fresh supplyrisk_up_ref "$default" || exit 1
+ref=$(catalog supplyrisk_up_ref)
+check "the catalog description is non-trivial ($(echo "$ref" | wc -l) objects)" "t" "$([ "$(echo "$ref" | wc -l)" -gt 200 ] && echo t)"
+fresh supplyrisk_up_b "$default" || exit 1
+check "two fresh installs of $default describe identically" "" "$(diff <(echo "$ref") <(catalog supplyrisk_up_b))"
+psql -X -q -d supplyrisk_up_b -c "COMMENT ON FUNCTION supplyrisk.version() IS 'changed'" -c "ALTER TABLE supplyrisk.snapshot ALTER COLUMN label SET DEFAULT 'x'" >/dev/null
+check "an altered comment and column default are noticed" "2" "$(diff <(echo "$ref") <(catalog supplyrisk_up_b) | grep -c '^>')"
+paths=$(psql -X -qAt -d supplyrisk_up_ref -c "SELECT source FROM pg_extension_update_paths('supplyrisk') WHERE target = '$default' AND path IS NOT NULL ORDER BY 1")
+if [ -z "$paths" ]; then
+  echo "# no update path to $default yet (it is the first version); each future sql/supplyrisk--X--$default.sql is tested here"
+fi
+for v in $paths; do
+  fresh supplyrisk_up_old "$v" || { check "install $v" "ok" "failed"; continue; }
+  psql -X -q -d supplyrisk_up_old -v scale=0.02 -f data/generate.sql >/dev/null 2>&1
+  psql -X -q -d supplyrisk_up_old -c "ALTER EXTENSION supplyrisk UPDATE TO '$default'" >/dev/null 2>&1
+  check "ALTER EXTENSION UPDATE from $v: objects identical to a fresh $default" "" "$(diff <(echo "$ref") <(catalog supplyrisk_up_old) | head -20)"
+  check "ALTER EXTENSION UPDATE from $v: version" "$default" "$(psql -X -qAt -d supplyrisk_up_old -c "SELECT extversion FROM pg_extension WHERE extname = 'supplyrisk'")"
+done
+check "library version = control file default_version" "$default" "$(psql -X -qAt -d supplyrisk_up_ref -c 'SELECT supplyrisk.version()')"
+for d in supplyrisk_up_ref supplyrisk_up_b supplyrisk_up_old; do psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $d" >/dev/null 2>&1; done
+echo "1..$n"
+if [ $fail -eq 0 ]; then echo "upgrade path: ok"; else echo "upgrade path: FAILED"; fi
+exit $fail
