@@ -1324,7 +1324,8 @@ COMMENT ON FUNCTION @extschema@.top_supplier_names(@extschema@.supply_mix, integ
 -- (sector, EU-wide, function), (sector, member state, all functions), (sector, EU-wide, all
 -- functions). Mergeable states, additive sums and the metrics derived from them; the live
 -- views, the rollups and the snapshots are all this one computation.
-CREATE FUNCTION @extschema@.sector_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+CREATE FUNCTION @extschema@.sector_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
+                                            functions boolean DEFAULT true)
 RETURNS TABLE (sector_code text, member_state text, function_code text,
                group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix,
                entities bigint, single_sourced bigint, single_sourced_critical bigint,
@@ -1334,34 +1335,55 @@ RETURNS TABLE (sector_code text, member_state text, function_code text,
                non_eu_share float8, mean_risk float8, concentration_level text, top_suppliers text)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 WITH f AS (
-  SELECT x.*, (fn.criticality OPERATOR(pg_catalog.<>) 'standard') AS crit
+  SELECT x.*, (fn.criticality OPERATOR(pg_catalog.<>) 'standard') AS crit,
+         CASE WHEN $3 THEN x.function_code END AS fx  -- NULL when only the all-functions rows are wanted
   FROM @extschema@.sector_function_stats($1, $2) x
   JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) x.function_code
 ),
-cube AS (
-  SELECT f.sector_code, f.member_state, f.function_code,
+sets AS (  -- mergeable states and counts: exact whatever the order, hashed
+  SELECT f.sector_code, f.member_state, f.fx AS function_code,
          @extschema@.supply_mix_union(f.group_mix) AS gm, @extschema@.supply_mix_union(f.country_mix) AS cm,
          pg_catalog.sum(f.entities)::bigint AS ent, pg_catalog.sum(f.single_sourced)::bigint AS ss,
-         COALESCE(pg_catalog.sum(f.single_sourced) FILTER (WHERE f.crit), 0)::bigint AS ssc,
-         pg_catalog.sum(f.weight) AS w, pg_catalog.sum(f.hrv_weight) AS hw,
-         COALESCE(pg_catalog.sum(f.weight) FILTER (WHERE f.crit), 0::float8) AS wc,
-         COALESCE(pg_catalog.sum(f.hrv_weight) FILTER (WHERE f.crit), 0::float8) AS hwc,
-         pg_catalog.sum(f.risk_weight) AS rw
+         COALESCE(pg_catalog.sum(f.single_sourced) FILTER (WHERE f.crit), 0)::bigint AS ssc
   FROM f
-  GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.function_code), (f.sector_code, f.function_code),
+  GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
                           (f.sector_code, f.member_state), (f.sector_code))
+  -- without functions the fx sets repeat the all-functions sets: keep one copy
+  HAVING $3 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
+),
+sums AS (  -- float sums in a fixed order, so rollups and live rows agree to the last bit
+  SELECT f.sector_code, f.member_state, f.fx AS function_code,
+         pg_catalog.sum(f.weight ORDER BY f.member_state, f.function_code) AS w,
+         pg_catalog.sum(f.hrv_weight ORDER BY f.member_state, f.function_code) AS hw,
+         COALESCE(pg_catalog.sum(f.weight ORDER BY f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS wc,
+         COALESCE(pg_catalog.sum(f.hrv_weight ORDER BY f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS hwc,
+         pg_catalog.sum(f.risk_weight ORDER BY f.member_state, f.function_code) AS rw
+  FROM f
+  GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
+                          (f.sector_code, f.member_state), (f.sector_code))
+  HAVING $3 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
+),
+cube AS (
+  SELECT g.sector_code, g.member_state, g.function_code, g.gm, g.cm, g.ent, g.ss, g.ssc, m.w, m.hw, m.wc, m.hwc, m.rw
+  FROM sets g
+  JOIN sums m ON m.sector_code OPERATOR(pg_catalog.=) g.sector_code
+             AND COALESCE(m.member_state, '') OPERATOR(pg_catalog.=) COALESCE(g.member_state, '')
+             AND COALESCE(m.function_code, '') OPERATOR(pg_catalog.=) COALESCE(g.function_code, '')
 ),
 ents AS (  -- entities registered, for the all-functions rows
   SELECT e.sector_code, e.member_state, pg_catalog.count(*) AS n
   FROM @extschema@.entity e GROUP BY GROUPING SETS ((e.sector_code, e.member_state), (e.sector_code))
 ),
-keys AS (  -- every sector has an EU-wide all-functions row, with or without data
-  SELECT s.code AS sector_code, NULL::text AS member_state, NULL::text AS function_code FROM @extschema@.sector s
-  UNION
-  SELECT c.sector_code, c.member_state, c.function_code FROM cube c
+rows AS (  -- every sector has an EU-wide all-functions row, with or without data
+  SELECT c.* FROM cube c
+  UNION ALL
+  SELECT s.code, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM @extschema@.sector s
+  WHERE NOT EXISTS (SELECT 1 FROM cube c WHERE c.sector_code OPERATOR(pg_catalog.=) s.code
+                                          AND c.member_state IS NULL AND c.function_code IS NULL)
 )
-SELECT k.sector_code, k.member_state, k.function_code, c.gm, c.cm,
-       CASE WHEN k.function_code IS NULL THEN COALESCE(en.n, 0) ELSE c.ent END,
+SELECT c.sector_code, c.member_state, c.function_code, c.gm, c.cm,
+       CASE WHEN c.function_code IS NULL THEN COALESCE(en.n, 0) ELSE c.ent END,
        COALESCE(c.ss, 0), COALESCE(c.ssc, 0), COALESCE(c.w, 0::float8), COALESCE(c.hw, 0::float8),
        COALESCE(c.wc, 0::float8), COALESCE(c.hwc, 0::float8), COALESCE(c.rw, 0::float8),
        COALESCE(@extschema@.key_count(c.gm), 0), @extschema@.hhi(c.gm), @extschema@.cr(c.gm, 1),
@@ -1370,18 +1392,16 @@ SELECT k.sector_code, k.member_state, k.function_code, c.gm, c.cm,
        CASE WHEN c.wc OPERATOR(pg_catalog.>) 0::float8 THEN c.hwc OPERATOR(pg_catalog./) c.wc END,
        1 OPERATOR(pg_catalog.-) @extschema@.share(c.cm, (SELECT @extschema@.eu_member_codes())),
        CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.rw OPERATOR(pg_catalog./) c.w END,
-       @extschema@.concentration_level(@extschema@.hhi(c.gm)), @extschema@.top_supplier_names(c.gm, 3)
-FROM keys k
-LEFT JOIN cube c ON c.sector_code OPERATOR(pg_catalog.=) k.sector_code
-                AND (c.member_state OPERATOR(pg_catalog.=) k.member_state OR (c.member_state IS NULL AND k.member_state IS NULL))
-                AND (c.function_code OPERATOR(pg_catalog.=) k.function_code OR (c.function_code IS NULL AND k.function_code IS NULL))
-LEFT JOIN ents en ON k.function_code IS NULL AND en.sector_code OPERATOR(pg_catalog.=) k.sector_code
-                 AND (en.member_state OPERATOR(pg_catalog.=) k.member_state OR (en.member_state IS NULL AND k.member_state IS NULL))
+       @extschema@.concentration_level(@extschema@.hhi(c.gm)),
+       CASE WHEN c.function_code IS NOT NULL THEN @extschema@.top_supplier_names(c.gm, 3) END
+FROM rows c
+LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_catalog.=) c.sector_code
+                 AND (en.member_state OPERATOR(pg_catalog.=) c.member_state OR (en.member_state IS NULL AND c.member_state IS NULL))
 -- EU-wide rows for roles that see every member state (row-level security)
-WHERE k.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL
+WHERE c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL
 $$;
-COMMENT ON FUNCTION @extschema@.sector_stats_at(date, text) IS
-  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL) from the supply valid at as_of: mergeable group and country mixes, additive sums and the metrics derived from them. The computation behind the sector views, the rollups and the snapshots.';
+COMMENT ON FUNCTION @extschema@.sector_stats_at(date, text, boolean) IS
+  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL) from the supply valid at as_of: mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows). functions false: only the all-functions rows. The computation behind the sector views, the rollups and the snapshots.';
 
 -- Rollups: the last refresh() of sector_stats_at, read by the dashboard views.
 CREATE TABLE @extschema@.sector_rollup (
@@ -1441,7 +1461,7 @@ BEGIN
     ('non_eu_share', 'Share (0..1) of the weight from supplier groups headquartered outside the EU.'),
     ('mean_risk', 'Supply-weighted mean risk_score (0..100).'),
     ('concentration_level', 'Band of hhi under the EU 2004 guidelines.'),
-    ('top_suppliers', 'The three largest supplier groups with their shares, as text.')) x(col, txt) LOOP
+    ('top_suppliers', 'The three largest supplier groups with their shares, as text (function rows).')) x(col, txt) LOOP
     EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.sector_rollup.%I IS %L', c.col, c.txt);
   END LOOP;
 END $cm$;
@@ -1467,17 +1487,18 @@ COMMENT ON COLUMN @extschema@.rollup_refresh.rollup_rows IS 'Rows written to sec
 -- The source of the dashboard rows: live when asked, otherwise the rollups once
 -- refresh() has run (live before the first refresh). Each branch carries a
 -- one-time filter, so only one of them is executed.
-CREATE FUNCTION @extschema@.sector_stats_source(live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+CREATE FUNCTION @extschema@.sector_stats_source(live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
+                                                functions boolean DEFAULT true)
 RETURNS SETOF @extschema@.sector_rollup
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT r.* FROM @extschema@.sector_rollup r
-  WHERE NOT $1 AND EXISTS (SELECT 1 FROM @extschema@.rollup_refresh)
+  WHERE NOT $1 AND ($4 OR r.function_code IS NULL) AND EXISTS (SELECT 1 FROM @extschema@.rollup_refresh)
   UNION ALL
-  SELECT x.* FROM @extschema@.sector_stats_at($2, $3) x
+  SELECT x.* FROM @extschema@.sector_stats_at($2, $3, $4) x
   WHERE $1 OR NOT EXISTS (SELECT 1 FROM @extschema@.rollup_refresh)
 $$;
-COMMENT ON FUNCTION @extschema@.sector_stats_source(boolean, date, text) IS
-  'Rows of sector_stats_at: computed live when live is true; otherwise read from the rollups of the last refresh() (computed live, for today, until the first refresh).';
+COMMENT ON FUNCTION @extschema@.sector_stats_source(boolean, date, text, boolean) IS
+  'Rows of sector_stats_at (functions false: the all-functions rows only): computed live when live is true; otherwise read from the rollups of the last refresh() (computed live, for today, until the first refresh).';
 
 -- one sector, per member state (NULL = EU-wide, the merge of the member states) and ICT function
 CREATE FUNCTION @extschema@.sector_function_rows(sector text, live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
@@ -1512,7 +1533,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 SELECT r.sector_code, s.name, r.member_state, r.entities, r.suppliers, r.hhi, r.cr4, r.effective_suppliers,
        r.country_hhi, r.hrv_share, r.hrv_share_critical, r.non_eu_share, r.single_sourced_critical, r.mean_risk,
        r.concentration_level
-FROM @extschema@.sector_stats_source($1, $2, $3) r
+FROM @extschema@.sector_stats_source($1, $2, $3, false) r
 JOIN @extschema@.sector s ON s.code OPERATOR(pg_catalog.=) r.sector_code
 WHERE r.function_code IS NULL
 $$;
@@ -2104,7 +2125,7 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.access_grant', '');
 -- empty array = none (no grant). Security definer, as access_grant is readable by
 -- admins only; it answers for the session user and the roles it may act as only.
 CREATE FUNCTION @extschema@.access_member_states_for(who name) RETURNS text[]
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   states text[];
   unscoped boolean;
