@@ -34,7 +34,7 @@ SELECT sector_code AS sector, entities, suppliers AS supplier_groups, round(hhi)
 FROM supplyrisk.sector_overview o WHERE member_state IS NULL ORDER BY hhi DESC NULLS LAST;
 \echo '== Most concentrated critical functions EU-wide (sector views)'
 SELECT x.sector, x.function_code, x.suppliers, round(x.hhi) AS hhi, round(100 * x.hrv_share::numeric, 1) AS "hrv %", x.top_suppliers
-FROM (SELECT s.code AS sector, o.* FROM supplyrisk.sector s, LATERAL supplyrisk.sector_function_overview(s.code) o
+FROM (SELECT s.code AS sector, o.* FROM supplyrisk.sector s, LATERAL supplyrisk.sector_function_rows(s.code, false) o
       WHERE s.shipped AND o.member_state IS NULL AND o.criticality = 'critical') x
 ORDER BY x.hhi DESC, x.sector LIMIT 8;
 \echo '== Top hidden tier-n dependencies (entity_deep_exposure: reliance beyond direct purchases)'
