@@ -30,7 +30,9 @@ SELECT sector_code AS sector, entities, suppliers AS supplier_groups, round(hhi)
        round(cr4::numeric, 2) AS cr4, round(country_hhi) AS country_hhi, round(100 * hrv_share::numeric, 1) AS "hrv %",
        round(100 * hrv_share_critical::numeric, 1) AS "hrv crit %", round(100 * non_eu_share::numeric, 1) AS "non-EU %",
        single_supplier_critical AS single_src_crit, round(mean_risk::numeric, 1) AS mean_risk,
-       (SELECT count(*) FROM supplyrisk.multi_vendor_gaps g WHERE g.sector_code = o.sector_code) AS gaps
+       (SELECT (m.metrics->>'gaps')::int FROM supplyrisk.metric_snapshot m  -- from the latest snapshot
+        WHERE m.snapshot_id = (SELECT max(snapshot_id) FROM supplyrisk.snapshot) AND m.sector_code = o.sector_code
+          AND m.member_state IS NULL AND m.function_code IS NULL) AS gaps
 FROM supplyrisk.sector_overview o WHERE member_state IS NULL ORDER BY hhi DESC NULLS LAST;
 \echo '== Most concentrated critical functions EU-wide (sector views)'
 SELECT x.sector, x.function_code, x.suppliers, round(x.hhi) AS hhi, round(100 * x.hrv_share::numeric, 1) AS "hrv %", x.top_suppliers
