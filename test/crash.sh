@@ -16,8 +16,7 @@ trap cleanup EXIT
 eval "$(bash test/cluster.sh start)" || exit 1
 export PGHOST PGPORT PGUSER
 db=supplyrisk_crash
-fail=0; n=0
-check() { n=$((n+1)); if [ "$2" = "$3" ]; then echo "ok $n - $1"; else echo "not ok $n - $1 (expected '$2', got '$3')"; fail=1; fi; }
+. "$top/test/lib.sh"
 q() { psql -X -qAt -d $db "$@"; }
 psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null || exit 1
 q -c 'CREATE EXTENSION supplyrisk' >/dev/null || exit 1
@@ -83,6 +82,4 @@ check "rollups whole: row count = the last refresh's" "t" "$(q -c "SELECT (SELEC
 check "snapshots whole: each has an EU-wide row per sector" "0" "$(q -c "SELECT count(*) FROM supplyrisk.snapshot s WHERE (SELECT count(*) FROM supplyrisk.metric_snapshot m WHERE m.snapshot_id = s.snapshot_id AND m.member_state IS NULL AND m.function_code IS NULL) <> 18")"
 echo "# $(q -c "SELECT count(*) FROM public.crash_ledger") transactions recovered, $(q -c "SELECT count(*) FROM supplyrisk.snapshot") snapshots, refresh #$(q -c "SELECT refresh_id FROM supplyrisk.rollup_status")"
 check "refresh after recovery; rollups = live" "0" "$(q -c 'CALL supplyrisk.refresh()' -c "SELECT count(*) FROM ((SELECT * FROM supplyrisk.sector_overview EXCEPT ALL SELECT * FROM supplyrisk.sector_overview_at()) UNION ALL (SELECT * FROM supplyrisk.sector_overview_at() EXCEPT ALL SELECT * FROM supplyrisk.sector_overview)) d")"
-echo "1..$n"
-if [ $fail -eq 0 ]; then echo "crash safety: ok"; else echo "crash safety: FAILED"; fi
-exit $fail
+finish "crash safety"

@@ -18,10 +18,7 @@ eval "$(bash test/cluster.sh start)" || exit 1
 export PGHOST PGPORT PGUSER
 db=supplyrisk_cron
 q() { psql -X -qAt -v ON_ERROR_STOP=1 -d $db "$@"; }
-fail=0
-check() {  # check NAME EXPECTED ACTUAL
-  if [ "$2" = "$3" ]; then echo "ok - $1"; else echo "not ok - $1 (expected '$2', got '$3')"; fail=1; fi
-}
+. "$top/test/lib.sh"
 psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null || exit 1
 q -c 'CREATE EXTENSION pg_cron' -c 'CREATE EXTENSION supplyrisk' >/dev/null || exit 1
 q -v scale=0.05 -f data/generate.sql >/dev/null || exit 1
@@ -51,5 +48,4 @@ check "unschedule snapshot by job name" "t" "$(q -c "SELECT supplyrisk.unschedul
 check "no jobs left" "0" "$(q -c 'SELECT count(*) FROM cron.job')"
 check "a bad schedule is refused by pg_cron" "ERROR" "$(q -c "SELECT supplyrisk.schedule_refresh('every now and then')" 2>&1 | grep -o '^ERROR' | head -1)"
 check "an empty schedule is refused (22023)" "22023" "$(psql -X -q -d $db -c '\set VERBOSITY sqlstate' -c "SELECT supplyrisk.schedule_refresh(' ')" 2>&1 | grep -oE '[0-9]{2}[0-9A-Z]{3}' | head -1)"
-if [ $fail -eq 0 ]; then echo "pg_cron: ok"; else echo "pg_cron: FAILED"; fi
-exit $fail
+finish "pg_cron"

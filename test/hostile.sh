@@ -7,8 +7,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 db=supplyrisk_hostile
-fail=0; n=0
-check() { n=$((n+1)); if [ "$2" = "$3" ]; then echo "ok $n - $1"; else echo "not ok $n - $1 (expected '$2', got '$3')"; fail=1; fi; }
+. "$top/test/lib.sh"
 su() { psql -X -qAt -d $db "$@"; }
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null || exit 1
 su -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || exit 1
@@ -80,6 +79,4 @@ check "every view is security_invoker" "0" \
 check "install script: no CREATE OR REPLACE / IF NOT EXISTS" "0" "$(grep -ciE 'create[[:space:]]+or[[:space:]]+replace|(create|alter)[[:space:]][a-z ]*if[[:space:]]+not[[:space:]]+exists' sql/supplyrisk--*.sql | awk -F: '{s+=$NF} END {print s+0}')"
 check "not marked trusted" "0" "$(grep -ciE '^\s*trusted\s*=\s*true' supplyrisk.control)"
 psql -X -q -d postgres -c "DROP DATABASE $db" >/dev/null
-echo "1..$n"
-if [ $fail -eq 0 ]; then echo "hostile search_path: ok"; else echo "hostile search_path: FAILED"; fi
-exit $fail
+finish "hostile search_path"

@@ -6,11 +6,10 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 db=supplyrisk_sec
-fail=0; n=0
+. "$top/test/lib.sh"
 su() { psql -X -qAt -v ON_ERROR_STOP=1 -d $db "$@"; }
 # as ROLE SQL: the single value printed, or the SQLSTATE of the error
 as() { local out; out=$(psql -X -qAt -v VERBOSITY=sqlstate -U "$1" -d $db -c "$2" 2>&1); printf '%s' "$out" | sed -E 's/^(ERROR|FATAL): +([0-9A-Z]{5}).*/\2/' | tail -1; }
-check() { n=$((n+1)); if [ "$2" = "$3" ]; then echo "ok $n - $1"; else echo "not ok $n - $1 (expected '$2', got '$3')"; fail=1; fi; }
 
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null || exit 1
 for r in sr_de_read sr_fr_assess sr_admin sr_none sr_multi; do
@@ -106,6 +105,4 @@ check "after revoke, sr_de_read is refused (42501)" "42501" "$(as sr_de_read "SE
 
 [ -n "${SR_KEEP:-}" ] || psql -X -q -d postgres -c "DROP DATABASE $db" >/dev/null
 for r in sr_de_read sr_fr_assess sr_admin sr_none sr_multi; do psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1; done
-echo "1..$n"
-if [ $fail -eq 0 ]; then echo "security: ok"; else echo "security: FAILED"; fi
-exit $fail
+finish "security"

@@ -9,8 +9,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-fail=0; n=0
-check() { n=$((n+1)); if [ "$2" = "$3" ]; then echo "ok $n - $1"; else echo "not ok $n - $1 (expected '$2', got '$3')"; fail=1; fi; }
+. "$top/test/lib.sh"
 default=$(sed -nE "s/^default_version *= *'([^']+)'.*/\1/p" supplyrisk.control)
 fresh() { psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null && psql -X -q -d "$1" -c "CREATE EXTENSION supplyrisk VERSION '$2'" >/dev/null; }
 catalog() { psql -X -qAt -d "$1" -f test/upgrade/catalog.sql; }
@@ -34,6 +33,4 @@ for v in $paths; do
 done
 check "library version = control file default_version" "$default" "$(psql -X -qAt -d supplyrisk_up_ref -c 'SELECT supplyrisk.version()')"
 for d in supplyrisk_up_ref supplyrisk_up_b supplyrisk_up_old; do psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $d" >/dev/null 2>&1; done
-echo "1..$n"
-if [ $fail -eq 0 ]; then echo "upgrade path: ok"; else echo "upgrade path: FAILED"; fi
-exit $fail
+finish "upgrade path"
