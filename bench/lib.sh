@@ -24,21 +24,27 @@ time_query() {
     | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'
 }
 
-# the demo data set with about ROWS supply rows (scale = rows / 40,000), generated
-# once and kept (tagged with the generator and install script checksums); prints its name
-ensure_scale_db() {
-  local rows=$1 scale db tag
-  scale=$(awk -v r="$rows" 'BEGIN {printf "%.4g", r / 40000}')
-  db=supplyrisk_bench_$rows
-  tag="supplyrisk bench scale $scale $gen_sum"
+# ensure_db DB TAG FILE [psql args...]: (re)generate DB with the SQL FILE unless its
+# comment says TAG (generator and install-script checksums are part of every tag)
+ensure_db() {
+  local db=$1 tag=$2 file=$3
+  shift 3
   if [ "$(q -d postgres -c "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$db'")" != "$tag" ]; then
-    echo "generating $db (scale $scale) ..." >&2
+    echo "generating $db ..." >&2
     q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >&2
     q -d $db -c 'CREATE EXTENSION supplyrisk' >&2
-    q -d $db -v scale="$scale" -f "$top/data/generate.sql" >/dev/null
+    q -d $db "$@" -f "$top/$file" >/dev/null
     q -d $db -c "VACUUM ANALYZE" -c "COMMENT ON DATABASE $db IS '$tag'" >&2
   fi
-  echo "$db"
+}
+
+# the demo data set with about ROWS supply rows (scale = rows / 40,000), generated
+# once and kept; prints its name
+ensure_scale_db() {
+  local rows=$1 scale
+  scale=$(awk -v r="$rows" 'BEGIN {printf "%.4g", r / 40000}')
+  ensure_db supplyrisk_bench_$rows "supplyrisk bench scale $scale $gen_sum" data/generate.sql -v scale="$scale"
+  echo supplyrisk_bench_$rows
 }
 
 # median client-side wall time (ms: parse, plan, execute, transfer) of a query

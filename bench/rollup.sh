@@ -4,7 +4,8 @@
 # rows in the same run. Usage: bench/rollup.sh DB  (or BENCH_ROWS=N bench/rollup.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-eval "$(bash test/setup.sh 2>/dev/null)"; export PGHOST PGPORT PGUSER
+# called from run.sh: the set-up is done already
+[ -n "${PGHOST:-}" ] || { eval "$(bash test/setup.sh 2>/dev/null)"; export PGHOST PGPORT PGUSER; }
 . bench/lib.sh
 db=${1:-$(ensure_scale_db "${BENCH_ROWS:-10000000}")}
 settle

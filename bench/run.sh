@@ -62,14 +62,7 @@ done
 echo
 suppliers=${BENCH_SUPPLIERS:-100000}
 db=supplyrisk_bench_risk_$suppliers
-tag="supplyrisk bench risk $suppliers $gen_sum"
-if [ "$(q -d postgres -c "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$db'")" != "$tag" ]; then
-  echo "generating $db ..." >&2
-  q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
-  q -d $db -c 'CREATE EXTENSION supplyrisk'
-  q -d $db -v suppliers="$suppliers" -f bench/risk_data.sql >/dev/null
-  q -d $db -c "COMMENT ON DATABASE $db IS '$tag'"
-fi
+ensure_db $db "supplyrisk bench risk $suppliers $gen_sum" bench/risk_data.sql -v suppliers="$suppliers"
 settle
 plain=$(cat bench/supplier_risk_plain.sql)
 mism=$(q -d $db -c "SELECT count(*) FROM supplyrisk.supplier_risk o FULL JOIN ($plain) p USING (supplier_id)
@@ -94,14 +87,8 @@ bash bench/flat.sh supplyrisk_bench_$last_rows
 echo
 dsup=${BENCH_DEEP_SUPPLIERS:-100000}; dedges=${BENCH_DEEP_EDGES:-1000000}; dents=${BENCH_DEEP_ENTITIES:-20000}
 db=supplyrisk_bench_deep_$dsup
-tag="supplyrisk bench deep $dsup $dedges $dents $gen_sum"
-if [ "$(q -d postgres -c "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$db'")" != "$tag" ]; then
-  echo "generating $db ..." >&2
-  q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
-  q -d $db -c 'CREATE EXTENSION supplyrisk'
-  q -d $db -v suppliers="$dsup" -v edges="$dedges" -v entities="$dents" -f bench/deep_data.sql >/dev/null
-  q -d $db -c "COMMENT ON DATABASE $db IS '$tag'"
-fi
+ensure_db $db "supplyrisk bench deep $dsup $dedges $dents $gen_sum" bench/deep_data.sql \
+  -v suppliers="$dsup" -v edges="$dedges" -v entities="$dents"
 settle
 deep_c="SELECT count(*), round(sum(supplyrisk.total(d))::numeric, 3) FROM (SELECT supplyrisk.deep_mix(m, 6, NULL, 0.01) d FROM (SELECT entity_id, supplyrisk.supply_mix_agg(supplier_id, weight) m FROM supplyrisk.supply GROUP BY 1) x OFFSET 0) y"
 t0=$(date +%s%N); rc=$(q -d $db -c "SET jit = off" -c "$deep_c" | tail -1); t1=$(date +%s%N)

@@ -1873,15 +1873,15 @@ RETURNS TABLE (sector_code text, member_state text, from_snapshot bigint, to_sna
                hrv_share_from float8, hrv_share_to float8, hrv_share_delta float8,
                gaps_from bigint, gaps_to bigint, gaps_closed bigint, metrics jsonb)
 LANGUAGE plpgsql STABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  sid bigint;
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) $1) THEN
-    RAISE EXCEPTION 'snapshot % does not exist', $1 USING ERRCODE = 'invalid_parameter_value',
-      HINT = 'The snapshots are listed in supplyrisk.snapshot.';
-  END IF;
-  IF NOT EXISTS (SELECT 1 FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) $2) THEN
-    RAISE EXCEPTION 'snapshot % does not exist', $2 USING ERRCODE = 'invalid_parameter_value',
-      HINT = 'The snapshots are listed in supplyrisk.snapshot.';
-  END IF;
+  FOREACH sid IN ARRAY ARRAY[$1, $2] LOOP
+    IF NOT EXISTS (SELECT 1 FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) sid) THEN
+      RAISE EXCEPTION 'snapshot % does not exist', sid USING ERRCODE = 'invalid_parameter_value',
+        HINT = 'The snapshots are listed in supplyrisk.snapshot.';
+    END IF;
+  END LOOP;
   RETURN QUERY
   WITH a AS (SELECT m.* FROM @extschema@.metric_snapshot m
              WHERE m.snapshot_id OPERATOR(pg_catalog.=) $1 AND m.function_code IS NULL),
@@ -2201,6 +2201,22 @@ REVOKE EXECUTE ON FUNCTION @extschema@.schedule_refresh(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION @extschema@.schedule_snapshot(text, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION @extschema@.unschedule(text) FROM PUBLIC;
 
+-- the session user must be a superuser or a supplyrisk admin (called by the security-definer
+-- grant functions, whose current user is the owner: the session user is the caller)
+CREATE FUNCTION @extschema@.access_require_admin(action text) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF NOT (SELECT a.rolsuper FROM pg_catalog.pg_roles a WHERE a.rolname OPERATOR(pg_catalog.=) SESSION_USER)
+     AND NOT EXISTS (SELECT 1 FROM @extschema@.access_grant g WHERE g.access OPERATOR(pg_catalog.=) 'admin'
+                     AND pg_catalog.pg_has_role(SESSION_USER, g.role_name, 'MEMBER')) THEN
+    RAISE EXCEPTION 'permission denied to % supplyrisk access', action USING ERRCODE = 'insufficient_privilege',
+      HINT = 'Grants are made and changed by superusers and supplyrisk admins.';
+  END IF;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION @extschema@.access_require_admin(text) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.access_require_admin(text) IS 'Internal: 42501 unless the session user is a superuser or a supplyrisk admin; called by grant_access and revoke_access.';
+
 CREATE FUNCTION @extschema@.grant_access(role regrole, access text, member_states text[] DEFAULT NULL) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -2212,12 +2228,7 @@ BEGIN
   IF role IS NULL OR access IS NULL THEN
     RAISE EXCEPTION 'role and access must not be null' USING ERRCODE = 'null_value_not_allowed';
   END IF;
-  IF NOT (SELECT a.rolsuper FROM pg_catalog.pg_roles a WHERE a.rolname OPERATOR(pg_catalog.=) SESSION_USER)
-     AND NOT EXISTS (SELECT 1 FROM @extschema@.access_grant g WHERE g.access OPERATOR(pg_catalog.=) 'admin'
-                     AND pg_catalog.pg_has_role(SESSION_USER, g.role_name, 'MEMBER')) THEN
-    RAISE EXCEPTION 'permission denied to grant supplyrisk access' USING ERRCODE = 'insufficient_privilege',
-      HINT = 'Grants are made by superusers and supplyrisk admins.';
-  END IF;
+  PERFORM @extschema@.access_require_admin('grant');
   IF access NOT IN ('read', 'assess', 'admin') THEN
     RAISE EXCEPTION 'unknown access level "%"', access USING ERRCODE = 'invalid_parameter_value',
       HINT = 'Use read, assess or admin.';
@@ -2288,12 +2299,7 @@ BEGIN
   IF role IS NULL THEN
     RAISE EXCEPTION 'role must not be null' USING ERRCODE = 'null_value_not_allowed';
   END IF;
-  IF NOT (SELECT a.rolsuper FROM pg_catalog.pg_roles a WHERE a.rolname OPERATOR(pg_catalog.=) SESSION_USER)
-     AND NOT EXISTS (SELECT 1 FROM @extschema@.access_grant g WHERE g.access OPERATOR(pg_catalog.=) 'admin'
-                     AND pg_catalog.pg_has_role(SESSION_USER, g.role_name, 'MEMBER')) THEN
-    RAISE EXCEPTION 'permission denied to revoke supplyrisk access' USING ERRCODE = 'insufficient_privilege',
-      HINT = 'Grants are changed by superusers and supplyrisk admins.';
-  END IF;
+  PERFORM @extschema@.access_require_admin('revoke');
   PERFORM @extschema@.revoke_privileges(pg_catalog.quote_ident(n));
   DELETE FROM @extschema@.access_grant g WHERE g.role_name OPERATOR(pg_catalog.=) n;
   RETURN FOUND;

@@ -525,14 +525,6 @@ supply_mix_agg_serialize(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-static void pg_attribute_noreturn()
-StateSerialError(const char *msg)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid serialized supply_mix aggregate state: %s", msg)));
-}
-
 static MixState *
 StateDeserialize(bytea *b, MemoryContext aggcxt)
 {
@@ -548,18 +540,18 @@ StateDeserialize(bytea *b, MemoryContext aggcxt)
 
 	BufFromBytea(&buf, b);
 	if (buf.len < 8)
-		StateSerialError("truncated header");
+		SerialStateError("supply_mix aggregate", "truncated header");
 	version = pq_getmsgbyte(&buf);
 	kind = pq_getmsgbyte(&buf);
 	if (version != STATE_SERIAL_VERSION)
-		StateSerialError("unsupported version");
+		SerialStateError("supply_mix aggregate", "unsupported version");
 	if (pq_getmsgint(&buf, 2) != 0)
-		StateSerialError("reserved field is set");
+		SerialStateError("supply_mix aggregate", "reserved field is set");
 	n = pq_getmsgint(&buf, 4);
 	if (kind != MIX_KIND_EMPTY && kind != MIX_KIND_INT8 && kind != MIX_KIND_TEXT)
-		StateSerialError("unknown key kind");
+		SerialStateError("supply_mix aggregate", "unknown key kind");
 	if (n < 0 || (kind == MIX_KIND_EMPTY && n != 0) || (int64) n * 20 > buf.len - buf.cursor)
-		StateSerialError("key count does not fit the data");
+		SerialStateError("supply_mix aggregate", "key count does not fit the data");
 	MixCheckKeyCount(n);
 
 	s = StateCreate(aggcxt);
@@ -575,15 +567,15 @@ StateDeserialize(bytea *b, MemoryContext aggcxt)
 			int64		k;
 
 			if (buf.len - buf.cursor < 24)
-				StateSerialError("truncated key");
+				SerialStateError("supply_mix aggregate", "truncated key");
 			k = pq_getmsgint64(&buf);
 			if (i > 0 && k <= prevint)
-				StateSerialError("keys are not strictly increasing");
+				SerialStateError("supply_mix aggregate", "keys are not strictly increasing");
 			prevint = k;
 			hi = pq_getmsgfloat8(&buf);
 			lo = pq_getmsgfloat8(&buf);
 			if (!(hi > 0) || isinf(hi) || isnan(lo) || isinf(lo) || fabs(lo) > hi)
-				StateSerialError("invalid weight");
+				SerialStateError("supply_mix aggregate", "invalid weight");
 			StateAddInt8(s, k, hi, lo);
 		}
 		else
@@ -592,33 +584,33 @@ StateDeserialize(bytea *b, MemoryContext aggcxt)
 			const char *k;
 
 			if (buf.len - buf.cursor < 4)
-				StateSerialError("truncated key");
+				SerialStateError("supply_mix aggregate", "truncated key");
 			len = pq_getmsgint(&buf, 4);
 			if (len < 0 || (int64) buf.len - buf.cursor < (int64) len + 16)
-				StateSerialError("truncated key");
+				SerialStateError("supply_mix aggregate", "truncated key");
 			k = pq_getmsgbytes(&buf, len);
 			if (memchr(k, '\0', len) != NULL)
-				StateSerialError("text key contains a NUL byte");
+				SerialStateError("supply_mix aggregate", "text key contains a NUL byte");
 			if (!pg_verifymbstr(k, len, true))
-				StateSerialError("text key is not valid in the server encoding");
+				SerialStateError("supply_mix aggregate", "text key is not valid in the server encoding");
 			if (i > 0)
 			{
 				int			c = memcmp(prevkey, k, Min(prevlen, len));
 
 				if (c > 0 || (c == 0 && prevlen >= len))
-					StateSerialError("keys are not strictly increasing");
+					SerialStateError("supply_mix aggregate", "keys are not strictly increasing");
 			}
 			prevkey = k;
 			prevlen = len;
 			hi = pq_getmsgfloat8(&buf);
 			lo = pq_getmsgfloat8(&buf);
 			if (!(hi > 0) || isinf(hi) || isnan(lo) || isinf(lo) || fabs(lo) > hi)
-				StateSerialError("invalid weight");
+				SerialStateError("supply_mix aggregate", "invalid weight");
 			StateAddText(s, k, len, HashText(k, len), hi, lo);
 		}
 	}
 	if (buf.cursor != buf.len)
-		StateSerialError("trailing bytes");
+		SerialStateError("supply_mix aggregate", "trailing bytes");
 	return s;
 }
 

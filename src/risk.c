@@ -410,14 +410,6 @@ risk_profile_serialize(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-static void pg_attribute_noreturn()
-RiskSerialError(const char *msg)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid serialized risk_profile state: %s", msg)));
-}
-
 PG_FUNCTION_INFO_V1(risk_profile_deserialize);
 Datum
 risk_profile_deserialize(PG_FUNCTION_ARGS)
@@ -432,39 +424,39 @@ risk_profile_deserialize(PG_FUNCTION_ARGS)
 
 	BufFromBytea(&buf, b);
 	if (buf.len < 1 || pq_getmsgbyte(&buf) != RISK_SERIAL_VERSION)
-		RiskSerialError("unsupported version");
+		SerialStateError("risk_profile", "unsupported version");
 	if (memchr(buf.data + buf.cursor, '\0', buf.len - buf.cursor) == NULL)
-		RiskSerialError("truncated methodology name");
+		SerialStateError("risk_profile", "truncated methodology name");
 	name = pq_getmsgstring(&buf);
 	if (strlen(name) >= RISK_NAME_LEN)
-		RiskSerialError("methodology name too long");
+		SerialStateError("risk_profile", "methodology name too long");
 	if (buf.len - buf.cursor < 4)
-		RiskSerialError("truncated");
+		SerialStateError("risk_profile", "truncated");
 	n = pq_getmsgint(&buf, 4);
 	if (n < 0 || n > RISK_MAX_FACTORS)
-		RiskSerialError("bad factor count");
+		SerialStateError("risk_profile", "bad factor count");
 	s = RiskStateCreate(aggcxt, name, n);
 	for (f = 0; f < n; f++)
 	{
 		int			present;
 
 		if (buf.len - buf.cursor < 1)
-			RiskSerialError("truncated");
+			SerialStateError("risk_profile", "truncated");
 		present = pq_getmsgbyte(&buf);
 		if (present == 0)
 			continue;
 		if (present != 1 || buf.len - buf.cursor < 28)
-			RiskSerialError("bad factor slot");
+			SerialStateError("risk_profile", "bad factor slot");
 		s->slots[f].present = true;
 		s->slots[f].score = pq_getmsgfloat8(&buf);
 		if (!(s->slots[f].score >= 0 && s->slots[f].score <= 4))
-			RiskSerialError("score out of range");
+			SerialStateError("risk_profile", "score out of range");
 		s->slots[f].assessed_on = pq_getmsgint(&buf, 4);
 		s->slots[f].recorded_at = pq_getmsgint64(&buf);
 		s->slots[f].assessment_id = pq_getmsgint64(&buf);
 	}
 	if (buf.cursor != buf.len)
-		RiskSerialError("trailing bytes");
+		SerialStateError("risk_profile", "trailing bytes");
 	PG_RETURN_POINTER(s);
 }
 

@@ -138,14 +138,6 @@ sourcing_serialize(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-static void pg_attribute_noreturn()
-SourcingSerialError(const char *msg)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid serialized sourcing state: %s", msg)));
-}
-
 PG_FUNCTION_INFO_V1(sourcing_deserialize);
 Datum
 sourcing_deserialize(PG_FUNCTION_ARGS)
@@ -159,10 +151,10 @@ sourcing_deserialize(PG_FUNCTION_ARGS)
 
 	BufFromBytea(&buf, b);
 	if (buf.len < 9 || pq_getmsgbyte(&buf) != SOURCING_SERIAL_VERSION)
-		SourcingSerialError("unsupported version");
+		SerialStateError("sourcing", "unsupported version");
 	n = pq_getmsgint64(&buf);
 	if (n < 0 || n * 17 != buf.len - buf.cursor)
-		SourcingSerialError("entry count does not fit the data");
+		SerialStateError("sourcing", "entry count does not fit the data");
 	s = SourcingCreate(cxt);
 	for (i = 0; i < n; i++)
 	{
@@ -171,11 +163,11 @@ sourcing_deserialize(PG_FUNCTION_ARGS)
 		int			many = pq_getmsgbyte(&buf);
 
 		if (many != 0 && many != 1)
-			SourcingSerialError("bad flag");
+			SerialStateError("sourcing", "bad flag");
 		SourcingAdd(s, e, src, many == 1);
 	}
 	if (s->n != n)
-		SourcingSerialError("duplicate entity");
+		SerialStateError("sourcing", "duplicate entity");
 	PG_RETURN_POINTER(s);
 }
 

@@ -53,6 +53,14 @@ BufFromBytea(StringInfo buf, bytea *b)
 	buf->cursor = 0;
 }
 
+void
+SerialStateError(const char *state, const char *msg)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid serialized %s state: %s", state, msg)));
+}
+
 int
 SearchInt64(const int64 *a, int n, int64 key)
 {

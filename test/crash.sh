@@ -62,7 +62,7 @@ cat "$work"/loader*.out | grep -o 'rolledback [0-9]*' | awk '{print $2}' | sort 
 acked=$(wc -l <"$work/acked"); rolled=$(wc -l <"$work/rolledback")
 echo "# $acked commits acknowledged to the loaders, $rolled transactions rolled back, before the crash"
 [ "$acked" -gt 50 ] || { echo "not ok - too little load before the crash ($acked commits)"; fail=1; }
-q -c "CREATE TEMP TABLE acked (m int)" -c "\copy acked FROM '$work/acked'" -c "CREATE TABLE public.crash_rolled (m int)" -c "\copy public.crash_rolled FROM '$work/rolledback'" >/dev/null
+q -c "CREATE TABLE public.crash_rolled (m int)" -c "\copy public.crash_rolled FROM '$work/rolledback'" >/dev/null
 check "every acknowledged commit survived" "0" "$(q -c "CREATE TEMP TABLE a (m int)" -c "\copy a FROM '$work/acked'" -c "SELECT count(*) FROM a WHERE m NOT IN (SELECT marker FROM public.crash_ledger)")"
 check "no rolled-back transaction is there" "0" "$(q -c "SELECT (SELECT count(*) FROM public.crash_ledger WHERE marker IN (SELECT m FROM public.crash_rolled))
   + (SELECT count(*) FROM supplyrisk.supply WHERE (weight - 0.25)::int IN (SELECT m FROM public.crash_rolled) AND weight - floor(weight) = 0.25)
