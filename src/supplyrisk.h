@@ -6,7 +6,9 @@
 
 #include "postgres.h"
 
-#define SUPPLYRISK_VERSION "0.1.0"
+#ifndef SUPPLYRISK_VERSION
+#error "SUPPLYRISK_VERSION comes from EXTVERSION in the Makefile"
+#endif
 
 #include "fmgr.h"
 #include "lib/stringinfo.h"

@@ -1,0 +1,55 @@
+-- User data: factor assessments (history kept) and designations (decisions).
+
+CREATE SEQUENCE @extschema@.assessment_id_seq AS bigint;
+CREATE TABLE @extschema@.assessment (
+  assessment_id bigint PRIMARY KEY DEFAULT pg_catalog.nextval('@extschema@.assessment_id_seq'::pg_catalog.regclass),
+  supplier_id   bigint NOT NULL REFERENCES @extschema@.supplier (supplier_id),
+  factor_code   text NOT NULL REFERENCES @extschema@.risk_factor (code),
+  score         float8 NOT NULL CONSTRAINT assessment_score_on_scale CHECK (score IN (0, 1, 2, 3, 4)),
+  evidence      text,
+  assessed_on   date NOT NULL DEFAULT CURRENT_DATE,
+  valid_until   date,
+  assessor      text,
+  recorded_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  member_state  text REFERENCES @extschema@.country (code),
+  CONSTRAINT assessment_validity_ordered CHECK (valid_until > assessed_on),
+  CONSTRAINT assessment_dates_finite CHECK (pg_catalog.isfinite(assessed_on) AND (valid_until IS NULL OR pg_catalog.isfinite(valid_until)))
+);
+ALTER SEQUENCE @extschema@.assessment_id_seq OWNED BY @extschema@.assessment.assessment_id;
+CREATE INDEX assessment_supplier_factor_idx ON @extschema@.assessment (supplier_id, factor_code, assessed_on DESC);
+COMMENT ON COLUMN @extschema@.assessment.member_state IS 'Member state that owns the assessment (row-level security); NULL: shared with every member state.';
+CREATE TRIGGER assessment_member_state_eu BEFORE INSERT OR UPDATE OF member_state ON @extschema@.assessment
+  FOR EACH ROW WHEN (NEW.member_state IS NOT NULL) EXECUTE FUNCTION @extschema@.check_entity_member_state();
+COMMENT ON TABLE @extschema@.assessment IS 'Factor assessments with history; at a date, the latest assessment valid then counts per supplier and factor.';
+COMMENT ON COLUMN @extschema@.assessment.assessment_id IS 'Assessment id.';
+COMMENT ON COLUMN @extschema@.assessment.supplier_id IS 'Supplier assessed.';
+COMMENT ON COLUMN @extschema@.assessment.factor_code IS 'Risk factor assessed.';
+COMMENT ON COLUMN @extschema@.assessment.score IS 'Ordinal score: 0 no concern, 1 low, 2 moderate, 3 high, 4 very high (integers only).';
+COMMENT ON COLUMN @extschema@.assessment.evidence IS 'Evidence behind the score (optional).';
+COMMENT ON COLUMN @extschema@.assessment.assessed_on IS 'Date the assessment takes effect (default: today).';
+COMMENT ON COLUMN @extschema@.assessment.valid_until IS 'First day the assessment no longer holds; NULL = until superseded.';
+COMMENT ON COLUMN @extschema@.assessment.assessor IS 'Who assessed (optional).';
+COMMENT ON COLUMN @extschema@.assessment.recorded_at IS 'When the row was recorded; breaks ties between assessments of the same day.';
+
+CREATE SEQUENCE @extschema@.designation_id_seq AS bigint;
+CREATE TABLE @extschema@.designation (
+  designation_id bigint PRIMARY KEY DEFAULT pg_catalog.nextval('@extschema@.designation_id_seq'::pg_catalog.regclass),
+  supplier_id    bigint NOT NULL REFERENCES @extschema@.supplier (supplier_id),
+  status         text NOT NULL CONSTRAINT designation_status_valid CHECK (status IN ('high_risk', 'cleared')),
+  decided_on     date NOT NULL DEFAULT CURRENT_DATE CONSTRAINT designation_date_finite CHECK (pg_catalog.isfinite(decided_on)),
+  legal_basis    text,
+  justification  text,
+  member_state   text REFERENCES @extschema@.country (code),
+  CONSTRAINT designation_one_per_day UNIQUE (supplier_id, decided_on)
+);
+ALTER SEQUENCE @extschema@.designation_id_seq OWNED BY @extschema@.designation.designation_id;
+COMMENT ON TABLE @extschema@.designation IS 'Recorded decisions on a supplier: high_risk, or cleared (lifting an earlier designation). The latest decision in force overrides scores.';
+COMMENT ON COLUMN @extschema@.designation.designation_id IS 'Decision id.';
+COMMENT ON COLUMN @extschema@.designation.supplier_id IS 'Supplier the decision is about.';
+COMMENT ON COLUMN @extschema@.designation.status IS 'high_risk or cleared.';
+COMMENT ON COLUMN @extschema@.designation.decided_on IS 'Date the decision takes effect; one decision per supplier and day.';
+COMMENT ON COLUMN @extschema@.designation.legal_basis IS 'Legal act or procedure behind the decision.';
+COMMENT ON COLUMN @extschema@.designation.justification IS 'Reasons given.';
+COMMENT ON COLUMN @extschema@.designation.member_state IS 'Member state that owns the decision (row-level security); NULL: shared with every member state.';
+CREATE TRIGGER designation_member_state_eu BEFORE INSERT OR UPDATE OF member_state ON @extschema@.designation
+  FOR EACH ROW WHEN (NEW.member_state IS NOT NULL) EXECUTE FUNCTION @extschema@.check_entity_member_state();

@@ -1,0 +1,132 @@
+-- The dashboard computation: sector_function_stats (one scan of the supply) and
+-- sector_stats_at (four levels of merged states and metrics).
+
+-- The core: one scan of the supply rows valid at as_of, per sector, member state and ICT function.
+CREATE FUNCTION @extschema@.sector_function_stats(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix,
+               country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint,
+               weight float8, hrv_weight float8, risk_weight float8)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+WITH r AS (  -- per supplier: group, the group's headquarters country, risk
+  SELECT x.supplier_id, x.group_id, g.hq_country, x.risk_score, x.high_risk
+  FROM @extschema@.supplier_risk_at($1, $2) x
+  JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) x.group_id
+),
+base AS (
+  SELECT e.sector_code, e.member_state, s.function_code,
+         @extschema@.supply_mix_agg(r.group_id, s.weight) AS group_mix,
+         @extschema@.supply_mix_agg(r.hq_country, s.weight) AS country_mix,
+         @extschema@.sourcing(s.entity_id, r.group_id) AS src,
+         pg_catalog.sum(s.weight) AS weight,
+         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.high_risk), 0::float8) AS hrv_weight,
+         COALESCE(pg_catalog.sum(s.weight OPERATOR(pg_catalog.*) r.risk_score), 0::float8) AS risk_weight
+  FROM @extschema@.supply s
+  JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
+  JOIN r ON r.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
+  WHERE s.valid_from OPERATOR(pg_catalog.<=) $1 AND (s.valid_to IS NULL OR s.valid_to OPERATOR(pg_catalog.>) $1)
+  GROUP BY e.sector_code, e.member_state, s.function_code
+)
+SELECT b.sector_code, b.member_state, b.function_code, b.group_mix, b.country_mix,
+       (b.src).entities, (b.src).single_sourced, b.weight, b.hrv_weight, b.risk_weight
+FROM base b
+$$;
+COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text) IS
+  'Mergeable statistics per sector, member state and ICT function from the supply rows valid at as_of: supplier-group mix, HQ-country mix, entities, single-sourced entities, weight, high-risk weight, risk-weighted weight.';
+
+CREATE FUNCTION @extschema@.eu_member_codes() RETURNS text[]
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT pg_catalog.array_agg(c.code ORDER BY c.code) FROM @extschema@.country c WHERE c.eu_member
+$$;
+COMMENT ON FUNCTION @extschema@.eu_member_codes() IS 'Codes of the EU member states.';
+
+-- "Name 34%, Name 21%, ..." for the k heaviest supplier groups of a group mix
+CREATE FUNCTION @extschema@.top_supplier_names(mix @extschema@.supply_mix, k integer DEFAULT 3) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT pg_catalog.string_agg(pg_catalog.format('%s %s%%', g.name, pg_catalog.round((t.share OPERATOR(pg_catalog.*) 100)::numeric, 0)), ', ' ORDER BY t.rank)
+  FROM @extschema@.top_shares($1, $2) t
+  JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) t.key::bigint
+$$;
+COMMENT ON FUNCTION @extschema@.top_supplier_names(@extschema@.supply_mix, integer) IS 'The k heaviest suppliers of a bigint-keyed mix as readable text: name and share in percent.';
+
+-- The statistics of every dashboard row, at four levels: (sector, member state, function),
+-- (sector, EU-wide, function), (sector, member state, all functions), (sector, EU-wide, all
+-- functions). Mergeable states, additive sums and the metrics derived from them; the live
+-- views, the rollups and the snapshots are all this one computation.
+CREATE FUNCTION @extschema@.sector_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
+                                            functions boolean DEFAULT true)
+RETURNS TABLE (sector_code text, member_state text, function_code text,
+               group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix,
+               entities bigint, single_sourced bigint, single_sourced_critical bigint,
+               weight float8, hrv_weight float8, weight_critical float8, hrv_weight_critical float8,
+               risk_weight float8, suppliers integer, hhi float8, cr1 float8, cr4 float8,
+               effective_suppliers float8, country_hhi float8, hrv_share float8, hrv_share_critical float8,
+               non_eu_share float8, mean_risk float8, concentration_level text, top_suppliers text)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+WITH f AS (
+  SELECT x.*, (fn.criticality OPERATOR(pg_catalog.<>) 'standard') AS crit,
+         CASE WHEN $3 THEN x.function_code END AS fx  -- NULL when only the all-functions rows are wanted
+  FROM @extschema@.sector_function_stats($1, $2) x
+  JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) x.function_code
+),
+sets AS (  -- mergeable states and counts: exact whatever the order, hashed
+  SELECT f.sector_code, f.member_state, f.fx AS function_code,
+         @extschema@.supply_mix_union(f.group_mix) AS gm, @extschema@.supply_mix_union(f.country_mix) AS cm,
+         pg_catalog.sum(f.entities)::bigint AS ent, pg_catalog.sum(f.single_sourced)::bigint AS ss,
+         COALESCE(pg_catalog.sum(f.single_sourced) FILTER (WHERE f.crit), 0)::bigint AS ssc
+  FROM f
+  GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
+                          (f.sector_code, f.member_state), (f.sector_code))
+  -- without functions the fx sets repeat the all-functions sets: keep one copy
+  HAVING $3 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
+),
+sums AS (  -- float sums in a fixed order, so rollups and live rows agree to the last bit
+  SELECT f.sector_code, f.member_state, f.fx AS function_code,
+         pg_catalog.sum(f.weight ORDER BY f.member_state, f.function_code) AS w,
+         pg_catalog.sum(f.hrv_weight ORDER BY f.member_state, f.function_code) AS hw,
+         COALESCE(pg_catalog.sum(f.weight ORDER BY f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS wc,
+         COALESCE(pg_catalog.sum(f.hrv_weight ORDER BY f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS hwc,
+         pg_catalog.sum(f.risk_weight ORDER BY f.member_state, f.function_code) AS rw
+  FROM f
+  GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
+                          (f.sector_code, f.member_state), (f.sector_code))
+  HAVING $3 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
+),
+cube AS (
+  SELECT g.sector_code, g.member_state, g.function_code, g.gm, g.cm, g.ent, g.ss, g.ssc, m.w, m.hw, m.wc, m.hwc, m.rw
+  FROM sets g
+  JOIN sums m ON m.sector_code OPERATOR(pg_catalog.=) g.sector_code
+             AND COALESCE(m.member_state, '') OPERATOR(pg_catalog.=) COALESCE(g.member_state, '')
+             AND COALESCE(m.function_code, '') OPERATOR(pg_catalog.=) COALESCE(g.function_code, '')
+),
+ents AS (  -- entities registered, for the all-functions rows
+  SELECT e.sector_code, e.member_state, pg_catalog.count(*) AS n
+  FROM @extschema@.entity e GROUP BY GROUPING SETS ((e.sector_code, e.member_state), (e.sector_code))
+),
+rows AS (  -- every sector has an EU-wide all-functions row, with or without data
+  SELECT c.* FROM cube c
+  UNION ALL
+  SELECT s.code, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM @extschema@.sector s
+  WHERE NOT EXISTS (SELECT 1 FROM cube c WHERE c.sector_code OPERATOR(pg_catalog.=) s.code
+                                          AND c.member_state IS NULL AND c.function_code IS NULL)
+)
+SELECT c.sector_code, c.member_state, c.function_code, c.gm, c.cm,
+       CASE WHEN c.function_code IS NULL THEN COALESCE(en.n, 0) ELSE c.ent END,
+       COALESCE(c.ss, 0), COALESCE(c.ssc, 0), COALESCE(c.w, 0::float8), COALESCE(c.hw, 0::float8),
+       COALESCE(c.wc, 0::float8), COALESCE(c.hwc, 0::float8), COALESCE(c.rw, 0::float8),
+       COALESCE(@extschema@.key_count(c.gm), 0), @extschema@.hhi(c.gm), @extschema@.cr(c.gm, 1),
+       @extschema@.cr(c.gm, 4), @extschema@.effective_suppliers(c.gm), @extschema@.hhi(c.cm),
+       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.hw OPERATOR(pg_catalog./) c.w END,
+       CASE WHEN c.wc OPERATOR(pg_catalog.>) 0::float8 THEN c.hwc OPERATOR(pg_catalog./) c.wc END,
+       1 OPERATOR(pg_catalog.-) @extschema@.share(c.cm, (SELECT @extschema@.eu_member_codes())),
+       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.rw OPERATOR(pg_catalog./) c.w END,
+       @extschema@.concentration_level(@extschema@.hhi(c.gm)),
+       CASE WHEN c.function_code IS NOT NULL THEN @extschema@.top_supplier_names(c.gm, 3) END
+FROM rows c
+LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_catalog.=) c.sector_code
+                 AND (en.member_state OPERATOR(pg_catalog.=) c.member_state OR (en.member_state IS NULL AND c.member_state IS NULL))
+-- EU-wide rows for roles that see every member state (row-level security)
+WHERE c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL
+$$;
+COMMENT ON FUNCTION @extschema@.sector_stats_at(date, text, boolean) IS
+  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL) from the supply valid at as_of: mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows). functions false: only the all-functions rows. The computation behind the sector views, the rollups and the snapshots.';

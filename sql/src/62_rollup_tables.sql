@@ -1,0 +1,83 @@
+-- Rollups: sector_rollup (the rows of sector_stats_at at the last refresh) and
+-- rollup_refresh (the refresh log).
+
+-- Rollups: the last refresh() of sector_stats_at, read by the dashboard views.
+CREATE TABLE @extschema@.sector_rollup (
+  sector_code             text NOT NULL REFERENCES @extschema@.sector (code),
+  member_state            text REFERENCES @extschema@.country (code),
+  function_code           text REFERENCES @extschema@.ict_function (code),
+  group_mix               @extschema@.supply_mix,
+  country_mix             @extschema@.supply_mix,
+  entities                bigint NOT NULL,
+  single_sourced          bigint NOT NULL,
+  single_sourced_critical bigint NOT NULL,
+  weight                  float8 NOT NULL,
+  hrv_weight              float8 NOT NULL,
+  weight_critical         float8 NOT NULL,
+  hrv_weight_critical     float8 NOT NULL,
+  risk_weight             float8 NOT NULL,
+  suppliers               integer NOT NULL,
+  hhi                     float8,
+  cr1                     float8,
+  cr4                     float8,
+  effective_suppliers     float8,
+  country_hhi             float8,
+  hrv_share               float8,
+  hrv_share_critical      float8,
+  non_eu_share            float8,
+  mean_risk               float8,
+  concentration_level     text,
+  top_suppliers           text,
+  CONSTRAINT sector_rollup_unique UNIQUE NULLS NOT DISTINCT (sector_code, function_code, member_state)
+);
+COMMENT ON TABLE @extschema@.sector_rollup IS 'Rollups written by refresh(): the rows of sector_stats_at at the last refresh, read by sector_overview and the sector_<code> views. Rebuilt as a whole by every refresh; do not edit.';
+DO $cm$
+DECLARE c record;
+BEGIN
+  FOR c IN SELECT * FROM (VALUES
+    ('sector_code', 'NIS2 sector.'),
+    ('member_state', 'Member state; NULL for the EU-wide row (the merge of the member states).'),
+    ('function_code', 'ICT function; NULL for the row over all functions.'),
+    ('group_mix', 'Mergeable state: supply weight per supplier group.'),
+    ('country_mix', 'Mergeable state: supply weight per headquarters country of the supplier group.'),
+    ('entities', 'Function rows: entities using the function; all-functions rows: entities registered.'),
+    ('single_sourced', 'Entity and function pairs served by a single supplier group.'),
+    ('single_sourced_critical', 'The same, critical and sensitive functions only.'),
+    ('weight', 'Total supply weight.'),
+    ('hrv_weight', 'Supply weight from high-risk suppliers.'),
+    ('weight_critical', 'Supply weight in critical and sensitive functions.'),
+    ('hrv_weight_critical', 'High-risk supply weight in critical and sensitive functions.'),
+    ('risk_weight', 'Sum of weight times the supplier''s risk_score.'),
+    ('suppliers', 'Distinct supplier groups.'),
+    ('hhi', 'HHI (0..10000) over supplier groups.'),
+    ('cr1', 'Share (0..1) of the largest supplier group.'),
+    ('cr4', 'Share (0..1) of the four largest supplier groups.'),
+    ('effective_suppliers', 'Numbers equivalent 10000/HHI.'),
+    ('country_hhi', 'HHI over the headquarters countries of the supplier groups.'),
+    ('hrv_share', 'Share (0..1) of the weight from high-risk suppliers.'),
+    ('hrv_share_critical', 'The same over critical and sensitive functions.'),
+    ('non_eu_share', 'Share (0..1) of the weight from supplier groups headquartered outside the EU.'),
+    ('mean_risk', 'Supply-weighted mean risk_score (0..100).'),
+    ('concentration_level', 'Band of hhi under the EU 2004 guidelines.'),
+    ('top_suppliers', 'The three largest supplier groups with their shares, as text (function rows).')) x(col, txt) LOOP
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.sector_rollup.%I IS %L', c.col, c.txt);
+  END LOOP;
+END $cm$;
+
+CREATE SEQUENCE @extschema@.rollup_refresh_id_seq AS bigint;
+CREATE TABLE @extschema@.rollup_refresh (
+  refresh_id   bigint PRIMARY KEY DEFAULT pg_catalog.nextval('@extschema@.rollup_refresh_id_seq'::pg_catalog.regclass),
+  started_at   timestamptz NOT NULL,
+  finished_at  timestamptz NOT NULL,
+  as_of        date NOT NULL,
+  methodology  text NOT NULL,
+  rollup_rows  bigint NOT NULL
+);
+ALTER SEQUENCE @extschema@.rollup_refresh_id_seq OWNED BY @extschema@.rollup_refresh.refresh_id;
+COMMENT ON TABLE @extschema@.rollup_refresh IS 'One row per refresh() that committed (the last 100 are kept); the newest row describes the rollups the dashboard views read.';
+COMMENT ON COLUMN @extschema@.rollup_refresh.refresh_id IS 'Refresh number.';
+COMMENT ON COLUMN @extschema@.rollup_refresh.started_at IS 'When the refresh started.';
+COMMENT ON COLUMN @extschema@.rollup_refresh.finished_at IS 'When it finished computing (it became visible when its transaction committed).';
+COMMENT ON COLUMN @extschema@.rollup_refresh.as_of IS 'Date the supply and assessments were taken as valid at.';
+COMMENT ON COLUMN @extschema@.rollup_refresh.methodology IS 'Scoring methodology used.';
+COMMENT ON COLUMN @extschema@.rollup_refresh.rollup_rows IS 'Rows written to sector_rollup.';
