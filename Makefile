@@ -23,7 +23,7 @@ REGRESS      = $(sort $(notdir $(basename $(wildcard test/sql/*.sql))))
 REGRESS_OPTS = --inputdir=test --load-extension=supplyrisk
 EXTRA_CLEAN  = results regression.diffs regression.out test/tap.out
 
-PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
+PG_CONFIG ?= $(shell bash test/pg.sh)
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 
 # Before `make test`/`make demo` have installed the server headers, PGXS does
@@ -61,7 +61,7 @@ demo:
 	@SCALE=$(SCALE) bash data/demo.sh
 
 demo-stop:
-	@bash test/cluster.sh stop
+	@SR_CLUSTER=demo bash test/cluster.sh stop
 
 bench:
 	@bash bench/run.sh
@@ -69,12 +69,12 @@ bench:
 bench-full:
 	@BENCH_ROWS="1000000 10000000" bash bench/run.sh
 
-# opt-in campaigns (need the private cluster: run `make test` or `make demo` first)
+# opt-in campaigns, on the test cluster (or clusters of their own)
 fuzz:
-	@eval "$$(bash test/setup.sh)" && export PGHOST PGPORT PGUSER && FUZZ_CASES=$${FUZZ_CASES:-1000000} FUZZ_SEEDS="$${FUZZ_SEEDS:-0.1 0.2 0.3 0.4 0.5}" bash test/fuzz.sh
+	@export SR_CLUSTER=test; eval "$$(bash test/setup.sh)" && export PGHOST PGPORT PGUSER && FUZZ_CASES=$${FUZZ_CASES:-1000000} FUZZ_SEEDS="$${FUZZ_SEEDS:-0.1 0.2 0.3 0.4 0.5}" bash test/fuzz.sh
 
 valgrind:
-	@bash test/setup.sh >/dev/null && bash test/valgrind.sh
+	@SR_CLUSTER=test bash test/setup.sh >/dev/null && bash test/valgrind.sh
 
 crash:
-	@bash test/setup.sh >/dev/null && bash test/crash.sh
+	@SR_CLUSTER=test bash test/setup.sh >/dev/null && bash test/crash.sh

@@ -7,6 +7,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+export SR_CLUSTER=${SR_CLUSTER:-bench}
 eval "$(bash test/cluster.sh env)"; export PGHOST PGPORT PGUSER
 db=${1:-supplyrisk_bench_10000000}
 . bench/lib.sh

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # called from run.sh: the set-up is done already
-[ -n "${PGHOST:-}" ] || { eval "$(bash test/setup.sh 2>/dev/null)"; export PGHOST PGPORT PGUSER; }
+[ -n "${PGHOST:-}" ] || { export SR_CLUSTER=${SR_CLUSTER:-bench}; eval "$(bash test/setup.sh 2>/dev/null)"; export PGHOST PGPORT PGUSER; }
 . bench/lib.sh
 db=${1:-$(ensure_scale_db "${BENCH_ROWS:-10000000}")}
 settle

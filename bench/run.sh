@@ -13,6 +13,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+export SR_CLUSTER=${SR_CLUSTER:-bench}
 eval "$(bash test/setup.sh)"; export PGHOST PGPORT PGUSER
 rows_list=${BENCH_ROWS:-"1000000 10000000"}
 out=bench/out; mkdir -p "$out"

@@ -5,6 +5,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 scale=${SCALE:-1}
+export SR_CLUSTER=demo
 envline=$(bash test/setup.sh)
 eval "$envline"; export PGHOST PGPORT PGUSER
 db=supplyrisk_demo

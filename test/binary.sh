@@ -2,11 +2,13 @@
 # supply_mix binary I/O: COPY BINARY round trips of mixes from 0 to 1,000,000
 # keys, and corrupted binary input refused with 22P03 (never a crash).
 set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/test/lib.sh"
 db=supplyrisk_binary
 tmp=$(mktemp -d /tmp/supplyrisk-binary.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp"; psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1' EXIT
 q() { psql -X -q -v ON_ERROR_STOP=1 -d $db "$@"; }
-psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null 2>&1
 q -c 'CREATE EXTENSION supplyrisk'
 q <<'SQL'
 CREATE TABLE mixes (id int, m supplyrisk.supply_mix);
@@ -21,8 +23,7 @@ q -c "\\copy mixes TO '$tmp/mixes.bin' (FORMAT binary)"
 q -c "\\copy mixes_back FROM '$tmp/mixes.bin' (FORMAT binary)"
 same=$(q -At -c "SELECT count(*) FROM mixes a JOIN mixes_back b USING (id) WHERE a.m OPERATOR(supplyrisk.=) b.m AND a.m::text = b.m::text")
 total=$(q -At -c "SELECT count(*) FROM mixes")
-echo "binary: $same of $total mixes identical after COPY BINARY out and in (0 to 1,000,000 keys)"
-[ "$same" = "$total" ]
+check "COPY BINARY out and in: every mix identical (0 to 1,000,000 keys, $total mixes)" "$total" "$same"
 
 # corrupt inputs: build single-row COPY BINARY files around a hand-made datum
 python3 - "$tmp" <<'PY'
@@ -74,25 +75,21 @@ for name, datum in cases.items():
     copyfile(name + '.bin', datum)
 PY
 q -c "CREATE TABLE sink (m supplyrisk.supply_mix)"
-fail=0; n=0
 for f in "$tmp"/*.bin; do
   name=$(basename "$f" .bin)
   [ "$name" = mixes ] && continue
-  n=$((n+1))
   out=$(psql -X -q -d $db -v VERBOSITY=verbose -c "\\set VERBOSITY verbose" -c "\\copy sink FROM '$f' (FORMAT binary)" 2>&1) && rc=0 || rc=$?
   case "$name" in
-    ok_*) [ $rc -eq 0 ] || { echo "binary: $name refused: $out"; fail=1; } ;;
+    ok_*) check "binary input $name accepted" "0" "$rc" ;;
     *) case "$name" in
          nan_weight|inf_weight|zero_weight|negative_weight) want=22023 ;;
          count_too_big) want=54000 ;;
          *) want=22P03 ;;
        esac
-       if [ $rc -eq 0 ]; then echo "binary: $name accepted"; fail=1
-       elif ! grep -qE "ERROR: +$want:" <<<"$out"; then echo "binary: $name: wanted $want, got: $out"; fail=1; fi ;;
+       got=$(sed -nE 's/.*ERROR: +([0-9A-Z]{5}):.*/\1/p' <<<"$out" | head -1)
+       check "binary input $name refused with $want" "$want" "${got:-accepted}" ;;
   esac
 done
-echo "binary: $n hand-made binary inputs, each accepted, or refused with its SQLSTATE (22P03 corrupt, 22023 bad weight, 54000 too many keys)"
-# the server is still up
-q -At -c "SELECT supplyrisk.key_count(m) FROM sink ORDER BY 1" | tr '\n' ' '; echo
-psql -X -q -d postgres -c "DROP DATABASE $db"
-exit $fail
+# the server is still up and kept the accepted rows
+check "the server still answers, with the two accepted rows" "1 2" "$(q -At -c "SELECT supplyrisk.key_count(m) FROM sink ORDER BY 1" | tr '\n' ' ' | sed 's/ $//')"
+finish "supply_mix binary I/O"

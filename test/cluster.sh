@@ -106,6 +106,6 @@ CONF
     fi
     ;;
   env) print_env ;;
-  status) as_owner "$PGBIN/pg_ctl" -D "$data" status || true ;;
+  status) as_owner "$PGBIN/pg_ctl" -D "$data" status ;;  # exit status 0: running
   *) echo "usage: $0 start|stop|env|status" >&2; exit 2 ;;
 esac

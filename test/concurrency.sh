@@ -7,8 +7,9 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-bindir=$(dirname "$(ls /usr/lib/postgresql/15/bin/pg_config 2>/dev/null || command -v pg_config)")
-bindir=$("$bindir/pg_config" --bindir)
+. test/pg.sh
+. test/lib.sh
+bindir=$PGBIN
 secs=${CONC_SECONDS:-20}
 db=supplyrisk_conc
 tmp=$(mktemp -d)
@@ -35,27 +36,25 @@ SELECT 1 / (SELECT count(*) FROM supplyrisk.sector_overview WHERE hhi IS NOT NUL
 SELECT 1 / (SELECT count(*) FROM supplyrisk.sector_energy WHERE hhi IS NOT NULL)::int;
 SELECT 1 / (SELECT count(*) FROM supplyrisk.rollup_status WHERE source = 'rollup')::int;
 SQL
-echo "concurrency: ${secs}s, 2 writers, 1 refresher, 3 readers on $(psql -X -qAt -d $db -c 'SELECT count(*) FROM supplyrisk.supply') supply rows"
+echo "# ${secs}s, 2 writers, 1 refresher, 3 readers on $(psql -X -qAt -d $db -c 'SELECT count(*) FROM supplyrisk.supply') supply rows"
 "$bindir/pgbench" -n -d $db -c 2 -T "$secs" -f "$tmp/writer.sql" >"$tmp/w.out" 2>&1 & w=$!
 "$bindir/pgbench" -n -d $db -c 1 -T "$secs" -f "$tmp/refresher.sql" >"$tmp/f.out" 2>&1 & f=$!
 "$bindir/pgbench" -n -d $db -c 3 -T "$secs" -f "$tmp/reader.sql" >"$tmp/r.out" 2>&1 & r=$!
 wait $w; rw=$?; wait $f; rf=$?; wait $r; rr=$?
 tx() { grep -oE 'number of transactions actually processed: [0-9]+' "$1" | grep -oE '[0-9]+$'; }
 lat() { grep -oE 'latency average = [0-9.]+ ms' "$1" | grep -oE '[0-9.]+'; }
-echo "writers:    exit $rw, $(tx "$tmp/w.out") inserts"
-echo "refresher:  exit $rf, $(tx "$tmp/f.out") refreshes, $(lat "$tmp/f.out") ms each"
-echo "readers:    exit $rr, $(tx "$tmp/r.out") reads of 3 views, average latency $(lat "$tmp/r.out") ms"
-fail=0
-for x in w f r; do
-  if grep -qiE 'error|aborted' "$tmp/$x.out"; then echo "--- $x:"; grep -iE 'error|aborted' "$tmp/$x.out" | head -5; fail=1; fi
+echo "# writers:    exit $rw, $(tx "$tmp/w.out") inserts"
+echo "# refresher:  exit $rf, $(tx "$tmp/f.out") refreshes, $(lat "$tmp/f.out") ms each"
+echo "# readers:    exit $rr, $(tx "$tmp/r.out") reads of 3 views, average latency $(lat "$tmp/r.out") ms"
+for x in w:writers f:refresher r:readers; do
+  check "${x#*:}: no error, no aborted transaction" "" "$(grep -iE 'error|aborted' "$tmp/${x%%:*}.out" | head -3)"
 done
-[ $rw -eq 0 ] && [ $rf -eq 0 ] && [ $rr -eq 0 ] || fail=1
+check "every pgbench client exited 0" "0 0 0" "$rw $rf $rr"
 refreshes=$(tx "$tmp/f.out"); reads=$(tx "$tmp/r.out")
-if [ "${refreshes:-0}" -lt 2 ] || [ "${reads:-0}" -lt 10 ]; then echo "too little concurrency to judge (refreshes ${refreshes:-0}, reads ${reads:-0})"; fail=1; fi
+check "enough concurrency to judge (>= 2 refreshes, >= 10 reads; had ${refreshes:-0}, ${reads:-0})" "yes" \
+  "$([ "${refreshes:-0}" -ge 2 ] && [ "${reads:-0}" -ge 10 ] && echo yes || echo no)"
 # after the storm: one more refresh, and the rollups equal the live computation
 d=$(psql -X -qAt -d $db -c 'CALL supplyrisk.refresh()' -c "SELECT count(*) FROM ((SELECT * FROM supplyrisk.sector_overview EXCEPT ALL SELECT * FROM supplyrisk.sector_overview_at()) UNION ALL (SELECT * FROM supplyrisk.sector_overview_at() EXCEPT ALL SELECT * FROM supplyrisk.sector_overview)) d")
-echo "rows differing between rollups and live after a final refresh: $d"
-[ "$d" = "0" ] || fail=1
+check "after a final refresh, rollups equal the live computation" "0" "$d"
 psql -X -q -d postgres -c "DROP DATABASE $db" >/dev/null
-if [ $fail -eq 0 ]; then echo "concurrency: ok"; else echo "concurrency: FAILED"; fi
-exit $fail
+finish "concurrency"

@@ -8,13 +8,18 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-export SR_PGBASE=$top/.pg/crash SR_PGPORT=$(( ${SR_PGPORT:-54329} + 2 ))
-bindir=$("$(ls /usr/lib/postgresql/15/bin/pg_config 2>/dev/null || command -v pg_config)" --bindir)
-rm -rf "$SR_PGBASE"
-cleanup() { bash test/cluster.sh stop >/dev/null 2>&1; [ -n "${SR_KEEP:-}" ] || rm -rf "$SR_PGBASE"; }
+. test/pg.sh
+# a cluster of its own, next to the test cluster's port
+export SR_CLUSTER=crash SR_PGPORT=$(( ${SR_PGPORT:-54339} + 2 ))
+unset SR_PGBASE
+bindir=$PGBIN
+bash test/cluster.sh stop >/dev/null 2>&1
+eval "$(bash test/cluster.sh env)"; base=$(dirname "$SR_CLUSTER_DATA"); rm -rf "$base"
+cleanup() { bash test/cluster.sh stop >/dev/null 2>&1; [ -n "${SR_KEEP:-}" ] || rm -rf "$base"; }
 trap cleanup EXIT
 eval "$(bash test/cluster.sh start)" || exit 1
 export PGHOST PGPORT PGUSER
+base=$(dirname "$SR_CLUSTER_DATA")
 db=supplyrisk_crash
 . "$top/test/lib.sh"
 q() { psql -X -qAt -d $db "$@"; }
@@ -25,7 +30,7 @@ q -c 'CREATE TABLE public.crash_ledger (marker int PRIMARY KEY, loader int NOT N
 ents=$(q -c "SELECT string_agg(entity_id::text, ',') FROM (SELECT entity_id FROM supplyrisk.entity ORDER BY entity_id LIMIT 50) e")
 sups=$(q -c "SELECT string_agg(supplier_id::text, ',') FROM (SELECT supplier_id FROM supplyrisk.supplier ORDER BY supplier_id LIMIT 50) s")
 K=5   # supply rows and assessments per transaction
-work=$SR_PGBASE/work; mkdir -p "$work"
+work=$base/work; mkdir -p "$work"
 
 loader() {  # loader L: markers L*1000000 + i; every 5th transaction is rolled back
   local l=$1 i m
@@ -43,7 +48,7 @@ for l in 1 2 3; do loader $l & done
 ( while true; do psql -X -q -d $db -c 'CALL supplyrisk.refresh()' >/dev/null 2>&1 || break; done ) &
 ( while true; do psql -X -q -d $db -c "SELECT supplyrisk.take_snapshot('crash')" >/dev/null 2>&1 || break; done ) &
 sleep "${CRASH_AFTER:-8}"
-pm=$(head -1 "$SR_PGBASE/data/postmaster.pid")
+pm=$(head -1 "$SR_CLUSTER_DATA/postmaster.pid")
 echo "# SIGKILL to postmaster $pm after ${CRASH_AFTER:-8}s of load"
 kill -9 "$pm"
 wait 2>/dev/null
@@ -54,14 +59,14 @@ for i in $(seq 1 60); do bash test/cluster.sh start >/dev/null 2>&1 && break; sl
 # pg_ctl -w may trust the stale pid file's "ready": wait for recovery to finish
 for i in $(seq 1 120); do "$bindir/pg_isready" -q && break; sleep 1; done
 check "server restarted after crash recovery" "t" "$(q -c 'SELECT true')"
-grep -q "database system was interrupted\|not properly shut down\|redo starts\|automatic recovery" "$SR_PGBASE/postgres.log" \
-  && echo "# server log: $(grep -o 'redo done at [0-9A-F/]*\|database system was not properly shut down; automatic recovery in progress' "$SR_PGBASE/postgres.log" | tail -2 | tr '\n' ' ')"
+grep -q "database system was interrupted\|not properly shut down\|redo starts\|automatic recovery" "$base/postgres.log" \
+  && echo "# server log: $(grep -o 'redo done at [0-9A-F/]*\|database system was not properly shut down; automatic recovery in progress' "$base/postgres.log" | tail -2 | tr '\n' ' ')"
 
 cat "$work"/loader*.out | grep -o 'committed [0-9]*' | awk '{print $2}' | sort -n >"$work/acked"
 cat "$work"/loader*.out | grep -o 'rolledback [0-9]*' | awk '{print $2}' | sort -n >"$work/rolledback"
 acked=$(wc -l <"$work/acked"); rolled=$(wc -l <"$work/rolledback")
 echo "# $acked commits acknowledged to the loaders, $rolled transactions rolled back, before the crash"
-[ "$acked" -gt 50 ] || { echo "not ok - too little load before the crash ($acked commits)"; fail=1; }
+check "enough load before the crash (> 50 commits; had $acked)" "yes" "$([ "$acked" -gt 50 ] && echo yes || echo no)"
 q -c "CREATE TABLE public.crash_rolled (m int)" -c "\copy public.crash_rolled FROM '$work/rolledback'" >/dev/null
 check "every acknowledged commit survived" "0" "$(q -c "CREATE TEMP TABLE a (m int)" -c "\copy a FROM '$work/acked'" -c "SELECT count(*) FROM a WHERE m NOT IN (SELECT marker FROM public.crash_ledger)")"
 check "no rolled-back transaction is there" "0" "$(q -c "SELECT (SELECT count(*) FROM public.crash_ledger WHERE marker IN (SELECT m FROM public.crash_rolled))

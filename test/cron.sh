@@ -7,12 +7,16 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-if [ ! -f /usr/share/postgresql/15/extension/pg_cron.control ]; then
-  echo "pg_cron: not installed (package postgresql-15-cron), skipped"; exit 0
+. test/pg.sh
+if [ ! -f "$PGSHAREDIR/extension/pg_cron.control" ]; then
+  echo "ok 1 # SKIP pg_cron not installed (package postgresql-15-cron)"; echo "1..1"; exit 0
 fi
-export SR_PGBASE=$top/.pg/cron SR_PGPORT=$(( ${SR_PGPORT:-54329} + 1 ))
-rm -rf "$SR_PGBASE"
-cleanup() { bash test/cluster.sh stop >/dev/null 2>&1; rm -rf "$SR_PGBASE"; }
+# a cluster of its own (pg_cron preloaded), next to the test cluster's port
+export SR_CLUSTER=cron SR_PGPORT=$(( ${SR_PGPORT:-54339} + 1 ))
+unset SR_PGBASE
+bash test/cluster.sh stop >/dev/null 2>&1
+eval "$(bash test/cluster.sh env)"; base=$(dirname "$SR_CLUSTER_DATA"); rm -rf "$base"
+cleanup() { bash test/cluster.sh stop >/dev/null 2>&1; rm -rf "$base"; }
 trap cleanup EXIT
 eval "$(bash test/cluster.sh start)" || exit 1
 export PGHOST PGPORT PGUSER

@@ -5,11 +5,12 @@
 # the dump (the restore would then fail on duplicate keys).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-PGBIN=$(dirname "$(ls /usr/lib/postgresql/15/bin/pg_config 2>/dev/null || command -v pg_config)")
+. "$top/test/pg.sh"
+. "$top/test/lib.sh"
 src=supplyrisk_dump_src; dst=supplyrisk_dump_dst
 dump=$(mktemp /tmp/supplyrisk-dump.XXXXXX)
 trap 'rm -f "$dump"' EXIT
-psql() { command psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+psql() { command psql -X -q -v ON_ERROR_STOP=1 "$@" >/dev/null 2>&1; }
 
 for db in $src $dst; do psql -d postgres -c "DROP DATABASE IF EXISTS $db"; done
 psql -d postgres -c "DROP ROLE IF EXISTS supplyrisk_dump_reader" -c "CREATE ROLE supplyrisk_dump_reader"
@@ -56,7 +57,7 @@ b=$(command psql -X -At -d $dst -c "$cmp_sql")
 empty=$(command psql -X -At -d $src -c "SELECT string_agg(c.relname, ' ') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = 'supplyrisk' AND c.relkind = 'r'
     AND (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %s', c.oid::regclass), false, true, '')))[1]::text = '0'")
-if [ -n "$empty" ]; then echo "dump/restore: tables without rows in the source: $empty" >&2; exit 1; fi
+check "every table of the extension has rows in the source" "" "$empty"
 shipped="SELECT string_agg(format('%s:%s', c.relname, (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %s WHERE shipped', c.oid::regclass), false, true, '')))[1]::text), ' ' ORDER BY c.relname)
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'shipped'
   WHERE n.nspname = 'supplyrisk' AND c.relkind = 'r'"
@@ -64,11 +65,7 @@ a="$a
 $(command psql -X -At -d $src -c "$shipped")"
 b="$b
 $(command psql -X -At -d $dst -c "$shipped")"
-if [ "$a" != "$b" ]; then
-  echo "dump/restore: restored data differs" >&2
-  diff <(echo "$a") <(echo "$b") >&2 || true
-  exit 1
-fi
+check "$(echo "$a" | wc -l) tables and sequences identical after pg_dump/pg_restore (snapshots, rollups, grants included; shipped rows not dumped)" "" "$(diff <(echo "$a") <(echo "$b") | head -10)"
 # every view gives the same rows (the rollup-backed dashboards, trend and the live views)
 vq="SELECT string_agg(table_name, ' ' ORDER BY table_name) FROM information_schema.views WHERE table_schema = 'supplyrisk' AND table_name <> 'rollup_status'"  # its age column moves with the clock
 nv=0
@@ -76,10 +73,10 @@ for v in $(command psql -X -At -d $src -c "$vq"); do
   # floats compared to 10 decimals: sums over rows in a different physical order differ in the last bits
   h="SELECT md5(coalesce(string_agg(regexp_replace(x::text, '([0-9]\.[0-9]{10})[0-9]+', '\1', 'g'), chr(10) ORDER BY regexp_replace(x::text, '([0-9]\.[0-9]{10})[0-9]+', '\1', 'g')), '')) || ':' || count(*) FROM supplyrisk.$v x"
   va=$(command psql -X -At -d $src -c "$h"); vb=$(command psql -X -At -d $dst -c "$h")
-  if [ "$va" != "$vb" ]; then echo "dump/restore: view $v differs ($va vs $vb)" >&2; exit 1; fi
+  check "view $v gives the same rows after restore" "$va" "$vb"
   nv=$((nv+1))
 done
-[ "$(command psql -X -At -d $dst -c "SELECT source FROM supplyrisk.rollup_status")" = rollup ] || { echo "dump/restore: rollups not restored" >&2; exit 1; }
-echo "dump/restore: $(echo "$a" | wc -l) tables and sequences identical after pg_dump/pg_restore (snapshots, rollups, grants included); $nv views give identical rows"
+check "the restored database reads its rollups" "rollup" "$(command psql -X -At -d $dst -c "SELECT source FROM supplyrisk.rollup_status")"
 [ -n "${SR_KEEP:-}" ] || for db in $src $dst; do psql -d postgres -c "DROP DATABASE $db"; done
 psql -d postgres -c "DROP ROLE supplyrisk_dump_reader"
+finish "dump/restore"

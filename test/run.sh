@@ -1,70 +1,48 @@
 #!/usr/bin/env bash
-# `make test`: set up, then every suite — pg_regress (test/sql -> expected/),
-# pgTAP (test/pgtap/*.sql through pg_prove), the dump/restore check, and the
-# opt-in suites that can run here. Ends with "N passed, M failed".
+# `make test`: set up (packages, build, install, a private cluster of its own:
+# SR_CLUSTER=test, never the demo's), then every suite under one `prove`, each
+# reporting TAP through test/tap.sh: pg_regress, every pgTAP file, every shell
+# suite. Ends with one line counting individual checks:
+#   supplyrisk: N passed, M failed[, K skipped]
+# The test cluster is stopped at the end (SR_KEEP=1 leaves it running); the
+# suites create their own databases and drop them.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-envline=$(bash test/setup.sh) || { echo "supplyrisk: set-up failed" >&2; exit 1; }
+# is the demo cluster of this checkout running? (it must still be, afterwards)
+SR_DEMO_WAS_RUNNING=no
+SR_CLUSTER=demo SR_PGPORT= bash test/cluster.sh status >/dev/null 2>&1 && SR_DEMO_WAS_RUNNING=yes
+export SR_DEMO_WAS_RUNNING
+export SR_CLUSTER=test
+envline=$(bash test/setup.sh) || { echo "supplyrisk: set-up failed" >&2; echo "supplyrisk: 0 passed, 1 failed"; exit 1; }
 eval "$envline"
 export PGHOST PGPORT PGUSER
-PG_CONFIG=$(ls /usr/lib/postgresql/15/bin/pg_config 2>/dev/null || command -v pg_config)
+. test/pg.sh
 
-passed=0; failed=0
-out=$(mktemp)
-# suite NAME CMD...: runs CMD, counts the tests it reports (pg_regress, prove,
-# or one test for a plain script) as passed or failed
-suite() {
-  local name=$1; shift
-  echo "== $name"
-  "$@" 2>&1 | tee "$out"
-  local rc=${PIPESTATUS[0]} n f
-  if n=$(grep -oE 'All [0-9]+ tests passed' "$out" | grep -oE '[0-9]+'); then f=0
-  elif grep -qE '[0-9]+ of [0-9]+ tests failed' "$out"; then
-    f=$(grep -oE '[0-9]+ of [0-9]+ tests failed' "$out" | awk '{print $1}')
-    n=$(grep -oE '[0-9]+ of [0-9]+ tests failed' "$out" | awk '{print $3}'); n=$((n-f))
-  elif grep -qE '^Files=[0-9]+, Tests=[0-9]+' "$out"; then
-    n=$(grep -oE '^Files=[0-9]+, Tests=[0-9]+' "$out" | grep -oE 'Tests=[0-9]+' | cut -d= -f2)
-    f=$(grep -oE 'Failed [0-9]+/[0-9]+ subtests' "$out" | awk '{split($2,a,"/"); s+=a[1]} END {print s+0}')
-    n=$((n-f))
-  else
-    n=1; f=0
-  fi
-  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-  passed=$((passed+n)); failed=$((failed+f))
-  if [ "$rc" -eq 0 ]; then echo "== $name: ok"; else echo "== $name: FAILED"; fi
-}
+SR_TAP_DIR=$(mktemp -d /tmp/supplyrisk-tap.XXXXXX)
+export SR_TAP_DIR
+trap 'rm -rf "$SR_TAP_DIR"' EXIT
 
-regress() {
-  make -s PG_CONFIG="$PG_CONFIG" installcheck
-  local rc=$?
-  [ $rc -ne 0 ] && [ -f regression.diffs ] && head -200 regression.diffs
-  return $rc
-}
+suites=(test/regress.sh test/pgtap/*.sql
+        test/dump_restore.sh test/binary.sh test/memory.sh test/security.sh test/hostile.sh
+        test/fuzz.sh test/crash.sh test/upgrade.sh test/concurrency.sh test/cron.sh test/clusters.sh)
+prove --exec 'bash test/tap.sh' --timer "${suites[@]}"
+prc=$?
 
-tap() {
-  psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS supplyrisk_tap' -c 'CREATE DATABASE supplyrisk_tap' >/dev/null || return 1
-  psql -X -q -d supplyrisk_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION supplyrisk' >/dev/null || return 1
-  pg_prove -d supplyrisk_tap test/pgtap/*.sql
-}
-
-suite "pg_regress" regress
-suite "pgTAP" tap
-suite "dump/restore" bash test/dump_restore.sh
-suite "supply_mix binary I/O" bash test/binary.sh
-suite "supply_mix memory (no per-row leak)" bash test/memory.sh
-suite "access control (login roles, RLS)" bash test/security.sh
-suite "install and use under a hostile search_path" bash test/hostile.sh
-suite "supply_mix bad-input campaign (100k cases)" bash test/fuzz.sh
-suite "crash safety (SIGKILL of the postmaster mid-load)" bash test/crash.sh
-suite "upgrade path machinery" bash test/upgrade.sh
-suite "rollups under concurrent writers, refreshes and readers" bash test/concurrency.sh
-if [ -f "$($PG_CONFIG --sharedir)/extension/pg_cron.control" ]; then
-  suite "pg_cron scheduling (own cluster)" bash test/cron.sh
-else
-  echo "== pg_cron scheduling: skipped (package postgresql-15-cron not installed)"
+passed=$(cat "$SR_TAP_DIR"/*.tap 2>/dev/null | grep -cE '^ok [0-9]+' || true)
+skipped=$(cat "$SR_TAP_DIR"/*.tap 2>/dev/null | grep -ciE '^ok [0-9]+.*# skip' || true)
+failed=$(cat "$SR_TAP_DIR"/*.tap 2>/dev/null | grep -cE '^not ok [0-9]+' || true)
+ran=$(ls "$SR_TAP_DIR"/*.tap 2>/dev/null | wc -l)
+if [ "$ran" -ne "${#suites[@]}" ]; then
+  echo "supplyrisk: only $ran of ${#suites[@]} suites reported"
+  failed=$((failed + ${#suites[@]} - ran))
 fi
-
+[ "$prc" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+[ -n "${SR_KEEP:-}" ] || bash test/cluster.sh stop >/dev/null
 echo
-echo "supplyrisk: $passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then
+  echo "supplyrisk: $((passed - skipped)) passed, $failed failed, $skipped skipped"
+else
+  echo "supplyrisk: $passed passed, $failed failed"
+fi
 [ "$failed" -eq 0 ]

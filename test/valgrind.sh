@@ -10,17 +10,21 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 command -v valgrind >/dev/null || { echo "valgrind: not installed (apt-get install valgrind)"; exit 1; }
-export SR_PGBASE=$top/.pg/valgrind SR_PGPORT=$(( ${SR_PGPORT:-54329} + 3 ))
-rm -rf "$SR_PGBASE"
+. test/pg.sh
+export SR_CLUSTER=valgrind SR_PGPORT=$(( ${SR_PGPORT:-54339} + 3 ))
+unset SR_PGBASE
+bash test/cluster.sh stop >/dev/null 2>&1
+eval "$(bash test/cluster.sh env)"; rm -rf "$(dirname "$SR_CLUSTER_DATA")"
 eval "$(bash test/cluster.sh start)" || exit 1
 export PGHOST PGPORT PGUSER
 bash test/cluster.sh stop >/dev/null
-bindir=$("$(ls /usr/lib/postgresql/15/bin/pg_config 2>/dev/null || command -v pg_config)" --bindir)
+bindir=$PGBIN
 as_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-data=$SR_PGBASE/data
+data=$SR_CLUSTER_DATA
+SR_PGBASE=$(dirname "$data")
 printf "shared_buffers = '64MB'\nmax_parallel_workers_per_gather = 0\n" >>"$data/postgresql.auto.conf"
 as_owner valgrind --quiet --trace-children=yes --error-limit=no --num-callers=40 --track-origins=yes \
-  --log-file="$SR_PGBASE/vg.%p.log" "$bindir/postgres" -D "$data" >"$SR_PGBASE/server.log" 2>&1 &
+  --log-file="$SR_PGBASE/vg.%p.log" "$bindir/postgres" -D "$data" -p "$PGPORT" -c unix_socket_directories="$PGHOST" >"$SR_PGBASE/server.log" 2>&1 &
 for i in $(seq 1 300); do "$bindir/pg_isready" -q && break; sleep 1; done
 "$bindir/pg_isready" -q || { echo "valgrind: server did not start"; tail "$SR_PGBASE/server.log"; exit 1; }
 echo "valgrind: server up under memcheck"
