@@ -4,3 +4,488 @@
 -- fresh 0.2.0 install object for object, with every user row kept.
 
 \echo Use "ALTER EXTENSION supplyrisk UPDATE TO '0.2.0'" to load this file. \quit
+
+
+-- Constraints a loader can hit say what to fix: the value and the values allowed.
+CREATE FUNCTION @extschema@.constraint_check(ok boolean, value anyelement, constraint_name text, column_name text, rule text)
+RETURNS boolean
+  AS 'MODULE_PATHNAME', 'supplyrisk_constraint_check' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.constraint_check(boolean, anyelement, text, text, text) IS
+  'For CHECK constraints: returns ok; when ok is false, raises check_violation (23514) naming column_name, the value and the rule, with constraint_name as the error''s constraint.';
+
+ALTER TABLE @extschema@.entity DROP CONSTRAINT entity_name_nonempty,
+  ADD CONSTRAINT entity_name_nonempty CHECK (@extschema@.constraint_check(name <> '', name, 'entity_name_nonempty', 'entity name',
+    'An entity needs a name that is not empty.'));
+ALTER TABLE @extschema@.entity DROP CONSTRAINT entity_class_valid,
+  ADD CONSTRAINT entity_class_valid CHECK (@extschema@.constraint_check(entity_class IN ('essential', 'important'), entity_class, 'entity_class_valid', 'entity_class',
+    'entity_class is essential or important (NIS2 Art. 3).'));
+ALTER TABLE @extschema@.supplier DROP CONSTRAINT supplier_name_nonempty,
+  ADD CONSTRAINT supplier_name_nonempty CHECK (@extschema@.constraint_check(name <> '', name, 'supplier_name_nonempty', 'supplier name',
+    'A supplier needs a name that is not empty.'));
+ALTER TABLE @extschema@.supplier DROP CONSTRAINT supplier_not_own_parent,
+  ADD CONSTRAINT supplier_not_own_parent CHECK (@extschema@.constraint_check(parent_supplier_id <> supplier_id, parent_supplier_id, 'supplier_not_own_parent', 'parent_supplier_id',
+    'A supplier cannot control itself: parent_supplier_id is another supplier, or NULL for the top of a group.'));
+ALTER TABLE @extschema@.supply DROP CONSTRAINT supply_weight_positive_finite,
+  ADD CONSTRAINT supply_weight_positive_finite CHECK (@extschema@.constraint_check(weight > 0 AND weight < 'Infinity', weight, 'supply_weight_positive_finite', 'weight',
+    'A supply weight is a positive finite number (spend, units, installed base, capacity or share, as basis says).'));
+ALTER TABLE @extschema@.supply DROP CONSTRAINT supply_basis_valid,
+  ADD CONSTRAINT supply_basis_valid CHECK (@extschema@.constraint_check(basis IN ('spend', 'units', 'installed_base', 'capacity', 'share'), basis, 'supply_basis_valid', 'basis',
+    'basis is one of spend (the default), units, installed_base, capacity, share.'));
+ALTER TABLE @extschema@.supply DROP CONSTRAINT supply_validity_ordered,
+  ADD CONSTRAINT supply_validity_ordered CHECK (@extschema@.constraint_check(valid_to > valid_from, valid_to, 'supply_validity_ordered', 'valid_to',
+    'valid_to is the first day the supply no longer holds: a date after valid_from, or NULL for open-ended.'));
+ALTER TABLE @extschema@.supply DROP CONSTRAINT supply_dates_finite,
+  ADD CONSTRAINT supply_dates_finite CHECK (@extschema@.constraint_check(pg_catalog.isfinite(valid_from) AND (valid_to IS NULL OR pg_catalog.isfinite(valid_to)), CASE WHEN pg_catalog.isfinite(valid_from) THEN valid_to ELSE valid_from END, 'supply_dates_finite', 'validity date',
+    'valid_from and valid_to are finite dates (valid_to NULL for open-ended), not infinity or -infinity.'));
+ALTER TABLE @extschema@.supplier_dependency DROP CONSTRAINT supplier_dependency_share_range,
+  ADD CONSTRAINT supplier_dependency_share_range CHECK (@extschema@.constraint_check(share > 0 AND share <= 1, share, 'supplier_dependency_share_range', 'share',
+    'share is the part of the supplier''s delivery that relies on the other supplier: above 0 and at most 1.'));
+ALTER TABLE @extschema@.supplier_dependency DROP CONSTRAINT supplier_dependency_not_self,
+  ADD CONSTRAINT supplier_dependency_not_self CHECK (@extschema@.constraint_check(depends_on_supplier_id <> supplier_id, depends_on_supplier_id, 'supplier_dependency_not_self', 'depends_on_supplier_id',
+    'A supplier cannot depend on itself.'));
+ALTER TABLE @extschema@.assessment DROP CONSTRAINT assessment_score_on_scale,
+  ADD CONSTRAINT assessment_score_on_scale CHECK (@extschema@.constraint_check(score IN (0, 1, 2, 3, 4), score, 'assessment_score_on_scale', 'score',
+    'A score is one of 0, 1, 2, 3, 4 (0 no concern or not applicable, 1 low, 2 moderate, 3 high, 4 very high).'));
+ALTER TABLE @extschema@.assessment DROP CONSTRAINT assessment_validity_ordered,
+  ADD CONSTRAINT assessment_validity_ordered CHECK (@extschema@.constraint_check(valid_until > assessed_on, valid_until, 'assessment_validity_ordered', 'valid_until',
+    'valid_until is the first day the assessment no longer holds: a date after assessed_on, or NULL until superseded.'));
+ALTER TABLE @extschema@.assessment DROP CONSTRAINT assessment_dates_finite,
+  ADD CONSTRAINT assessment_dates_finite CHECK (@extschema@.constraint_check(pg_catalog.isfinite(assessed_on) AND (valid_until IS NULL OR pg_catalog.isfinite(valid_until)), CASE WHEN pg_catalog.isfinite(assessed_on) THEN valid_until ELSE assessed_on END, 'assessment_dates_finite', 'assessment date',
+    'assessed_on and valid_until are finite dates (valid_until NULL until superseded), not infinity or -infinity.'));
+ALTER TABLE @extschema@.designation DROP CONSTRAINT designation_status_valid,
+  ADD CONSTRAINT designation_status_valid CHECK (@extschema@.constraint_check(status IN ('high_risk', 'cleared'), status, 'designation_status_valid', 'status',
+    'status is high_risk, or cleared (a decision lifting an earlier designation).'));
+ALTER TABLE @extschema@.designation DROP CONSTRAINT designation_date_finite,
+  ADD CONSTRAINT designation_date_finite CHECK (@extschema@.constraint_check(pg_catalog.isfinite(decided_on), decided_on, 'designation_date_finite', 'decided_on',
+    'decided_on is a finite date (default today), not infinity or -infinity.'));
+
+
+-- min_coverage: below it, a supplier's risk_level is unassessed (issue 11).
+ALTER TABLE @extschema@.methodology ADD COLUMN
+  min_coverage         float8 NOT NULL DEFAULT 0.5
+    CONSTRAINT methodology_min_coverage_range CHECK (@extschema@.constraint_check(min_coverage >= 0 AND min_coverage <= 1, min_coverage,
+      'methodology_min_coverage_range', 'min_coverage', 'min_coverage is a share of the factor weight, from 0 to 1 (default 0.5).'));
+COMMENT ON COLUMN @extschema@.methodology.min_coverage IS 'Coverage (0..1, the share of factor weight assessed) below which a supplier''s risk_level is unassessed: unknown is not high risk. Its score is still shown.';
+
+COMMENT ON COLUMN @extschema@.supplier_risk.risk_level IS 'low, medium, high or critical, by the methodology''s bands; unassessed when coverage is below the methodology''s min_coverage (the score is still shown).';
+
+
+-- One definition of "valid at a date", used by the views below.
+CREATE FUNCTION @extschema@.supply_valid_at(as_of date DEFAULT CURRENT_DATE) RETURNS SETOF @extschema@.supply
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT s.* FROM @extschema@.supply s
+  WHERE s.valid_from OPERATOR(pg_catalog.<=) $1 AND (s.valid_to IS NULL OR s.valid_to OPERATOR(pg_catalog.>) $1)
+$$;
+COMMENT ON FUNCTION @extschema@.supply_valid_at(date) IS
+  'The supply rows valid at a date (default today): valid_from <= as_of < valid_to (valid_to NULL: open-ended). What every view and metric reads.';
+
+
+-- Names for the keys of a mix.
+CREATE FUNCTION @extschema@.key_type(mix @extschema@.supply_mix) RETURNS text
+  AS 'MODULE_PATHNAME', 'supply_mix_key_type' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.key_type(@extschema@.supply_mix) IS 'The kind of keys of a mix: bigint, text, or empty (no key yet).';
+
+CREATE FUNCTION @extschema@.top_shares_named(mix @extschema@.supply_mix, k integer)
+RETURNS TABLE (rank integer, key text, name text, weight float8, share float8)
+LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+  SELECT t.rank, t.key,
+         CASE WHEN @extschema@.key_type($1) OPERATOR(pg_catalog.=) 'bigint'
+              THEN (SELECT s.name FROM @extschema@.supplier s WHERE s.supplier_id OPERATOR(pg_catalog.=) t.key::bigint)
+              ELSE COALESCE((SELECT c.name FROM @extschema@.country c WHERE c.code OPERATOR(pg_catalog.=) t.key), t.key) END,
+         t.weight, t.share
+  FROM @extschema@.top_shares($1, $2) t
+$$;
+COMMENT ON FUNCTION @extschema@.top_shares_named(@extschema@.supply_mix, integer) IS
+  'top_shares with a readable name per key: the supplier''s name for bigint keys (supplier or group ids; NULL for an id that is not a supplier), the country''s name for a text key that is a country code, else the key itself.';
+
+
+-- unassessed_share beside hrv_share: the dashboard computation, the rollups and the
+-- views over them gain the weight of unassessed suppliers. Return types change, so
+-- the functions and the views that depend on them are dropped and created again.
+DO $drop$
+DECLARE s record;
+BEGIN
+  FOR s IN SELECT code FROM @extschema@.sector WHERE shipped ORDER BY code LOOP
+    EXECUTE pg_catalog.format('DROP VIEW @extschema@.%I', 'sector_' || s.code);
+  END LOOP;
+END $drop$;
+DROP VIEW @extschema@.sector_overview;
+DROP FUNCTION @extschema@.sector_overview_at(date, text);
+DROP FUNCTION @extschema@.sector_overview_rows(boolean, date, text);
+DROP FUNCTION @extschema@.sector_function_overview(text, date, text);
+DROP FUNCTION @extschema@.sector_function_rows(text, boolean, date, text);
+DROP FUNCTION @extschema@.sector_stats_at(date, text, boolean);
+DROP FUNCTION @extschema@.sector_function_stats(date, text);
+
+CREATE FUNCTION @extschema@.sector_function_stats(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix,
+               country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint,
+               weight float8, hrv_weight float8, risk_weight float8, unassessed_weight float8)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+WITH r AS (  -- per supplier: group, the group's headquarters country, risk
+  SELECT x.supplier_id, x.group_id, g.hq_country, x.risk_score, x.high_risk,
+         x.risk_level OPERATOR(pg_catalog.=) 'unassessed' AS unassessed
+  FROM @extschema@.supplier_risk_at($1, $2) x
+  JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) x.group_id
+),
+base AS (
+  SELECT e.sector_code, e.member_state, s.function_code,
+         @extschema@.supply_mix_agg(r.group_id, s.weight) AS group_mix,
+         @extschema@.supply_mix_agg(r.hq_country, s.weight) AS country_mix,
+         @extschema@.sourcing(s.entity_id, r.group_id) AS src,
+         pg_catalog.sum(s.weight) AS weight,
+         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.high_risk), 0::float8) AS hrv_weight,
+         COALESCE(pg_catalog.sum(s.weight OPERATOR(pg_catalog.*) r.risk_score), 0::float8) AS risk_weight,
+         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.unassessed), 0::float8) AS unassessed_weight
+  FROM @extschema@.supply_valid_at($1) s
+  JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
+  JOIN r ON r.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
+  GROUP BY e.sector_code, e.member_state, s.function_code
+)
+SELECT b.sector_code, b.member_state, b.function_code, b.group_mix, b.country_mix,
+       (b.src).entities, (b.src).single_sourced, b.weight, b.hrv_weight, b.risk_weight, b.unassessed_weight
+FROM base b
+$$;
+COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text) IS
+  'Mergeable statistics per sector, member state and ICT function from the supply rows valid at as_of: supplier-group mix, HQ-country mix, entities, single-sourced entities, weight, high-risk weight, risk-weighted weight, weight from unassessed suppliers.';
+
+CREATE FUNCTION @extschema@.sector_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
+                                            functions boolean DEFAULT true)
+RETURNS TABLE (sector_code text, member_state text, function_code text,
+               group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix,
+               entities bigint, single_sourced bigint, single_sourced_critical bigint,
+               weight float8, hrv_weight float8, weight_critical float8, hrv_weight_critical float8,
+               risk_weight float8, suppliers integer, hhi float8, cr1 float8, cr4 float8,
+               effective_suppliers float8, country_hhi float8, hrv_share float8, hrv_share_critical float8,
+               non_eu_share float8, mean_risk float8, concentration_level text, top_suppliers text,
+               unassessed_weight float8, unassessed_share float8)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+WITH f AS (
+  SELECT x.*, (fn.criticality OPERATOR(pg_catalog.<>) 'standard') AS crit,
+         CASE WHEN $3 THEN x.function_code END AS fx  -- NULL when only the all-functions rows are wanted
+  FROM @extschema@.sector_function_stats($1, $2) x
+  JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) x.function_code
+),
+sets AS (  -- mergeable states and counts: exact whatever the order, hashed
+  SELECT f.sector_code, f.member_state, f.fx AS function_code,
+         @extschema@.supply_mix_union(f.group_mix) AS gm, @extschema@.supply_mix_union(f.country_mix) AS cm,
+         pg_catalog.sum(f.entities)::bigint AS ent, pg_catalog.sum(f.single_sourced)::bigint AS ss,
+         COALESCE(pg_catalog.sum(f.single_sourced) FILTER (WHERE f.crit), 0)::bigint AS ssc
+  FROM f
+  GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
+                          (f.sector_code, f.member_state), (f.sector_code))
+  -- without functions the fx sets repeat the all-functions sets: keep one copy
+  HAVING $3 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
+),
+sums AS (  -- float sums in a fixed order, so rollups and live rows agree to the last bit
+  SELECT f.sector_code, f.member_state, f.fx AS function_code,
+         pg_catalog.sum(f.weight ORDER BY f.member_state, f.function_code) AS w,
+         pg_catalog.sum(f.hrv_weight ORDER BY f.member_state, f.function_code) AS hw,
+         COALESCE(pg_catalog.sum(f.weight ORDER BY f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS wc,
+         COALESCE(pg_catalog.sum(f.hrv_weight ORDER BY f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS hwc,
+         pg_catalog.sum(f.risk_weight ORDER BY f.member_state, f.function_code) AS rw,
+         pg_catalog.sum(f.unassessed_weight ORDER BY f.member_state, f.function_code) AS uw
+  FROM f
+  GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
+                          (f.sector_code, f.member_state), (f.sector_code))
+  HAVING $3 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
+),
+cube AS (
+  SELECT g.sector_code, g.member_state, g.function_code, g.gm, g.cm, g.ent, g.ss, g.ssc, m.w, m.hw, m.wc, m.hwc, m.rw, m.uw
+  FROM sets g
+  JOIN sums m ON m.sector_code OPERATOR(pg_catalog.=) g.sector_code
+             AND COALESCE(m.member_state, '') OPERATOR(pg_catalog.=) COALESCE(g.member_state, '')
+             AND COALESCE(m.function_code, '') OPERATOR(pg_catalog.=) COALESCE(g.function_code, '')
+),
+ents AS (  -- entities registered, for the all-functions rows
+  SELECT e.sector_code, e.member_state, pg_catalog.count(*) AS n
+  FROM @extschema@.entity e GROUP BY GROUPING SETS ((e.sector_code, e.member_state), (e.sector_code))
+),
+rows AS (  -- every sector has an EU-wide all-functions row, with or without data
+  SELECT c.* FROM cube c
+  UNION ALL
+  SELECT s.code, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM @extschema@.sector s
+  WHERE NOT EXISTS (SELECT 1 FROM cube c WHERE c.sector_code OPERATOR(pg_catalog.=) s.code
+                                          AND c.member_state IS NULL AND c.function_code IS NULL)
+)
+SELECT c.sector_code, c.member_state, c.function_code, c.gm, c.cm,
+       CASE WHEN c.function_code IS NULL THEN COALESCE(en.n, 0) ELSE c.ent END,
+       COALESCE(c.ss, 0), COALESCE(c.ssc, 0), COALESCE(c.w, 0::float8), COALESCE(c.hw, 0::float8),
+       COALESCE(c.wc, 0::float8), COALESCE(c.hwc, 0::float8), COALESCE(c.rw, 0::float8),
+       COALESCE(@extschema@.key_count(c.gm), 0), @extschema@.hhi(c.gm), @extschema@.cr(c.gm, 1),
+       @extschema@.cr(c.gm, 4), @extschema@.effective_suppliers(c.gm), @extschema@.hhi(c.cm),
+       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.hw OPERATOR(pg_catalog./) c.w END,
+       CASE WHEN c.wc OPERATOR(pg_catalog.>) 0::float8 THEN c.hwc OPERATOR(pg_catalog./) c.wc END,
+       1 OPERATOR(pg_catalog.-) @extschema@.share(c.cm, (SELECT @extschema@.eu_member_codes())),
+       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.rw OPERATOR(pg_catalog./) c.w END,
+       @extschema@.concentration_level(@extschema@.hhi(c.gm)),
+       CASE WHEN c.function_code IS NOT NULL THEN @extschema@.top_supplier_names(c.gm, 3) END,
+       COALESCE(c.uw, 0::float8),
+       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.uw OPERATOR(pg_catalog./) c.w END
+FROM rows c
+LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_catalog.=) c.sector_code
+                 AND (en.member_state OPERATOR(pg_catalog.=) c.member_state OR (en.member_state IS NULL AND c.member_state IS NULL))
+-- EU-wide rows for roles that see every member state (row-level security)
+WHERE c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL
+$$;
+COMMENT ON FUNCTION @extschema@.sector_stats_at(date, text, boolean) IS
+  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL) from the supply valid at as_of: mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows). functions false: only the all-functions rows. The computation behind the sector views, the rollups and the snapshots.';
+
+ALTER TABLE @extschema@.sector_rollup ADD COLUMN unassessed_weight float8, ADD COLUMN unassessed_share float8;
+COMMENT ON COLUMN @extschema@.sector_rollup.unassessed_weight IS 'Supply weight from suppliers whose risk_level is unassessed (NULL in rollups refreshed before 0.2.0).';
+COMMENT ON COLUMN @extschema@.sector_rollup.unassessed_share IS 'Share (0..1) of the weight from unassessed suppliers (coverage below the methodology''s min_coverage).';
+CREATE FUNCTION @extschema@.sector_function_rows(sector text, live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (member_state text, function_code text, function_name text, criticality text, entities bigint,
+               suppliers integer, hhi float8, cr1 float8, cr4 float8, effective_suppliers float8, hrv_share float8,
+               unassessed_share float8, non_eu_share float8, country_hhi float8, top_suppliers text,
+               single_supplier_entities bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT r.member_state, r.function_code, fn.name, fn.criticality, r.entities, r.suppliers, r.hhi, r.cr1, r.cr4,
+       r.effective_suppliers, r.hrv_share, r.unassessed_share, r.non_eu_share, r.country_hhi, r.top_suppliers, r.single_sourced
+FROM @extschema@.sector_stats_source($2, $3, $4) r
+JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) r.function_code
+WHERE r.sector_code OPERATOR(pg_catalog.=) $1
+$$;
+COMMENT ON FUNCTION @extschema@.sector_function_rows(text, boolean, date, text) IS
+  'The rows of a sector_<code> view, live or from the rollups (see sector_stats_source).';
+
+CREATE FUNCTION @extschema@.sector_function_overview(sector text, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (member_state text, function_code text, function_name text, criticality text, entities bigint,
+               suppliers integer, hhi float8, cr1 float8, cr4 float8, effective_suppliers float8, hrv_share float8,
+               unassessed_share float8, non_eu_share float8, country_hhi float8, top_suppliers text,
+               single_supplier_entities bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT * FROM @extschema@.sector_function_rows($1, true, $2, $3)
+$$;
+COMMENT ON FUNCTION @extschema@.sector_function_overview(text, date, text) IS
+  'The rows of a sector_<code> view for any sector, date and methodology, computed live.';
+
+CREATE FUNCTION @extschema@.sector_overview_rows(live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (sector_code text, sector_name text, member_state text, entities bigint, suppliers integer, hhi float8,
+               cr4 float8, effective_suppliers float8, country_hhi float8, hrv_share float8, unassessed_share float8,
+               hrv_share_critical float8, non_eu_share float8, single_supplier_critical bigint, mean_risk float8,
+               concentration_level text)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT r.sector_code, s.name, r.member_state, r.entities, r.suppliers, r.hhi, r.cr4, r.effective_suppliers,
+       r.country_hhi, r.hrv_share, r.unassessed_share, r.hrv_share_critical, r.non_eu_share, r.single_sourced_critical, r.mean_risk,
+       r.concentration_level
+FROM @extschema@.sector_stats_source($1, $2, $3, false) r
+JOIN @extschema@.sector s ON s.code OPERATOR(pg_catalog.=) r.sector_code
+WHERE r.function_code IS NULL
+$$;
+COMMENT ON FUNCTION @extschema@.sector_overview_rows(boolean, date, text) IS
+  'The rows of sector_overview, live or from the rollups (see sector_stats_source).';
+
+CREATE FUNCTION @extschema@.sector_overview_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (sector_code text, sector_name text, member_state text, entities bigint, suppliers integer, hhi float8,
+               cr4 float8, effective_suppliers float8, country_hhi float8, hrv_share float8, unassessed_share float8,
+               hrv_share_critical float8, non_eu_share float8, single_supplier_critical bigint, mean_risk float8,
+               concentration_level text)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT * FROM @extschema@.sector_overview_rows(true, $1, $2)
+$$;
+COMMENT ON FUNCTION @extschema@.sector_overview_at(date, text) IS 'The rows of sector_overview for any date and methodology, computed live.';
+
+CREATE VIEW @extschema@.sector_overview WITH (security_invoker = true) AS
+  SELECT * FROM @extschema@.sector_overview_rows(false, CURRENT_DATE, NULL);
+COMMENT ON VIEW @extschema@.sector_overview IS 'Per NIS2 sector: a row per member state and an EU-wide row (member_state NULL, the merge of the member states). Read from the rollups of the last refresh() (see rollup_status); computed live for today until the first refresh.';
+COMMENT ON COLUMN @extschema@.sector_overview.sector_code IS 'NIS2 sector.';
+COMMENT ON COLUMN @extschema@.sector_overview.sector_name IS 'Sector name.';
+COMMENT ON COLUMN @extschema@.sector_overview.member_state IS 'Member state; NULL for the EU-wide row.';
+COMMENT ON COLUMN @extschema@.sector_overview.entities IS 'Entities of the sector registered in the member state (EU-wide: all).';
+COMMENT ON COLUMN @extschema@.sector_overview.suppliers IS 'Distinct supplier groups in the supply.';
+COMMENT ON COLUMN @extschema@.sector_overview.hhi IS 'HHI (0..10000) of the supply pooled over the sector''s entities and functions, per supplier group.';
+COMMENT ON COLUMN @extschema@.sector_overview.cr4 IS 'Share (0..1) of the four largest supplier groups.';
+COMMENT ON COLUMN @extschema@.sector_overview.effective_suppliers IS 'Numbers equivalent 10000/HHI.';
+COMMENT ON COLUMN @extschema@.sector_overview.country_hhi IS 'HHI of the supply by the headquarters country of the supplier group.';
+COMMENT ON COLUMN @extschema@.sector_overview.hrv_share IS 'Share (0..1) of the supply weight from high-risk suppliers.';
+COMMENT ON COLUMN @extschema@.sector_overview.unassessed_share IS 'Share (0..1) of the supply weight from unassessed suppliers (coverage below the methodology''s min_coverage): how much of hrv_share rests on unknowns.';
+COMMENT ON COLUMN @extschema@.sector_overview.hrv_share_critical IS 'The same over critical and sensitive ICT functions only.';
+COMMENT ON COLUMN @extschema@.sector_overview.non_eu_share IS 'Share (0..1) of the supply from supplier groups headquartered outside the EU.';
+COMMENT ON COLUMN @extschema@.sector_overview.single_supplier_critical IS 'Entity and function pairs (critical or sensitive functions) served by a single supplier group.';
+COMMENT ON COLUMN @extschema@.sector_overview.mean_risk IS 'Supply-weighted mean risk_score (0..100) of the suppliers.';
+COMMENT ON COLUMN @extschema@.sector_overview.concentration_level IS 'Band of hhi under the EU 2004 guidelines (low, moderate, high).';
+
+-- entity_exposure: concentration and exposure per entity and ICT function.
+
+-- The 18 sector views: one definition, generated, identical columns.
+DO $gen$
+DECLARE
+  s record;
+  c record;
+  v text;
+BEGIN
+  FOR s IN SELECT code, name FROM @extschema@.sector WHERE shipped ORDER BY code LOOP
+    v := 'sector_' || s.code;
+    EXECUTE pg_catalog.format('CREATE VIEW @extschema@.%I WITH (security_invoker = true) AS SELECT * FROM @extschema@.sector_function_rows(%L, false, CURRENT_DATE, NULL)', v, s.code);
+    EXECUTE pg_catalog.format('COMMENT ON VIEW @extschema@.%I IS %L', v,
+      pg_catalog.format('NIS2 sector %s: concentration per member state (NULL: EU-wide) and ICT function. Read from the rollups of the last refresh() (see rollup_status); computed live for today until the first refresh.', s.name));
+    FOR c IN SELECT * FROM (VALUES
+      ('member_state', 'Member state; NULL for the EU-wide row (the merge of the member-state rows).'),
+      ('function_code', 'ICT function.'),
+      ('function_name', 'ICT function name.'),
+      ('criticality', 'critical, sensitive or standard.'),
+      ('entities', 'Entities of the sector that use the function.'),
+      ('suppliers', 'Distinct supplier groups.'),
+      ('hhi', 'HHI (0..10000) over supplier groups, pooled over the entities.'),
+      ('cr1', 'Share (0..1) of the largest supplier group.'),
+      ('cr4', 'Share (0..1) of the four largest supplier groups.'),
+      ('effective_suppliers', 'Numbers equivalent 10000/HHI.'),
+      ('hrv_share', 'Share (0..1) of the weight from high-risk suppliers.'),
+      ('unassessed_share', 'Share (0..1) of the weight from unassessed suppliers (coverage below the methodology''s min_coverage).'),
+      ('non_eu_share', 'Share (0..1) of the weight from supplier groups headquartered outside the EU.'),
+      ('country_hhi', 'HHI over the headquarters countries of the supplier groups.'),
+      ('top_suppliers', 'The three largest supplier groups with their shares, as text.'),
+      ('single_supplier_entities', 'Entities served by a single supplier group for the function.')) x(col, txt) LOOP
+      EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.%I.%I IS %L', v, c.col, c.txt);
+    END LOOP;
+  END LOOP;
+END $gen$;
+
+
+-- entity_exposure and entity_deep_exposure read supply_valid_at (same results).
+CREATE OR REPLACE FUNCTION @extschema@.entity_exposure_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (entity_id bigint, entity_name text, member_state text, sector_code text, function_code text,
+               criticality text, supplier_count integer, hhi float8, cr1 float8, effective_suppliers float8,
+               hrv_share float8, non_eu_share float8, single_supplier boolean, exposure_score float8,
+               mix @extschema@.supply_mix)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+WITH r AS (
+  SELECT x.supplier_id, x.group_id, x.risk_score, x.high_risk FROM @extschema@.supplier_risk_at($1, $2) x
+),
+m AS (
+  SELECT x.weight_critical, x.weight_sensitive, x.weight_standard FROM @extschema@.methodology x
+  WHERE x.name OPERATOR(pg_catalog.=) @extschema@.methodology_name($2)
+),
+base AS (
+  SELECT s.entity_id, s.function_code, @extschema@.supply_mix_agg(r.group_id, s.weight) AS mix,
+         pg_catalog.sum(s.weight) AS w,
+         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.high_risk), 0::float8) AS hw,
+         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE NOT c.eu_member), 0::float8) AS nw,
+         COALESCE(pg_catalog.sum(s.weight OPERATOR(pg_catalog.*) r.risk_score), 0::float8) AS rw
+  FROM @extschema@.supply_valid_at($1) s
+  JOIN r ON r.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
+  JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) r.group_id
+  JOIN @extschema@.country c ON c.code OPERATOR(pg_catalog.=) g.hq_country
+  GROUP BY s.entity_id, s.function_code
+)
+SELECT e.entity_id, e.name, e.member_state, e.sector_code, b.function_code, fn.criticality,
+       @extschema@.key_count(b.mix), @extschema@.hhi(b.mix), @extschema@.cr(b.mix, 1), @extschema@.effective_suppliers(b.mix),
+       b.hw OPERATOR(pg_catalog./) b.w, b.nw OPERATOR(pg_catalog./) b.w,
+       @extschema@.key_count(b.mix) OPERATOR(pg_catalog.=) 1,
+       b.rw OPERATOR(pg_catalog./) b.w OPERATOR(pg_catalog./) 100 OPERATOR(pg_catalog.*)
+         CASE WHEN fn.criticality OPERATOR(pg_catalog.=) 'critical' THEN m.weight_critical
+            WHEN fn.criticality OPERATOR(pg_catalog.=) 'sensitive' THEN m.weight_sensitive ELSE m.weight_standard END,
+       b.mix
+FROM base b
+JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) b.entity_id
+JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) b.function_code
+CROSS JOIN m
+$$;
+COMMENT ON FUNCTION @extschema@.entity_exposure_at(date, text) IS 'The rows of entity_exposure for any date and methodology.';
+
+CREATE OR REPLACE FUNCTION @extschema@.entity_deep_exposure_at(as_of date DEFAULT CURRENT_DATE, max_depth integer DEFAULT 6)
+RETURNS TABLE (entity_id bigint, entity_name text, member_state text, sector_code text, direct_suppliers integer,
+               deep_suppliers integer, direct_hhi float8, deep_hhi float8, top_hidden_group_id bigint,
+               top_hidden_group text, top_hidden_share float8, hidden_suppliers text)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+WITH gmap AS MATERIALIZED (  -- computed once, not once per entity
+  SELECT x.supplier_id, x.group_id FROM @extschema@.supplier_group_map x
+),
+direct AS (
+  SELECT s.entity_id, @extschema@.supply_mix_agg(s.supplier_id, s.weight) AS m
+  FROM @extschema@.supply_valid_at($1) s
+  GROUP BY s.entity_id
+),
+direct_groups AS (
+  SELECT d.entity_id,
+         (SELECT @extschema@.supply_mix_agg(gm.group_id, t.weight) FROM @extschema@.each(d.m) t
+            JOIN gmap gm ON gm.supplier_id OPERATOR(pg_catalog.=) t.key::bigint) AS direct_g
+  FROM direct d
+),
+groups AS (  -- the group mix propagated (a group's dependencies apply to its subsidiaries), regrouped
+  SELECT d.entity_id, d.direct_g, @extschema@.total(d.direct_g) AS direct_total,
+         (SELECT @extschema@.supply_mix_agg(gm.group_id, t.weight)
+            FROM @extschema@.each(@extschema@.deep_mix(d.direct_g, $2)) t
+            JOIN gmap gm ON gm.supplier_id OPERATOR(pg_catalog.=) t.key::bigint) AS deep_g
+  FROM direct_groups d
+),
+hidden AS (  -- weight relying on a group beyond what the entity buys from it directly
+  SELECT g.entity_id, t.key::bigint AS group_id,
+         (t.weight OPERATOR(pg_catalog.-) COALESCE(@extschema@.share(g.direct_g, t.key::bigint) OPERATOR(pg_catalog.*) g.direct_total, 0::float8))
+           OPERATOR(pg_catalog./) g.direct_total AS hidden_share
+  FROM groups g, @extschema@.each(g.deep_g) t
+),
+ranked AS (
+  SELECT h.*, pg_catalog.row_number() OVER (PARTITION BY h.entity_id ORDER BY h.hidden_share DESC, h.group_id) AS rk
+  FROM hidden h WHERE h.hidden_share OPERATOR(pg_catalog.>) 1e-12
+)
+SELECT e.entity_id, e.name, e.member_state, e.sector_code,
+       @extschema@.key_count(g.direct_g), @extschema@.key_count(g.deep_g),
+       @extschema@.hhi(g.direct_g), @extschema@.hhi(g.deep_g),
+       top.group_id, gs.name, top.hidden_share,
+       (SELECT pg_catalog.string_agg(pg_catalog.format('%s %s%%', s2.name, pg_catalog.round((r2.hidden_share OPERATOR(pg_catalog.*) 100)::numeric, 0)), ', ' ORDER BY r2.rk)
+          FROM ranked r2 JOIN @extschema@.supplier s2 ON s2.supplier_id OPERATOR(pg_catalog.=) r2.group_id
+         WHERE r2.entity_id OPERATOR(pg_catalog.=) g.entity_id AND r2.rk OPERATOR(pg_catalog.<=) 3)
+FROM groups g
+JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) g.entity_id
+LEFT JOIN ranked top ON top.entity_id OPERATOR(pg_catalog.=) g.entity_id AND top.rk OPERATOR(pg_catalog.=) 1
+LEFT JOIN @extschema@.supplier gs ON gs.supplier_id OPERATOR(pg_catalog.=) top.group_id
+$$;
+COMMENT ON FUNCTION @extschema@.entity_deep_exposure_at(date, integer) IS 'The rows of entity_deep_exposure for any date and depth.';
+
+
+-- Loading with explicit ids keeps the id sequences ahead.
+CREATE FUNCTION @extschema@.advance_id_sequence() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  top  bigint;
+  seq  regclass := TG_ARGV[1]::regclass;
+  last bigint;
+BEGIN
+  EXECUTE pg_catalog.format('SELECT pg_catalog.max(%I) FROM new_rows', TG_ARGV[0]) INTO top;
+  IF top IS NULL THEN
+    RETURN NULL;
+  END IF;
+  last := pg_catalog.pg_sequence_last_value(seq);  -- NULL before the first nextval
+  IF last IS NULL OR top OPERATOR(pg_catalog.>) last THEN
+    -- serialise concurrent loaders, so the sequence never moves back
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('supplyrisk.advance_id_sequence'), seq::oid::integer);
+    last := pg_catalog.pg_sequence_last_value(seq);
+    IF last IS NULL OR top OPERATOR(pg_catalog.>) last THEN
+      PERFORM pg_catalog.setval(seq, top);
+    END IF;
+  END IF;
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION @extschema@.advance_id_sequence() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.advance_id_sequence() IS
+  'Trigger (after INSERT, per statement): moves the id sequence (argument 2) past the largest id (column argument 1) the statement inserted, so rows loaded with explicit ids and rows that take the default mix.';
+
+DO $gen$
+DECLARE
+  t record;
+BEGIN
+  FOR t IN SELECT * FROM (VALUES ('entity', 'entity_id'), ('supplier', 'supplier_id'), ('supply', 'supply_id'),
+                                 ('assessment', 'assessment_id'), ('designation', 'designation_id'),
+                                 ('snapshot', 'snapshot_id')) x(tab, col) LOOP
+    EXECUTE pg_catalog.format(
+      'CREATE TRIGGER %I AFTER INSERT ON @extschema@.%I REFERENCING NEW TABLE AS new_rows '
+      'FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.advance_id_sequence(%L, %L)',
+      t.tab || '_advance_id_sequence', t.tab, t.col, '@extschema@.' || t.tab || '_id_seq');
+  END LOOP;
+END $gen$;
+
+-- and sequences already left behind by such loads are moved past their tables' ids
+DO $seq$
+DECLARE t record;
+BEGIN
+  FOR t IN SELECT * FROM (VALUES ('entity', 'entity_id'), ('supplier', 'supplier_id'), ('supply', 'supply_id'),
+                                 ('assessment', 'assessment_id'), ('designation', 'designation_id'),
+                                 ('snapshot', 'snapshot_id')) x(tab, col) LOOP
+    EXECUTE pg_catalog.format('SELECT pg_catalog.setval(%L, m) FROM (SELECT pg_catalog.max(%I) AS m FROM @extschema@.%I) x '
+                              'WHERE m OPERATOR(pg_catalog.>) COALESCE(pg_catalog.pg_sequence_last_value(%L), 0)',
+                              '@extschema@.' || t.tab || '_id_seq', t.col, t.tab, '@extschema@.' || t.tab || '_id_seq');
+  END LOOP;
+END $seq$;

@@ -131,6 +131,13 @@ supply_mix_key_count(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(PG_GETARG_SUPPLY_MIX(0)->nkeys);
 }
 
+PG_FUNCTION_INFO_V1(supply_mix_key_type);
+Datum
+supply_mix_key_type(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(cstring_to_text(MixKindName(PG_GETARG_SUPPLY_MIX(0)->kind)));
+}
+
 PG_FUNCTION_INFO_V1(supply_mix_hhi);
 Datum
 supply_mix_hhi(PG_FUNCTION_ARGS)

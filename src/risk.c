@@ -60,8 +60,10 @@ RiskConfigLoad(const char *name, MemoryContext mcxt)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (SPI_execute_with_args("SELECT power_mean_p, technical_weight, non_technical_weight, unknown_score, "
-							  "band_medium, band_high, band_critical, top_factor_count, hrv_threshold "
-							  "FROM supplyrisk.methodology WHERE name OPERATOR(pg_catalog.=) $1",
+							  "band_medium, band_high, band_critical, top_factor_count, hrv_threshold, "
+	/* a 0.1.0 schema has no min_coverage: then nothing is unassessed, as in 0.1.0 */
+							  "COALESCE((pg_catalog.to_jsonb(m) OPERATOR(pg_catalog.->>) 'min_coverage')::pg_catalog.float8, 0) "
+							  "FROM supplyrisk.methodology m WHERE m.name OPERATOR(pg_catalog.=) $1",
 							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "cannot read supplyrisk.methodology");
 	if (SPI_processed != 1)
@@ -82,6 +84,7 @@ RiskConfigLoad(const char *name, MemoryContext mcxt)
 	cfg->band_critical = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7, &isnull));
 	cfg->top_k = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 8, &isnull));
 	cfg->hrv_threshold = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 9, &isnull));
+	cfg->min_coverage = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 10, &isnull));
 	MemoryContextSwitchTo(old);
 
 	if (SPI_execute_with_args("SELECT f.code, f.dimension OPERATOR(pg_catalog.=) 'technical', "
@@ -266,6 +269,9 @@ RiskCompute(const RiskConfig *cfg, const RiskFactorSlot *slots, RiskResult *r)
 		}
 	}
 	r->coverage = total > 0 ? Min(covered / total, 1.0) : 0;
+	/* too little is known: unknown is not the same as high risk (the score is still shown) */
+	if (r->level != NULL && r->coverage < cfg->min_coverage - 1e-12)
+		r->level = "unassessed";
 	qsort(contrib, n, sizeof(Contribution), CmpContribution);
 	r->ntop = Min(n, cfg->top_k);
 	r->top = palloc(sizeof(int) * Max(r->ntop, 1));

@@ -21,6 +21,7 @@ typedef struct RiskConfig
 				band_critical;
 	int			top_k;
 	double		hrv_threshold;
+	double		min_coverage;	/* below it the level is "unassessed" */
 	int			nfactors;		/* sorted by code */
 	char	  **codes;
 	int		   *dim;			/* 0 technical, 1 non-technical */

@@ -11,12 +11,12 @@ out=$(mktemp); trap 'rm -f "$out"' EXIT
 rm -rf test/results
 # shellcheck disable=SC2086
 "$("$PG_CONFIG" --pkglibdir)/pgxs/src/test/regress/pg_regress" --inputdir=test --outputdir=test/results \
-  --bindir="$PGBIN" --dbname=supplyrisk_regress --load-extension=supplyrisk $tests >"$out" 2>&1
+  --bindir="$PGBIN" --dbname=contrib_regression --load-extension=supplyrisk $tests >"$out" 2>&1
 rc=$?
 for t in $tests; do
   check "pg_regress $t" "ok" "$(grep -qE "^test $t +\.\.\. ok|^ok +[0-9]+ +- +$t " "$out" && echo ok || echo "different output, see test/results/regression.diffs")"
 done
 [ $rc -ne 0 ] && [ -f test/results/regression.diffs ] && sed 's/^/# /' test/results/regression.diffs | head -200
-psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS supplyrisk_regress' >/dev/null 2>&1
+psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS contrib_regression' >/dev/null 2>&1
 [ $rc -eq 0 ] || fail=1
 finish "pg_regress"

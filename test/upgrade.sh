@@ -13,6 +13,8 @@ cd "$top"
 default=$(sed -nE "s/^default_version *= *'([^']+)'.*/\1/p" supplyrisk.control)
 fresh() { psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null && psql -X -q -d "$1" -c "CREATE EXTENSION supplyrisk VERSION '$2'" >/dev/null; }
 catalog() { psql -X -qAt -d "$1" -f test/upgrade/catalog.sql; }
+# rows DB [EARLIER]: the user rows of every user table (over EARLIER's columns when given)
+rows() { psql -X -qAt -d "$1" -v cols="$(echo "${2:-}" | awk -F: 'NF {print $1 ":" $2}')" -f test/upgrade/rows.sql; }
 fresh supplyrisk_up_ref "$default" || exit 1
 ref=$(catalog supplyrisk_up_ref)
 check "the catalog description is non-trivial ($(echo "$ref" | wc -l) objects)" "t" "$([ "$(echo "$ref" | wc -l)" -gt 200 ] && echo t)"
@@ -27,8 +29,18 @@ fi
 for v in $paths; do
   fresh supplyrisk_up_old "$v" || { check "install $v" "ok" "failed"; continue; }
   psql -X -q -d supplyrisk_up_old -v scale=0.02 -f data/generate.sql >/dev/null 2>&1
-  psql -X -q -d supplyrisk_up_old -c "ALTER EXTENSION supplyrisk UPDATE TO '$default'" >/dev/null 2>&1
+  # (no grant: grants change the objects' ACLs, which the catalog comparison would see)
+  psql -X -q -d supplyrisk_up_old -c "CALL supplyrisk.refresh()" -c "SELECT supplyrisk.take_snapshot('before the update')" \
+    -c "BEGIN; INSERT INTO supplyrisk.methodology (name, description, hrv_threshold) VALUES ('national', 'a national variant', 55);
+        INSERT INTO supplyrisk.methodology_weight (methodology, factor_code, weight) SELECT 'national', code, 2 FROM supplyrisk.risk_factor; COMMIT;" >/dev/null 2>&1
+  check "$v with the current library: every supplier scored" "t" "$(psql -X -qAt -d supplyrisk_up_old -c 'SELECT count(*) > 0 AND bool_and(risk_level IS NOT NULL) FROM supplyrisk.supplier_risk')"
+  before=$(rows supplyrisk_up_old)
+  check "$v holds user rows in every user table before the update" "" "$(echo "$before" | grep -v '^access_grant:' | grep ':0$')"
+  check "ALTER EXTENSION UPDATE from $v runs" "" "$(psql -X -q -v ON_ERROR_STOP=1 -d supplyrisk_up_old -c "ALTER EXTENSION supplyrisk UPDATE TO '$default'" 2>&1)"
   check "ALTER EXTENSION UPDATE from $v: objects identical to a fresh $default" "" "$(diff <(echo "$ref") <(catalog supplyrisk_up_old) | head -20)"
+  check "ALTER EXTENSION UPDATE from $v: every user row kept (over the columns of $v)" "" "$(diff <(echo "$before") <(rows supplyrisk_up_old "$before") | head -10)"
+  check "ALTER EXTENSION UPDATE from $v: refresh and the dashboard work after it" "t" \
+    "$(psql -X -qAt -d supplyrisk_up_old -c 'CALL supplyrisk.refresh()' -c 'SELECT count(*) > 0 FROM supplyrisk.sector_overview WHERE unassessed_share IS NOT NULL' 2>&1)"
   check "ALTER EXTENSION UPDATE from $v: version" "$default" "$(psql -X -qAt -d supplyrisk_up_old -c "SELECT extversion FROM pg_extension WHERE extname = 'supplyrisk'")"
 done
 check "library version = control file default_version" "$default" "$(psql -X -qAt -d supplyrisk_up_ref -c 'SELECT supplyrisk.version()')"

@@ -29,6 +29,9 @@ CREATE TABLE @extschema@.methodology (
     CONSTRAINT methodology_top_factor_count_range CHECK (top_factor_count BETWEEN 0 AND 15),
   created_at           timestamptz NOT NULL DEFAULT pg_catalog.now(),
   shipped              boolean NOT NULL DEFAULT false,
+  min_coverage         float8 NOT NULL DEFAULT 0.5
+    CONSTRAINT methodology_min_coverage_range CHECK (@extschema@.constraint_check(min_coverage >= 0 AND min_coverage <= 1, min_coverage,
+      'methodology_min_coverage_range', 'min_coverage', 'min_coverage is a share of the factor weight, from 0 to 1 (default 0.5).')),
   CONSTRAINT methodology_dimension_weights_not_all_zero CHECK (technical_weight + non_technical_weight > 0),
   CONSTRAINT methodology_bands_ordered CHECK (0 < band_medium AND band_medium < band_high AND band_high < band_critical AND band_critical <= 100)
 );
@@ -49,6 +52,7 @@ COMMENT ON COLUMN @extschema@.methodology.weight_standard IS 'Exposure weight of
 COMMENT ON COLUMN @extschema@.methodology.multi_vendor_cap IS 'Largest share (0..1] one supplier group may hold of a critical or sensitive function at an entity.';
 COMMENT ON COLUMN @extschema@.methodology.top_factor_count IS 'How many factors top_factors lists.';
 COMMENT ON COLUMN @extschema@.methodology.created_at IS 'When the methodology was recorded.';
+COMMENT ON COLUMN @extschema@.methodology.min_coverage IS 'Coverage (0..1, the share of factor weight assessed) below which a supplier''s risk_level is unassessed: unknown is not high risk. Its score is still shown.';
 COMMENT ON COLUMN @extschema@.methodology.shipped IS 'True for the methodology shipped with the extension (read-only, not dumped).';
 
 CREATE TABLE @extschema@.methodology_weight (

@@ -4,11 +4,13 @@
 CREATE SEQUENCE @extschema@.entity_id_seq AS bigint;
 CREATE TABLE @extschema@.entity (
   entity_id      bigint PRIMARY KEY DEFAULT pg_catalog.nextval('@extschema@.entity_id_seq'::pg_catalog.regclass),
-  name           text NOT NULL CONSTRAINT entity_name_nonempty CHECK (name <> ''),
+  name           text NOT NULL CONSTRAINT entity_name_nonempty CHECK (@extschema@.constraint_check(name <> '', name, 'entity_name_nonempty', 'entity name',
+    'An entity needs a name that is not empty.')),
   member_state   text NOT NULL REFERENCES @extschema@.country (code),
   sector_code    text NOT NULL REFERENCES @extschema@.sector (code),
   subsector_code text REFERENCES @extschema@.subsector (code),
-  entity_class   text NOT NULL CONSTRAINT entity_class_valid CHECK (entity_class IN ('essential', 'important')),
+  entity_class   text NOT NULL CONSTRAINT entity_class_valid CHECK (@extschema@.constraint_check(entity_class IN ('essential', 'important'), entity_class, 'entity_class_valid', 'entity_class',
+    'entity_class is essential or important (NIS2 Art. 3).')),
   CONSTRAINT entity_subsector_in_sector FOREIGN KEY (subsector_code, sector_code)
     REFERENCES @extschema@.subsector (code, sector_code)
 );

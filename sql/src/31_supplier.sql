@@ -3,10 +3,12 @@
 CREATE SEQUENCE @extschema@.supplier_id_seq AS bigint;
 CREATE TABLE @extschema@.supplier (
   supplier_id        bigint PRIMARY KEY DEFAULT pg_catalog.nextval('@extschema@.supplier_id_seq'::pg_catalog.regclass),
-  name               text NOT NULL CONSTRAINT supplier_name_nonempty CHECK (name <> ''),
+  name               text NOT NULL CONSTRAINT supplier_name_nonempty CHECK (@extschema@.constraint_check(name <> '', name, 'supplier_name_nonempty', 'supplier name',
+    'A supplier needs a name that is not empty.')),
   hq_country         text NOT NULL REFERENCES @extschema@.country (code),
   parent_supplier_id bigint REFERENCES @extschema@.supplier (supplier_id),
-  CONSTRAINT supplier_not_own_parent CHECK (parent_supplier_id <> supplier_id)
+  CONSTRAINT supplier_not_own_parent CHECK (@extschema@.constraint_check(parent_supplier_id <> supplier_id, parent_supplier_id, 'supplier_not_own_parent', 'parent_supplier_id',
+    'A supplier cannot control itself: parent_supplier_id is another supplier, or NULL for the top of a group.'))
 );
 ALTER SEQUENCE @extschema@.supplier_id_seq OWNED BY @extschema@.supplier.supplier_id;
 CREATE INDEX supplier_parent_idx ON @extschema@.supplier (parent_supplier_id) WHERE parent_supplier_id IS NOT NULL;

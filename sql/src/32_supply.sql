@@ -7,13 +7,17 @@ CREATE TABLE @extschema@.supply (
   entity_id     bigint NOT NULL REFERENCES @extschema@.entity (entity_id),
   supplier_id   bigint NOT NULL REFERENCES @extschema@.supplier (supplier_id),
   function_code text NOT NULL REFERENCES @extschema@.ict_function (code),
-  weight        float8 NOT NULL CONSTRAINT supply_weight_positive_finite CHECK (weight > 0 AND weight < 'Infinity'),
+  weight        float8 NOT NULL CONSTRAINT supply_weight_positive_finite CHECK (@extschema@.constraint_check(weight > 0 AND weight < 'Infinity', weight, 'supply_weight_positive_finite', 'weight',
+    'A supply weight is a positive finite number (spend, units, installed base, capacity or share, as basis says).')),
   basis         text NOT NULL DEFAULT 'spend'
-    CONSTRAINT supply_basis_valid CHECK (basis IN ('spend', 'units', 'installed_base', 'capacity', 'share')),
+    CONSTRAINT supply_basis_valid CHECK (@extschema@.constraint_check(basis IN ('spend', 'units', 'installed_base', 'capacity', 'share'), basis, 'supply_basis_valid', 'basis',
+    'basis is one of spend (the default), units, installed_base, capacity, share.')),
   valid_from    date NOT NULL DEFAULT CURRENT_DATE,
   valid_to      date,
-  CONSTRAINT supply_validity_ordered CHECK (valid_to > valid_from),
-  CONSTRAINT supply_dates_finite CHECK (pg_catalog.isfinite(valid_from) AND (valid_to IS NULL OR pg_catalog.isfinite(valid_to)))
+  CONSTRAINT supply_validity_ordered CHECK (@extschema@.constraint_check(valid_to > valid_from, valid_to, 'supply_validity_ordered', 'valid_to',
+    'valid_to is the first day the supply no longer holds: a date after valid_from, or NULL for open-ended.')),
+  CONSTRAINT supply_dates_finite CHECK (@extschema@.constraint_check(pg_catalog.isfinite(valid_from) AND (valid_to IS NULL OR pg_catalog.isfinite(valid_to)), CASE WHEN pg_catalog.isfinite(valid_from) THEN valid_to ELSE valid_from END, 'supply_dates_finite', 'validity date',
+    'valid_from and valid_to are finite dates (valid_to NULL for open-ended), not infinity or -infinity.'))
 );
 ALTER SEQUENCE @extschema@.supply_id_seq OWNED BY @extschema@.supply.supply_id;
 CREATE INDEX supply_entity_function_idx ON @extschema@.supply (entity_id, function_code);
@@ -28,12 +32,24 @@ COMMENT ON COLUMN @extschema@.supply.basis IS 'What weight measures: spend (defa
 COMMENT ON COLUMN @extschema@.supply.valid_from IS 'First day the supply holds (default: today).';
 COMMENT ON COLUMN @extschema@.supply.valid_to IS 'First day it no longer holds; NULL = open-ended.';
 
+-- The one definition of "valid at a date": inlined into the calling query by the
+-- planner (a single SELECT, STABLE, not strict), so it costs nothing over the predicate.
+CREATE FUNCTION @extschema@.supply_valid_at(as_of date DEFAULT CURRENT_DATE) RETURNS SETOF @extschema@.supply
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT s.* FROM @extschema@.supply s
+  WHERE s.valid_from OPERATOR(pg_catalog.<=) $1 AND (s.valid_to IS NULL OR s.valid_to OPERATOR(pg_catalog.>) $1)
+$$;
+COMMENT ON FUNCTION @extschema@.supply_valid_at(date) IS
+  'The supply rows valid at a date (default today): valid_from <= as_of < valid_to (valid_to NULL: open-ended). What every view and metric reads.';
+
 CREATE TABLE @extschema@.supplier_dependency (
   supplier_id           bigint NOT NULL REFERENCES @extschema@.supplier (supplier_id),
   depends_on_supplier_id bigint NOT NULL REFERENCES @extschema@.supplier (supplier_id),
   function_code         text REFERENCES @extschema@.ict_function (code),
-  share                 float8 NOT NULL CONSTRAINT supplier_dependency_share_range CHECK (share > 0 AND share <= 1),
-  CONSTRAINT supplier_dependency_not_self CHECK (depends_on_supplier_id <> supplier_id),
+  share                 float8 NOT NULL CONSTRAINT supplier_dependency_share_range CHECK (@extschema@.constraint_check(share > 0 AND share <= 1, share, 'supplier_dependency_share_range', 'share',
+    'share is the part of the supplier''s delivery that relies on the other supplier: above 0 and at most 1.')),
+  CONSTRAINT supplier_dependency_not_self CHECK (@extschema@.constraint_check(depends_on_supplier_id <> supplier_id, depends_on_supplier_id, 'supplier_dependency_not_self', 'depends_on_supplier_id',
+    'A supplier cannot depend on itself.')),
   CONSTRAINT supplier_dependency_unique UNIQUE NULLS NOT DISTINCT (supplier_id, depends_on_supplier_id, function_code)
 );
 CREATE INDEX supplier_dependency_target_idx ON @extschema@.supplier_dependency (depends_on_supplier_id);

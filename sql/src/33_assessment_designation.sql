@@ -5,15 +5,18 @@ CREATE TABLE @extschema@.assessment (
   assessment_id bigint PRIMARY KEY DEFAULT pg_catalog.nextval('@extschema@.assessment_id_seq'::pg_catalog.regclass),
   supplier_id   bigint NOT NULL REFERENCES @extschema@.supplier (supplier_id),
   factor_code   text NOT NULL REFERENCES @extschema@.risk_factor (code),
-  score         float8 NOT NULL CONSTRAINT assessment_score_on_scale CHECK (score IN (0, 1, 2, 3, 4)),
+  score         float8 NOT NULL CONSTRAINT assessment_score_on_scale CHECK (@extschema@.constraint_check(score IN (0, 1, 2, 3, 4), score, 'assessment_score_on_scale', 'score',
+    'A score is one of 0, 1, 2, 3, 4 (0 no concern or not applicable, 1 low, 2 moderate, 3 high, 4 very high).')),
   evidence      text,
   assessed_on   date NOT NULL DEFAULT CURRENT_DATE,
   valid_until   date,
   assessor      text,
   recorded_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
   member_state  text REFERENCES @extschema@.country (code),
-  CONSTRAINT assessment_validity_ordered CHECK (valid_until > assessed_on),
-  CONSTRAINT assessment_dates_finite CHECK (pg_catalog.isfinite(assessed_on) AND (valid_until IS NULL OR pg_catalog.isfinite(valid_until)))
+  CONSTRAINT assessment_validity_ordered CHECK (@extschema@.constraint_check(valid_until > assessed_on, valid_until, 'assessment_validity_ordered', 'valid_until',
+    'valid_until is the first day the assessment no longer holds: a date after assessed_on, or NULL until superseded.')),
+  CONSTRAINT assessment_dates_finite CHECK (@extschema@.constraint_check(pg_catalog.isfinite(assessed_on) AND (valid_until IS NULL OR pg_catalog.isfinite(valid_until)), CASE WHEN pg_catalog.isfinite(assessed_on) THEN valid_until ELSE assessed_on END, 'assessment_dates_finite', 'assessment date',
+    'assessed_on and valid_until are finite dates (valid_until NULL until superseded), not infinity or -infinity.'))
 );
 ALTER SEQUENCE @extschema@.assessment_id_seq OWNED BY @extschema@.assessment.assessment_id;
 CREATE INDEX assessment_supplier_factor_idx ON @extschema@.assessment (supplier_id, factor_code, assessed_on DESC);
@@ -35,8 +38,10 @@ CREATE SEQUENCE @extschema@.designation_id_seq AS bigint;
 CREATE TABLE @extschema@.designation (
   designation_id bigint PRIMARY KEY DEFAULT pg_catalog.nextval('@extschema@.designation_id_seq'::pg_catalog.regclass),
   supplier_id    bigint NOT NULL REFERENCES @extschema@.supplier (supplier_id),
-  status         text NOT NULL CONSTRAINT designation_status_valid CHECK (status IN ('high_risk', 'cleared')),
-  decided_on     date NOT NULL DEFAULT CURRENT_DATE CONSTRAINT designation_date_finite CHECK (pg_catalog.isfinite(decided_on)),
+  status         text NOT NULL CONSTRAINT designation_status_valid CHECK (@extschema@.constraint_check(status IN ('high_risk', 'cleared'), status, 'designation_status_valid', 'status',
+    'status is high_risk, or cleared (a decision lifting an earlier designation).')),
+  decided_on     date NOT NULL DEFAULT CURRENT_DATE CONSTRAINT designation_date_finite CHECK (@extschema@.constraint_check(pg_catalog.isfinite(decided_on), decided_on, 'designation_date_finite', 'decided_on',
+    'decided_on is a finite date (default today), not infinity or -infinity.')),
   legal_basis    text,
   justification  text,
   member_state   text REFERENCES @extschema@.country (code),

@@ -27,6 +27,9 @@ CREATE FUNCTION @extschema@.share(mix @extschema@.supply_mix, keys bigint[]) RET
   AS 'MODULE_PATHNAME', 'supply_mix_share_int8_array' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION @extschema@.share(mix @extschema@.supply_mix, keys text[]) RETURNS float8
   AS 'MODULE_PATHNAME', 'supply_mix_share_text_array' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.key_type(mix @extschema@.supply_mix) RETURNS text
+  AS 'MODULE_PATHNAME', 'supply_mix_key_type' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.key_type(@extschema@.supply_mix) IS 'The kind of keys of a mix: bigint, text, or empty (no key yet).';
 CREATE FUNCTION @extschema@.top_shares(mix @extschema@.supply_mix, k integer)
   RETURNS TABLE (rank integer, key text, weight float8, share float8)
   AS 'MODULE_PATHNAME', 'supply_mix_top_shares' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;

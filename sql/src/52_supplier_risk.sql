@@ -99,7 +99,7 @@ COMMENT ON COLUMN @extschema@.supplier_risk.group_id IS 'Supplier group (ultimat
 COMMENT ON COLUMN @extschema@.supplier_risk.technical_score IS 'Technical dimension score, 0..100 (weighted power mean of the t.* factors).';
 COMMENT ON COLUMN @extschema@.supplier_risk.non_technical_score IS 'Non-technical dimension score, 0..100 (weighted power mean of the nt.* factors).';
 COMMENT ON COLUMN @extschema@.supplier_risk.risk_score IS 'Overall score, 0..100 (power mean of the two dimensions with the dimension weights).';
-COMMENT ON COLUMN @extschema@.supplier_risk.risk_level IS 'low, medium, high or critical, by the methodology''s bands.';
+COMMENT ON COLUMN @extschema@.supplier_risk.risk_level IS 'low, medium, high or critical, by the methodology''s bands; unassessed when coverage is below the methodology''s min_coverage (the score is still shown).';
 COMMENT ON COLUMN @extschema@.supplier_risk.high_risk IS 'High-risk supplier: designated, non-technical score at or above the HRV threshold, or controlled by a high-risk supplier.';
 COMMENT ON COLUMN @extschema@.supplier_risk.high_risk_basis IS 'designation, score or group; NULL when not high-risk.';
 COMMENT ON COLUMN @extschema@.supplier_risk.coverage IS 'Share (0..1) of the effective factor weight backed by a valid assessment.';

@@ -5,10 +5,11 @@
 CREATE FUNCTION @extschema@.sector_function_stats(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
 RETURNS TABLE (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix,
                country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint,
-               weight float8, hrv_weight float8, risk_weight float8)
+               weight float8, hrv_weight float8, risk_weight float8, unassessed_weight float8)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 WITH r AS (  -- per supplier: group, the group's headquarters country, risk
-  SELECT x.supplier_id, x.group_id, g.hq_country, x.risk_score, x.high_risk
+  SELECT x.supplier_id, x.group_id, g.hq_country, x.risk_score, x.high_risk,
+         x.risk_level OPERATOR(pg_catalog.=) 'unassessed' AS unassessed
   FROM @extschema@.supplier_risk_at($1, $2) x
   JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) x.group_id
 ),
@@ -19,25 +20,40 @@ base AS (
          @extschema@.sourcing(s.entity_id, r.group_id) AS src,
          pg_catalog.sum(s.weight) AS weight,
          COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.high_risk), 0::float8) AS hrv_weight,
-         COALESCE(pg_catalog.sum(s.weight OPERATOR(pg_catalog.*) r.risk_score), 0::float8) AS risk_weight
-  FROM @extschema@.supply s
+         COALESCE(pg_catalog.sum(s.weight OPERATOR(pg_catalog.*) r.risk_score), 0::float8) AS risk_weight,
+         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.unassessed), 0::float8) AS unassessed_weight
+  FROM @extschema@.supply_valid_at($1) s
   JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
   JOIN r ON r.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
-  WHERE s.valid_from OPERATOR(pg_catalog.<=) $1 AND (s.valid_to IS NULL OR s.valid_to OPERATOR(pg_catalog.>) $1)
   GROUP BY e.sector_code, e.member_state, s.function_code
 )
 SELECT b.sector_code, b.member_state, b.function_code, b.group_mix, b.country_mix,
-       (b.src).entities, (b.src).single_sourced, b.weight, b.hrv_weight, b.risk_weight
+       (b.src).entities, (b.src).single_sourced, b.weight, b.hrv_weight, b.risk_weight, b.unassessed_weight
 FROM base b
 $$;
 COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text) IS
-  'Mergeable statistics per sector, member state and ICT function from the supply rows valid at as_of: supplier-group mix, HQ-country mix, entities, single-sourced entities, weight, high-risk weight, risk-weighted weight.';
+  'Mergeable statistics per sector, member state and ICT function from the supply rows valid at as_of: supplier-group mix, HQ-country mix, entities, single-sourced entities, weight, high-risk weight, risk-weighted weight, weight from unassessed suppliers.';
 
 CREATE FUNCTION @extschema@.eu_member_codes() RETURNS text[]
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT pg_catalog.array_agg(c.code ORDER BY c.code) FROM @extschema@.country c WHERE c.eu_member
 $$;
 COMMENT ON FUNCTION @extschema@.eu_member_codes() IS 'Codes of the EU member states.';
+
+-- top_shares with a name for each key: bigint keys are supplier (or supplier group) ids,
+-- text keys are shown by country name when they are a country code, else as they are
+CREATE FUNCTION @extschema@.top_shares_named(mix @extschema@.supply_mix, k integer)
+RETURNS TABLE (rank integer, key text, name text, weight float8, share float8)
+LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+  SELECT t.rank, t.key,
+         CASE WHEN @extschema@.key_type($1) OPERATOR(pg_catalog.=) 'bigint'
+              THEN (SELECT s.name FROM @extschema@.supplier s WHERE s.supplier_id OPERATOR(pg_catalog.=) t.key::bigint)
+              ELSE COALESCE((SELECT c.name FROM @extschema@.country c WHERE c.code OPERATOR(pg_catalog.=) t.key), t.key) END,
+         t.weight, t.share
+  FROM @extschema@.top_shares($1, $2) t
+$$;
+COMMENT ON FUNCTION @extschema@.top_shares_named(@extschema@.supply_mix, integer) IS
+  'top_shares with a readable name per key: the supplier''s name for bigint keys (supplier or group ids; NULL for an id that is not a supplier), the country''s name for a text key that is a country code, else the key itself.';
 
 -- "Name 34%, Name 21%, ..." for the k heaviest supplier groups of a group mix
 CREATE FUNCTION @extschema@.top_supplier_names(mix @extschema@.supply_mix, k integer DEFAULT 3) RETURNS text
@@ -60,7 +76,8 @@ RETURNS TABLE (sector_code text, member_state text, function_code text,
                weight float8, hrv_weight float8, weight_critical float8, hrv_weight_critical float8,
                risk_weight float8, suppliers integer, hhi float8, cr1 float8, cr4 float8,
                effective_suppliers float8, country_hhi float8, hrv_share float8, hrv_share_critical float8,
-               non_eu_share float8, mean_risk float8, concentration_level text, top_suppliers text)
+               non_eu_share float8, mean_risk float8, concentration_level text, top_suppliers text,
+               unassessed_weight float8, unassessed_share float8)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 WITH f AS (
   SELECT x.*, (fn.criticality OPERATOR(pg_catalog.<>) 'standard') AS crit,
@@ -85,14 +102,15 @@ sums AS (  -- float sums in a fixed order, so rollups and live rows agree to the
          pg_catalog.sum(f.hrv_weight ORDER BY f.member_state, f.function_code) AS hw,
          COALESCE(pg_catalog.sum(f.weight ORDER BY f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS wc,
          COALESCE(pg_catalog.sum(f.hrv_weight ORDER BY f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS hwc,
-         pg_catalog.sum(f.risk_weight ORDER BY f.member_state, f.function_code) AS rw
+         pg_catalog.sum(f.risk_weight ORDER BY f.member_state, f.function_code) AS rw,
+         pg_catalog.sum(f.unassessed_weight ORDER BY f.member_state, f.function_code) AS uw
   FROM f
   GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
                           (f.sector_code, f.member_state), (f.sector_code))
   HAVING $3 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
 ),
 cube AS (
-  SELECT g.sector_code, g.member_state, g.function_code, g.gm, g.cm, g.ent, g.ss, g.ssc, m.w, m.hw, m.wc, m.hwc, m.rw
+  SELECT g.sector_code, g.member_state, g.function_code, g.gm, g.cm, g.ent, g.ss, g.ssc, m.w, m.hw, m.wc, m.hwc, m.rw, m.uw
   FROM sets g
   JOIN sums m ON m.sector_code OPERATOR(pg_catalog.=) g.sector_code
              AND COALESCE(m.member_state, '') OPERATOR(pg_catalog.=) COALESCE(g.member_state, '')
@@ -105,7 +123,7 @@ ents AS (  -- entities registered, for the all-functions rows
 rows AS (  -- every sector has an EU-wide all-functions row, with or without data
   SELECT c.* FROM cube c
   UNION ALL
-  SELECT s.code, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  SELECT s.code, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
   FROM @extschema@.sector s
   WHERE NOT EXISTS (SELECT 1 FROM cube c WHERE c.sector_code OPERATOR(pg_catalog.=) s.code
                                           AND c.member_state IS NULL AND c.function_code IS NULL)
@@ -121,7 +139,9 @@ SELECT c.sector_code, c.member_state, c.function_code, c.gm, c.cm,
        1 OPERATOR(pg_catalog.-) @extschema@.share(c.cm, (SELECT @extschema@.eu_member_codes())),
        CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.rw OPERATOR(pg_catalog./) c.w END,
        @extschema@.concentration_level(@extschema@.hhi(c.gm)),
-       CASE WHEN c.function_code IS NOT NULL THEN @extschema@.top_supplier_names(c.gm, 3) END
+       CASE WHEN c.function_code IS NOT NULL THEN @extschema@.top_supplier_names(c.gm, 3) END,
+       COALESCE(c.uw, 0::float8),
+       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.uw OPERATOR(pg_catalog./) c.w END
 FROM rows c
 LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_catalog.=) c.sector_code
                  AND (en.member_state OPERATOR(pg_catalog.=) c.member_state OR (en.member_state IS NULL AND c.member_state IS NULL))

@@ -21,10 +21,11 @@ COMMENT ON FUNCTION @extschema@.sector_stats_source(boolean, date, text, boolean
 CREATE FUNCTION @extschema@.sector_function_rows(sector text, live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
 RETURNS TABLE (member_state text, function_code text, function_name text, criticality text, entities bigint,
                suppliers integer, hhi float8, cr1 float8, cr4 float8, effective_suppliers float8, hrv_share float8,
-               non_eu_share float8, country_hhi float8, top_suppliers text, single_supplier_entities bigint)
+               unassessed_share float8, non_eu_share float8, country_hhi float8, top_suppliers text,
+               single_supplier_entities bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 SELECT r.member_state, r.function_code, fn.name, fn.criticality, r.entities, r.suppliers, r.hhi, r.cr1, r.cr4,
-       r.effective_suppliers, r.hrv_share, r.non_eu_share, r.country_hhi, r.top_suppliers, r.single_sourced
+       r.effective_suppliers, r.hrv_share, r.unassessed_share, r.non_eu_share, r.country_hhi, r.top_suppliers, r.single_sourced
 FROM @extschema@.sector_stats_source($2, $3, $4) r
 JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) r.function_code
 WHERE r.sector_code OPERATOR(pg_catalog.=) $1
@@ -35,7 +36,8 @@ COMMENT ON FUNCTION @extschema@.sector_function_rows(text, boolean, date, text) 
 CREATE FUNCTION @extschema@.sector_function_overview(sector text, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
 RETURNS TABLE (member_state text, function_code text, function_name text, criticality text, entities bigint,
                suppliers integer, hhi float8, cr1 float8, cr4 float8, effective_suppliers float8, hrv_share float8,
-               non_eu_share float8, country_hhi float8, top_suppliers text, single_supplier_entities bigint)
+               unassessed_share float8, non_eu_share float8, country_hhi float8, top_suppliers text,
+               single_supplier_entities bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT * FROM @extschema@.sector_function_rows($1, true, $2, $3)
 $$;
@@ -44,11 +46,12 @@ COMMENT ON FUNCTION @extschema@.sector_function_overview(text, date, text) IS
 
 CREATE FUNCTION @extschema@.sector_overview_rows(live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
 RETURNS TABLE (sector_code text, sector_name text, member_state text, entities bigint, suppliers integer, hhi float8,
-               cr4 float8, effective_suppliers float8, country_hhi float8, hrv_share float8, hrv_share_critical float8,
-               non_eu_share float8, single_supplier_critical bigint, mean_risk float8, concentration_level text)
+               cr4 float8, effective_suppliers float8, country_hhi float8, hrv_share float8, unassessed_share float8,
+               hrv_share_critical float8, non_eu_share float8, single_supplier_critical bigint, mean_risk float8,
+               concentration_level text)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 SELECT r.sector_code, s.name, r.member_state, r.entities, r.suppliers, r.hhi, r.cr4, r.effective_suppliers,
-       r.country_hhi, r.hrv_share, r.hrv_share_critical, r.non_eu_share, r.single_sourced_critical, r.mean_risk,
+       r.country_hhi, r.hrv_share, r.unassessed_share, r.hrv_share_critical, r.non_eu_share, r.single_sourced_critical, r.mean_risk,
        r.concentration_level
 FROM @extschema@.sector_stats_source($1, $2, $3, false) r
 JOIN @extschema@.sector s ON s.code OPERATOR(pg_catalog.=) r.sector_code
@@ -59,8 +62,9 @@ COMMENT ON FUNCTION @extschema@.sector_overview_rows(boolean, date, text) IS
 
 CREATE FUNCTION @extschema@.sector_overview_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
 RETURNS TABLE (sector_code text, sector_name text, member_state text, entities bigint, suppliers integer, hhi float8,
-               cr4 float8, effective_suppliers float8, country_hhi float8, hrv_share float8, hrv_share_critical float8,
-               non_eu_share float8, single_supplier_critical bigint, mean_risk float8, concentration_level text)
+               cr4 float8, effective_suppliers float8, country_hhi float8, hrv_share float8, unassessed_share float8,
+               hrv_share_critical float8, non_eu_share float8, single_supplier_critical bigint, mean_risk float8,
+               concentration_level text)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT * FROM @extschema@.sector_overview_rows(true, $1, $2)
 $$;
@@ -79,6 +83,7 @@ COMMENT ON COLUMN @extschema@.sector_overview.cr4 IS 'Share (0..1) of the four l
 COMMENT ON COLUMN @extschema@.sector_overview.effective_suppliers IS 'Numbers equivalent 10000/HHI.';
 COMMENT ON COLUMN @extschema@.sector_overview.country_hhi IS 'HHI of the supply by the headquarters country of the supplier group.';
 COMMENT ON COLUMN @extschema@.sector_overview.hrv_share IS 'Share (0..1) of the supply weight from high-risk suppliers.';
+COMMENT ON COLUMN @extschema@.sector_overview.unassessed_share IS 'Share (0..1) of the supply weight from unassessed suppliers (coverage below the methodology''s min_coverage): how much of hrv_share rests on unknowns.';
 COMMENT ON COLUMN @extschema@.sector_overview.hrv_share_critical IS 'The same over critical and sensitive ICT functions only.';
 COMMENT ON COLUMN @extschema@.sector_overview.non_eu_share IS 'Share (0..1) of the supply from supplier groups headquartered outside the EU.';
 COMMENT ON COLUMN @extschema@.sector_overview.single_supplier_critical IS 'Entity and function pairs (critical or sensitive functions) served by a single supplier group.';

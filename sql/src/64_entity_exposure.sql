@@ -20,11 +20,10 @@ base AS (
          COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.high_risk), 0::float8) AS hw,
          COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE NOT c.eu_member), 0::float8) AS nw,
          COALESCE(pg_catalog.sum(s.weight OPERATOR(pg_catalog.*) r.risk_score), 0::float8) AS rw
-  FROM @extschema@.supply s
+  FROM @extschema@.supply_valid_at($1) s
   JOIN r ON r.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
   JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) r.group_id
   JOIN @extschema@.country c ON c.code OPERATOR(pg_catalog.=) g.hq_country
-  WHERE s.valid_from OPERATOR(pg_catalog.<=) $1 AND (s.valid_to IS NULL OR s.valid_to OPERATOR(pg_catalog.>) $1)
   GROUP BY s.entity_id, s.function_code
 )
 SELECT e.entity_id, e.name, e.member_state, e.sector_code, b.function_code, fn.criticality,

@@ -10,8 +10,7 @@ WITH gmap AS MATERIALIZED (  -- computed once, not once per entity
 ),
 direct AS (
   SELECT s.entity_id, @extschema@.supply_mix_agg(s.supplier_id, s.weight) AS m
-  FROM @extschema@.supply s
-  WHERE s.valid_from OPERATOR(pg_catalog.<=) $1 AND (s.valid_to IS NULL OR s.valid_to OPERATOR(pg_catalog.>) $1)
+  FROM @extschema@.supply_valid_at($1) s
   GROUP BY s.entity_id
 ),
 direct_groups AS (

@@ -24,6 +24,7 @@ BEGIN
       ('cr4', 'Share (0..1) of the four largest supplier groups.'),
       ('effective_suppliers', 'Numbers equivalent 10000/HHI.'),
       ('hrv_share', 'Share (0..1) of the weight from high-risk suppliers.'),
+      ('unassessed_share', 'Share (0..1) of the weight from unassessed suppliers (coverage below the methodology''s min_coverage).'),
       ('non_eu_share', 'Share (0..1) of the weight from supplier groups headquartered outside the EU.'),
       ('country_hhi', 'HHI over the headquarters countries of the supplier groups.'),
       ('top_suppliers', 'The three largest supplier groups with their shares, as text.'),

@@ -1,7 +1,7 @@
 -- pgTAP: supplier risk scoring properties.
 BEGIN;
 SET search_path = supplyrisk, public;
-SELECT plan(16);
+SELECT plan(17);
 
 -- 300 random profiles: every factor assessed (70%) or unknown, scores 0..4
 SELECT setseed(0.17);
@@ -41,8 +41,12 @@ SELECT is((SELECT count(*)::int FROM a JOIN (
            WHERE abs(a.technical_score - r.t) > 1e-9 OR abs(a.non_technical_score - r.n) > 1e-9
               OR abs(a.risk_score - 100 * sqrt(((r.t / 100) ^ 2 + (r.n / 100) ^ 2) / 2)) > 1e-9), 0,
           'scores equal an independent SQL power mean (1e-9)');
-SELECT is((SELECT count(*)::int FROM a WHERE risk_level <> CASE WHEN risk_score < 25 THEN 'low' WHEN risk_score < 50 THEN 'medium'
-                                                                 WHEN risk_score < 75 THEN 'high' ELSE 'critical' END), 0, 'levels follow the 25/50/75 bands');
+SELECT is((SELECT count(*)::int FROM a WHERE risk_level <> CASE WHEN coverage < 0.5 - 1e-12 THEN 'unassessed'
+                                                                 WHEN risk_score < 25 THEN 'low' WHEN risk_score < 50 THEN 'medium'
+                                                                 WHEN risk_score < 75 THEN 'high' ELSE 'critical' END), 0,
+          'levels follow the 25/50/75 bands, unassessed below coverage 0.5');
+SELECT ok((SELECT count(*) FILTER (WHERE risk_level = 'unassessed') BETWEEN 1 AND 299 FROM a),
+          'the random profiles have both unassessed and assessed suppliers');
 SELECT is((SELECT count(*)::int FROM a JOIN (SELECT profile_id, count(*) FILTER (WHERE dimension = 'technical') AS t,
                                                   count(*) FILTER (WHERE dimension = 'non_technical') AS n FROM prof GROUP BY 1) k USING (profile_id)
            WHERE abs(a.coverage - (0.5 * k.t / 8 + 0.5 * k.n / 7)) > 1e-12), 0,

@@ -1,6 +1,7 @@
 -- Every object of the supplyrisk extension described by its definition, one line
--- each, sorted, with no OIDs: two databases with the same extension objects give
--- identical output. Used by test/upgrade.sh.
+-- each, sorted, with no OIDs, and the shipped rows (their contents' md5): two
+-- databases with the same extension objects give identical output. Used by
+-- test/upgrade.sh.
 WITH ext AS (SELECT oid FROM pg_extension WHERE extname = 'supplyrisk'),
 members AS (
   SELECT d.classid, d.objid FROM pg_depend d, ext WHERE d.refclassid = 'pg_extension'::regclass AND d.refobjid = ext.oid AND d.deptype = 'e'
@@ -42,7 +43,11 @@ SELECT 'config ' || string_agg(format('%s:%s', c::regclass, w), ', ' ORDER BY c:
 FROM pg_extension e, unnest(e.extconfig, e.extcondition) x(c, w) WHERE e.extname = 'supplyrisk'
 UNION ALL
 SELECT 'shipped ' || string_agg(format('%s=%s', t, n), ', ' ORDER BY t) FROM (
-  SELECT 'sector' t, count(*) n FROM supplyrisk.sector UNION ALL SELECT 'subsector', count(*) FROM supplyrisk.subsector
-  UNION ALL SELECT 'country', count(*) FROM supplyrisk.country UNION ALL SELECT 'ict_function', count(*) FROM supplyrisk.ict_function
-  UNION ALL SELECT 'risk_factor', count(*) FROM supplyrisk.risk_factor UNION ALL SELECT 'methodology_weight', count(*) FROM supplyrisk.methodology_weight) s
+  SELECT 'sector' t, md5(string_agg(x::text, ',' ORDER BY x::text)) n FROM supplyrisk.sector x WHERE shipped
+  UNION ALL SELECT 'subsector', md5(string_agg(x::text, ',' ORDER BY x::text)) FROM supplyrisk.subsector x WHERE shipped
+  UNION ALL SELECT 'country', md5(string_agg(x::text, ',' ORDER BY x::text)) FROM supplyrisk.country x WHERE shipped
+  UNION ALL SELECT 'ict_function', md5(string_agg(x::text, ',' ORDER BY x::text)) FROM supplyrisk.ict_function x WHERE shipped
+  UNION ALL SELECT 'risk_factor', md5(string_agg(x::text, ',' ORDER BY x::text)) FROM supplyrisk.risk_factor x WHERE shipped
+  UNION ALL SELECT 'methodology', md5(string_agg((to_jsonb(x) - 'created_at')::text, ',' ORDER BY x::text)) FROM supplyrisk.methodology x WHERE shipped
+  UNION ALL SELECT 'methodology_weight', md5(string_agg(x::text, ',' ORDER BY x::text)) FROM supplyrisk.methodology_weight x WHERE shipped) s
 ORDER BY 1;
