@@ -28,7 +28,8 @@ if [ "$(id -u)" -eq 0 ]; then
   owner=postgres
   id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
 fi
-as_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u "$owner" -- "$@"; else "$@"; fi; }
+# (from /: the owner may not be allowed into the current directory)
+as_owner() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u "$owner" -- "$@"); else "$@"; fi; }
 hash_of() { printf %s "$1" | md5sum | cut -c1-12; }
 
 mkdir -p "$base"

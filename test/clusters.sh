@@ -6,7 +6,6 @@
 #     directory is derived from each cluster's own directory);
 #   - a running cluster is not restarted on another port, and a port whose socket
 #     already answers is refused;
-#   - the demo cluster, if it was running when `make test` started, still answers;
 #   - the test cluster holds no database the suites created.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,7 +39,7 @@ fi
 # a throw-away cluster: started twice on one port is fine; on another port, refused
 export SR_CLUSTER=isolation SR_PGPORT=$(( ${SR_PGPORT:-54339} + 5 ))
 eval "$(bash test/cluster.sh env)"; base=$(dirname "$SR_CLUSTER_DATA")
-trap 'bash test/cluster.sh stop >/dev/null 2>&1; rm -rf "$base"' EXIT
+trap 'SR_CLUSTER=isolation bash test/cluster.sh stop >/dev/null 2>&1; rm -rf "$base"' EXIT
 bash test/cluster.sh start >/dev/null 2>&1
 check "a throw-away cluster starts" "0" "$(bash test/cluster.sh start >/dev/null 2>&1; echo $?)"
 msg=$(SR_PGPORT=$((SR_PGPORT + 1)) bash test/cluster.sh start 2>&1 >/dev/null)
@@ -55,14 +54,6 @@ rm -rf "$other"
 bash test/cluster.sh stop >/dev/null 2>&1
 check "the throw-away cluster stops" "no server running" "$(bash test/cluster.sh status 2>&1 | grep -o 'no server running')"
 unset SR_CLUSTER
-
-if [ "${SR_DEMO_WAS_RUNNING:-no}" = yes ]; then
-  eval "$(SR_CLUSTER=demo SR_PGPORT= bash test/cluster.sh env)"
-  check "the demo cluster of this checkout, running before make test, still answers" "1" \
-    "$(psql -X -qAt -h "$PGHOST" -p "$PGPORT" -d postgres -c 'SELECT 1' 2>&1)"
-else
-  echo "ok 1 # SKIP no demo cluster was running when make test started"
-fi
 
 # run last: every suite dropped the databases it made in the test cluster
 eval "$(SR_CLUSTER=test bash test/cluster.sh env)"

@@ -39,6 +39,16 @@ if [ "$ran" -ne "${#suites[@]}" ]; then
 fi
 [ "$prc" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
 [ -n "${SR_KEEP:-}" ] || bash test/cluster.sh stop >/dev/null
+# last check, after everything (the test cluster stopped too): a demo cluster of this
+# checkout that was running before make test is still running and answers
+if [ "$SR_DEMO_WAS_RUNNING" = yes ]; then
+  demo=$(SR_CLUSTER=demo SR_PGPORT= bash test/cluster.sh env)
+  if (eval "$demo"; psql -X -qAt -h "$PGHOST" -p "$PGPORT" -U postgres -d postgres -c 'SELECT 1' 2>/dev/null | grep -qx 1); then
+    echo "ok - the demo cluster, running before make test, still answers"; passed=$((passed + 1))
+  else
+    echo "not ok - the demo cluster, running before make test, no longer answers"; failed=$((failed + 1))
+  fi
+fi
 echo
 if [ "$skipped" -gt 0 ]; then
   echo "supplyrisk: $((passed - skipped)) passed, $failed failed, $skipped skipped"
