@@ -4,7 +4,8 @@
 #                cluster (.pg/), run every suite (pg_regress + pgTAP + dump)
 #   make demo    the same set-up, then load the demo data and print the dashboard
 #   make demo-stop   stop the private cluster
-#   make bench   benchmarks (ratios against baselines measured in the same run)
+#   make bench   benchmarks (ratios against baselines measured in the same run);
+#                make bench-engine: the supply_mix engine at real cardinalities only
 #   make fuzz    long bad-input campaign (5 seeds x 1M cases); make valgrind: fuzz + workload under memcheck
 
 EXTENSION    = supplyrisk
@@ -52,7 +53,7 @@ all: supplyrisk.control
 # the version string is compiled in
 src/supplyrisk.o: Makefile
 
-.PHONY: test demo demo-stop bench bench-full fuzz valgrind crash
+.PHONY: test demo demo-stop bench bench-full bench-engine fuzz valgrind crash
 
 test:
 	@bash test/run.sh
@@ -68,6 +69,9 @@ bench:
 
 bench-full:
 	@BENCH_ROWS="1000000 10000000" bash bench/run.sh
+
+bench-engine:
+	@bash bench/engine.sh
 
 # opt-in campaigns, on the test cluster (or clusters of their own)
 fuzz:

@@ -47,6 +47,35 @@ ensure_scale_db() {
   echo supplyrisk_bench_$rows
 }
 
+# time_interleaved DB SPEC...: median server-side execution time (ms) of each query,
+# SPEC = "workers|sql". The queries run in turns (A B C A B C ...) in one session,
+# one warm-up round then BENCH_RUNS rounds, so that drift in the machine's speed
+# (a shared VM) falls on all of them alike and their ratios stay meaningful.
+time_interleaved() {
+  local db=$1; shift
+  local n=$# i
+  { echo "SET search_path = supplyrisk, public; SET jit = off;"
+    for i in $(seq 0 "$runs"); do
+      for spec in "$@"; do
+        echo "SET max_parallel_workers_per_gather = ${spec%%|*};"
+        echo "EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON, FORMAT JSON) ${spec#*|};"
+      done
+    done
+  } | q -d "$db" | grep -o '"Execution Time": [0-9.]*' | awk '{print $3}' \
+    | awk -v n="$n" -v runs="$runs" '
+        NR > n { k = (NR - 1) % n; v[k, c[k]++] = $1 }
+        END {
+          for (k = 0; k < n; k++) {
+            m = c[k]; delete a
+            for (j = 0; j < m; j++) a[j] = v[k, j]
+            # insertion sort of m values
+            for (x = 1; x < m; x++) { t = a[x]; y = x - 1; while (y >= 0 && a[y] > t) { a[y + 1] = a[y]; y-- } a[y + 1] = t }
+            printf "%s%s", (k ? " " : ""), (m % 2 ? a[(m - 1) / 2] : (a[m / 2 - 1] + a[m / 2]) / 2)
+          }
+          print ""
+        }'
+}
+
 # median client-side wall time (ms: parse, plan, execute, transfer) of a query
 wall_query() {
   local db=$1 sql=$2

@@ -13,50 +13,85 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
-#include "sourcing.h"
+#include "miscadmin.h"
 #include "supplyrisk.h"
 
 #define SOURCING_SERIAL_VERSION 1
+#define SOURCING_INITIAL_CAP 8
+
+/*
+ * Open addressing (linear probing, power-of-two capacity, at most 3/4 full)
+ * from entity id to its first source, with a flag once a second distinct
+ * source was seen. One 24-byte slot per entity (entity, source, flags), so a
+ * probe touches one slot. Each state hashes with a seed of its own, so that
+ * merging one state into another (combine, deserialize: the source's slot
+ * order) does not feed keys in the destination's slot order, which would pile
+ * them into long probe runs; the destination is sized before a merge.
+ */
+typedef struct SourcingSlot
+{
+	int64		entity;
+	int64		source;
+	bool		used;
+	bool		many;
+} SourcingSlot;
+
+typedef struct SourcingState
+{
+	MemoryContext cxt;			/* where the slots live */
+	int64		n;				/* entities */
+	int64		cap;
+	uint64		seed;
+	SourcingSlot *slots;
+} SourcingState;
 
 static void
 SourcingAlloc(SourcingState *s, int64 cap)
 {
-	MemoryContext cxt = s->cxt;
-
 	s->cap = cap;
-	s->entity = MemoryContextAllocExtended(cxt, sizeof(int64) * cap, MCXT_ALLOC_HUGE);
-	s->source = MemoryContextAllocExtended(cxt, sizeof(int64) * cap, MCXT_ALLOC_HUGE);
-	s->used = MemoryContextAllocExtended(cxt, sizeof(bool) * cap, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	s->many = MemoryContextAllocExtended(cxt, sizeof(bool) * cap, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	s->slots = MemoryContextAllocExtended(s->cxt, sizeof(SourcingSlot) * cap, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 }
 
 static SourcingState *
 SourcingCreate(MemoryContext cxt)
 {
+	static uint64 created = 0;
 	SourcingState *s = MemoryContextAllocZero(cxt, sizeof(SourcingState));
 
 	s->cxt = cxt;
-	SourcingAlloc(s, 8);
+	s->seed = HashInt64((int64) (((uint64) MyProcPid << 40) ^ ++created));
+	SourcingAlloc(s, SOURCING_INITIAL_CAP);
 	return s;
 }
 
 static void SourcingAdd(SourcingState *s, int64 entity, int64 source, bool many);
 
+/* re-insert every entity into cap slots */
 static void
-SourcingGrow(SourcingState *s)
+SourcingResize(SourcingState *s, int64 cap)
 {
-	SourcingState old = *s;
-	int64		i;
+	SourcingSlot *old = s->slots;
+	int64		oldcap = s->cap,
+				i;
 
-	SourcingAlloc(s, old.cap * 2);
+	SourcingAlloc(s, cap);
 	s->n = 0;
-	for (i = 0; i < old.cap; i++)
-		if (old.used[i])
-			SourcingAdd(s, old.entity[i], old.source[i], old.many[i]);
-	pfree(old.entity);
-	pfree(old.source);
-	pfree(old.used);
-	pfree(old.many);
+	for (i = 0; i < oldcap; i++)
+		if (old[i].used)
+			SourcingAdd(s, old[i].entity, old[i].source, old[i].many);
+	pfree(old);
+}
+
+/* room for n entities in all, before they are added */
+static void
+SourcingReserve(SourcingState *s, int64 n)
+{
+	int64		cap = s->cap;
+
+	while (n * 4 > cap * 3)
+		cap *= 2;
+	if (cap != s->cap)
+		SourcingResize(s, cap);
 }
 
 static void
@@ -64,23 +99,25 @@ SourcingAdd(SourcingState *s, int64 entity, int64 source, bool many)
 {
 	uint64		mask,
 				i;
+	SourcingSlot *t;
 
 	if (unlikely((s->n + 1) * 4 > s->cap * 3))
-		SourcingGrow(s);
+		SourcingResize(s, s->cap * 2);
 	mask = s->cap - 1;
-	i = HashInt64(entity) & mask;
-	while (s->used[i] && s->entity[i] != entity)
+	i = HashInt64(entity ^ (int64) s->seed) & mask;
+	while (s->slots[i].used && s->slots[i].entity != entity)
 		i = (i + 1) & mask;
-	if (!s->used[i])
+	t = &s->slots[i];
+	if (!t->used)
 	{
-		s->used[i] = true;
-		s->entity[i] = entity;
-		s->source[i] = source;
-		s->many[i] = many;
+		t->used = true;
+		t->entity = entity;
+		t->source = source;
+		t->many = many;
 		s->n++;
 	}
-	else if (many || s->source[i] != source)
-		s->many[i] = true;
+	else if (many || t->source != source)
+		t->many = true;
 }
 
 PG_FUNCTION_INFO_V1(sourcing_trans);
@@ -108,9 +145,10 @@ sourcing_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(a);
 	if (a == NULL)
 		a = SourcingCreate(cxt);
+	SourcingReserve(a, Max(a->n, b->n));
 	for (i = 0; i < b->cap; i++)
-		if (b->used[i])
-			SourcingAdd(a, b->entity[i], b->source[i], b->many[i]);
+		if (b->slots[i].used)
+			SourcingAdd(a, b->slots[i].entity, b->slots[i].source, b->slots[i].many);
 	PG_RETURN_POINTER(a);
 }
 
@@ -129,11 +167,11 @@ sourcing_serialize(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, s->n);
 	for (i = 0; i < s->cap; i++)
 	{
-		if (!s->used[i])
+		if (!s->slots[i].used)
 			continue;
-		pq_sendint64(&buf, s->entity[i]);
-		pq_sendint64(&buf, s->source[i]);
-		pq_sendbyte(&buf, s->many[i] ? 1 : 0);
+		pq_sendint64(&buf, s->slots[i].entity);
+		pq_sendint64(&buf, s->slots[i].source);
+		pq_sendbyte(&buf, s->slots[i].many ? 1 : 0);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
@@ -156,6 +194,7 @@ sourcing_deserialize(PG_FUNCTION_ARGS)
 	if (n < 0 || n * 17 != buf.len - buf.cursor)
 		SerialStateError("sourcing", "entry count does not fit the data");
 	s = SourcingCreate(cxt);
+	SourcingReserve(s, n);
 	for (i = 0; i < n; i++)
 	{
 		int64		e = pq_getmsgint64(&buf);
@@ -184,7 +223,7 @@ sourcing_final(PG_FUNCTION_ARGS)
 
 	if (s != NULL)
 		for (i = 0; i < s->cap; i++)
-			if (s->used[i] && !s->many[i])
+			if (s->slots[i].used && !s->slots[i].many)
 				single++;
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "sourcing_final must return a composite type");

@@ -24,7 +24,12 @@ INSERT INTO fuzz_seed VALUES
   ('state', '\x01010000'::bytea || int4send(3) || int8send(-7) || float8send(1) || float8send(1e-17)
             || int8send(5) || float8send(2.5) || float8send(-1e-16) || int8send(9223372036854775807) || float8send(1e300) || float8send(0)),
   ('state', '\x01020000'::bytea || int4send(2) || int4send(2) || 'DE'::bytea || float8send(3) || float8send(0)
-            || int4send(2) || 'FR'::bytea || float8send(1) || float8send(1e-20));
+            || int4send(2) || 'FR'::bytea || float8send(1) || float8send(1e-20)),
+  -- version 2 (what serialize writes): keys in any order, each once
+  ('state', '\x02010000'::bytea || int4send(3) || int8send(5) || float8send(2.5) || float8send(-1e-16)
+            || int8send(-7) || float8send(1) || float8send(1e-17) || int8send(9223372036854775807) || float8send(1e300) || float8send(0)),
+  ('state', '\x02020000'::bytea || int4send(2) || int4send(2) || 'FR'::bytea || float8send(1) || float8send(1e-20)
+            || int4send(2) || 'DE'::bytea || float8send(3) || float8send(0));
 
 CREATE TEMP TABLE fuzz_result (target text, outcome text, n bigint, example text);
 

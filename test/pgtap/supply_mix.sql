@@ -2,7 +2,7 @@
 -- partition unions, large round trips, state validation.
 BEGIN;
 SET search_path = supplyrisk, public;
-SELECT plan(51);
+SELECT plan(55);
 
 -- 400 random mixes (1..60 keys, weights spanning 6 orders of magnitude), deterministic
 SELECT setseed(0.42);
@@ -133,7 +133,15 @@ SELECT throws_ok($$SELECT supply_mix_from_state('\x010100')$$, '22P03', NULL, 't
 SELECT throws_ok($$SELECT supply_mix_from_state('\x01020000'::bytea || int4send(1) || int4send(2147483647) || '\x44454f'::bytea || float8send(1) || float8send(0))$$, '22P03', NULL, 'state: text key length near 2^31');
 SELECT throws_ok($$SELECT supply_mix_from_binary('\x01020000'::bytea || int4send(1) || int4send(2147483647) || '\x4445'::bytea || float8send(1))$$, '22P03', NULL, 'binary: text key length near 2^31');
 SELECT is(supply_mix_from_binary(supply_mix_send('{"DE":3,"FR":1}')), '{"DE":3,"FR":1}'::supply_mix, 'supply_mix_from_binary reads what supply_mix_send writes');
-SELECT throws_ok($$SELECT supply_mix_from_state('\x02010000' || int4send(1) || int8send(5) || float8send(2.5) || float8send(0))$$, '22P03', NULL, 'wrong version');
+SELECT throws_ok($$SELECT supply_mix_from_state('\x03010000' || int4send(1) || int8send(5) || float8send(2.5) || float8send(0))$$, '22P03', NULL, 'wrong version');
+SELECT is(supply_mix_from_state('\x02010000' || int4send(2) || int8send(9) || float8send(1) || float8send(0) || int8send(5) || float8send(2.5) || float8send(0)),
+          '{5:2.5,9:1}'::supply_mix, 'a version 2 state: keys in any order');
+SELECT throws_ok($$SELECT supply_mix_from_state('\x02010000' || int4send(2) || int8send(5) || float8send(1) || float8send(0) || int8send(5) || float8send(2.5) || float8send(0))$$,
+                 '22P03', 'invalid serialized supply_mix aggregate state: duplicate key', 'version 2: a key twice is refused');
+SELECT throws_ok($$SELECT supply_mix_from_state('\x02020000'::bytea || int4send(2) || int4send(2) || 'DE'::bytea || float8send(1) || float8send(0) || int4send(2) || 'DE'::bytea || float8send(2) || float8send(0))$$,
+                 '22P03', 'invalid serialized supply_mix aggregate state: duplicate key', 'version 2: a text key twice is refused');
+SELECT throws_ok($$SELECT supply_mix_from_state('\x01010000' || int4send(2) || int8send(9) || float8send(1) || float8send(0) || int8send(5) || float8send(2.5) || float8send(0))$$,
+                 '22P03', NULL, 'version 1: keys out of order are refused');
 SELECT throws_ok($$SELECT supply_mix_from_state('\x01010001' || int4send(1) || int8send(5) || float8send(2.5) || float8send(0))$$, '22P03', NULL, 'reserved bits set');
 SELECT throws_ok($$SELECT supply_mix_from_state('\x01010000' || int4send(2) || int8send(5) || float8send(2.5) || float8send(0) || int8send(5) || float8send(1) || float8send(0))$$, '22P03', NULL, 'duplicate key');
 SELECT throws_ok($$SELECT supply_mix_from_state('\x01010000' || int4send(1) || int8send(5) || float8send('NaN') || float8send(0))$$, '22P03', NULL, 'NaN weight');
