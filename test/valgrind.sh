@@ -41,7 +41,18 @@ SELECT * FROM supplier_risk; SELECT * FROM sector_overview; SELECT * FROM entity
 SELECT * FROM entity_deep_exposure; CALL refresh(); SELECT take_snapshot('vg'); SELECT * FROM trend;
 SELECT * FROM sector_energy; SELECT each('{1:1,2:3}'::supply_mix);
 SELECT without('{1:1,2:3}', ARRAY[1]::bigint[]), merge_keys('{1:1,2:3,4:1}', ARRAY[1,2]::bigint[], 9), top_shares('{"a":1,"b":2}', 1);
+-- 0.2.0: merges of large states in parallel workers, batched inserts, version 2 states, names, checks
+CREATE TABLE vg_t AS SELECT g % 3 AS grp, (g / 3 % 20000)::bigint AS k, 'k' || (g / 3 % 20000) AS tk, 1.5::float8 AS w FROM generate_series(0, 119999) g;
+SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SELECT grp, hhi(k, w), hhi(tk, w), key_count(supply_mix_agg(k, w)), (sourcing(k, grp)).entities FROM vg_t GROUP BY 1;
+RESET max_parallel_workers_per_gather;
+SELECT supply_mix_from_state('\x02010000' || int4send(2) || int8send(9) || float8send(1) || float8send(0) || int8send(5) || float8send(2.5) || float8send(0));
+SELECT * FROM top_shares_named('{1:3,2:1}', 2); SELECT key_type('{"a":1}');
+INSERT INTO supplier (supplier_id, name, hq_country) VALUES (900000, 'vg explicit id', 'DE');
+INSERT INTO supplier (name, hq_country) VALUES ('vg default id', 'DE');
 SQL
+out=$(psql -X -q -d $db -c "INSERT INTO supplyrisk.assessment (supplier_id, factor_code, score) VALUES (900000, 't.certification', 5)" 2>&1)
+grep -q 'score "5" is not allowed' <<<"$out" || { echo "valgrind: the constraint error was not raised: $out"; rc=1; }
 as_owner "$bindir/pg_ctl" -D "$data" -m fast -w -t 300 stop >/dev/null
 # error blocks (between blank ==PID== lines) that mention supplyrisk
 found=$(cat "$SR_PGBASE"/vg.*.log 2>/dev/null | awk '
