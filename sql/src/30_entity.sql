@@ -34,12 +34,12 @@ BEGIN
   IF is_eu IS NOT NULL AND NOT is_eu THEN
     IF TG_TABLE_NAME OPERATOR(pg_catalog.=) 'entity' THEN
       RAISE EXCEPTION 'member state "%" is not an EU member state', NEW.member_state
-        USING ERRCODE = 'check_violation',
+        USING ERRCODE = 'check_violation', COLUMN = 'member_state', TABLE = TG_TABLE_NAME, SCHEMA = TG_TABLE_SCHEMA,
               DETAIL = pg_catalog.format('Entity %s (%s) must be established in an EU member state.', NEW.entity_id, NEW.name),
               HINT = 'See supplyrisk.country where eu_member.';
     END IF;
     RAISE EXCEPTION 'member state "%" is not an EU member state', NEW.member_state
-      USING ERRCODE = 'check_violation',
+      USING ERRCODE = 'check_violation', COLUMN = 'member_state', TABLE = TG_TABLE_NAME, SCHEMA = TG_TABLE_SCHEMA,
             DETAIL = pg_catalog.format('The member_state of a %s row names the member state it belongs to (NULL: shared by all).', TG_TABLE_NAME),
             HINT = 'See supplyrisk.country where eu_member.';
   END IF;

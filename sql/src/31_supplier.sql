@@ -34,7 +34,7 @@ BEGIN
     path := path || ' -> ' || cur::text;
     IF cur OPERATOR(pg_catalog.=) NEW.supplier_id THEN
       RAISE EXCEPTION 'ownership cycle: supplier % cannot be controlled by supplier %', NEW.supplier_id, NEW.parent_supplier_id
-        USING ERRCODE = 'check_violation',
+        USING ERRCODE = 'check_violation', COLUMN = 'parent_supplier_id', TABLE = TG_TABLE_NAME, SCHEMA = TG_TABLE_SCHEMA,
               DETAIL = pg_catalog.format('The chain of control would be %s.', path),
               HINT = 'A supplier group must have exactly one ultimate controller.';
     END IF;
