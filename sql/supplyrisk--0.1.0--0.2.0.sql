@@ -890,3 +890,17 @@ BEGIN
   RETURN NEW;
 END $$;
 COMMENT ON FUNCTION @extschema@.check_supplier_ownership() IS 'Trigger: refuses a parent_supplier_id that would create an ownership cycle.';
+
+-- Roles granted access before the update reach the tables it adds, as grant_access would
+-- have given them (read: SELECT; admin: also INSERT, UPDATE, DELETE).
+DO $grants$
+DECLARE g record;
+BEGIN
+  FOR g IN SELECT a.role_name, a.access FROM @extschema@.access_grant a
+           WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) a.role_name) LOOP
+    EXECUTE pg_catalog.format('GRANT SELECT ON @extschema@.org_alias TO %I', g.role_name);
+    IF g.access OPERATOR(pg_catalog.=) 'admin' THEN
+      EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON @extschema@.org_alias TO %I', g.role_name);
+    END IF;
+  END LOOP;
+END $grants$;

@@ -43,6 +43,16 @@ for v in $paths; do
     "$(psql -X -qAt -d supplyrisk_up_old -c 'CALL supplyrisk.refresh()' -c 'SELECT count(*) > 0 FROM supplyrisk.sector_overview WHERE unassessed_share IS NOT NULL' 2>&1)"
   check "ALTER EXTENSION UPDATE from $v: version" "$default" "$(psql -X -qAt -d supplyrisk_up_old -c "SELECT extversion FROM pg_extension WHERE extname = 'supplyrisk'")"
 done
+# grants made before the update reach the tables it adds (a database of its own: grants change ACLs)
+if [ -n "$paths" ]; then
+  v=$(echo $paths | awk '{print $1}')
+  psql -X -q -d postgres -c "DROP ROLE IF EXISTS sr_up_reader" -c "DROP ROLE IF EXISTS sr_up_admin" -c "CREATE ROLE sr_up_reader" -c "CREATE ROLE sr_up_admin" >/dev/null 2>&1
+  fresh supplyrisk_up_grants "$v" && psql -X -q -d supplyrisk_up_grants -c "SELECT supplyrisk.grant_access('sr_up_reader', 'read', '{DE}')" \
+    -c "SELECT supplyrisk.grant_access('sr_up_admin', 'admin')" -c "ALTER EXTENSION supplyrisk UPDATE TO '$default'" >/dev/null 2>&1
+  check "ALTER EXTENSION UPDATE from $v: earlier grants reach org_alias (reader reads, admin writes)" "t|f|t" \
+    "$(psql -X -qAt -d supplyrisk_up_grants -c "SELECT has_table_privilege('sr_up_reader', 'supplyrisk.org_alias', 'SELECT'), has_table_privilege('sr_up_reader', 'supplyrisk.org_alias', 'INSERT'), has_table_privilege('sr_up_admin', 'supplyrisk.org_alias', 'INSERT')")"
+  psql -X -q -d postgres -c "DROP DATABASE IF EXISTS supplyrisk_up_grants" -c "DROP ROLE IF EXISTS sr_up_reader" -c "DROP ROLE IF EXISTS sr_up_admin" >/dev/null 2>&1
+fi
 check "library version = control file default_version" "$default" "$(psql -X -qAt -d supplyrisk_up_ref -c 'SELECT supplyrisk.version()')"
 for d in supplyrisk_up_ref supplyrisk_up_b supplyrisk_up_old; do psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $d" >/dev/null 2>&1; done
 finish "upgrade path"
