@@ -904,3 +904,27 @@ BEGIN
     END IF;
   END LOOP;
 END $grants$;
+
+-- Supplier identity across databases: supplier.global_id.
+CREATE FUNCTION @extschema@.valid_global_id(id text) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE
+    WHEN $1 OPERATOR(pg_catalog.~) '^[0-9A-Z]{18}[0-9]{2}$' THEN  -- LEI: letters count 10..35, the whole number mod 97 is 1
+      (SELECT pg_catalog.mod(pg_catalog.string_agg(CASE WHEN c OPERATOR(pg_catalog.~) '[0-9]' THEN c
+                                                        ELSE (pg_catalog.ascii(c) OPERATOR(pg_catalog.-) 55)::text END, '' ORDER BY i)::numeric, 97)
+         OPERATOR(pg_catalog.=) 1
+       FROM pg_catalog.unnest(pg_catalog.string_to_array($1, NULL)) WITH ORDINALITY x(c, i))
+    WHEN $1 OPERATOR(pg_catalog.~) '^EUID:[A-Z]{2}[0-9A-Z.\-]{2,60}$' THEN true
+    WHEN $1 OPERATOR(pg_catalog.~) '^VAT:[A-Z]{2}[0-9A-Z]{2,13}$' THEN true
+    ELSE false
+  END
+$$;
+COMMENT ON FUNCTION @extschema@.valid_global_id(text) IS
+  'Whether a text is a global supplier identifier: an LEI (20 characters, ISO 17442, check digits mod 97-10), EUID:<EUID> or VAT:<country code><number>, in capitals.';
+
+ALTER TABLE @extschema@.supplier ADD COLUMN global_id text
+  CONSTRAINT supplier_global_id_unique UNIQUE
+  CONSTRAINT supplier_global_id_valid CHECK (@extschema@.constraint_check(@extschema@.valid_global_id(global_id), global_id,
+    'supplier_global_id_valid', 'global_id',
+    'global_id is an LEI (20 characters of capitals and digits whose check digits verify, ISO 17442), EUID:<European unique identifier> or VAT:<country code><number>, in capitals; NULL when unknown.'));
+COMMENT ON COLUMN @extschema@.supplier.global_id IS 'Global identifier (optional, unique): an LEI (ISO 17442), EUID:<EUID> or VAT:<CC><number>. Databases that share a global id mean the same supplier.';

@@ -1,5 +1,24 @@
 -- User data: suppliers, their chain of control (acyclic) and supplier groups.
 
+-- Supplier identity across databases: an LEI (ISO 17442, check digits ISO 7064 mod 97-10)
+-- or a prefixed identifier (EUID:..., VAT:<CC>...). Databases mean the same supplier when
+-- their global ids are equal, so the forms are strict (capitals).
+CREATE FUNCTION @extschema@.valid_global_id(id text) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE
+    WHEN $1 OPERATOR(pg_catalog.~) '^[0-9A-Z]{18}[0-9]{2}$' THEN  -- LEI: letters count 10..35, the whole number mod 97 is 1
+      (SELECT pg_catalog.mod(pg_catalog.string_agg(CASE WHEN c OPERATOR(pg_catalog.~) '[0-9]' THEN c
+                                                        ELSE (pg_catalog.ascii(c) OPERATOR(pg_catalog.-) 55)::text END, '' ORDER BY i)::numeric, 97)
+         OPERATOR(pg_catalog.=) 1
+       FROM pg_catalog.unnest(pg_catalog.string_to_array($1, NULL)) WITH ORDINALITY x(c, i))
+    WHEN $1 OPERATOR(pg_catalog.~) '^EUID:[A-Z]{2}[0-9A-Z.\-]{2,60}$' THEN true
+    WHEN $1 OPERATOR(pg_catalog.~) '^VAT:[A-Z]{2}[0-9A-Z]{2,13}$' THEN true
+    ELSE false
+  END
+$$;
+COMMENT ON FUNCTION @extschema@.valid_global_id(text) IS
+  'Whether a text is a global supplier identifier: an LEI (20 characters, ISO 17442, check digits mod 97-10), EUID:<EUID> or VAT:<country code><number>, in capitals.';
+
 CREATE SEQUENCE @extschema@.supplier_id_seq AS bigint;
 CREATE TABLE @extschema@.supplier (
   supplier_id        bigint PRIMARY KEY DEFAULT pg_catalog.nextval('@extschema@.supplier_id_seq'::pg_catalog.regclass),
@@ -7,6 +26,11 @@ CREATE TABLE @extschema@.supplier (
     'A supplier needs a name that is not empty.')),
   hq_country         text NOT NULL REFERENCES @extschema@.country (code),
   parent_supplier_id bigint REFERENCES @extschema@.supplier (supplier_id),
+  global_id          text
+    CONSTRAINT supplier_global_id_unique UNIQUE
+    CONSTRAINT supplier_global_id_valid CHECK (@extschema@.constraint_check(@extschema@.valid_global_id(global_id), global_id,
+      'supplier_global_id_valid', 'global_id',
+      'global_id is an LEI (20 characters of capitals and digits whose check digits verify, ISO 17442), EUID:<European unique identifier> or VAT:<country code><number>, in capitals; NULL when unknown.')),
   CONSTRAINT supplier_not_own_parent CHECK (@extschema@.constraint_check(parent_supplier_id <> supplier_id, parent_supplier_id, 'supplier_not_own_parent', 'parent_supplier_id',
     'A supplier cannot control itself: parent_supplier_id is another supplier, or NULL for the top of a group.'))
 );
@@ -16,6 +40,7 @@ COMMENT ON TABLE @extschema@.supplier IS 'ICT suppliers. parent_supplier_id is t
 COMMENT ON COLUMN @extschema@.supplier.supplier_id IS 'Supplier id (defaults to the next value of supplier_id_seq).';
 COMMENT ON COLUMN @extschema@.supplier.name IS 'Supplier name.';
 COMMENT ON COLUMN @extschema@.supplier.hq_country IS 'Country of the supplier''s headquarters (ISO 3166-1 alpha-2).';
+COMMENT ON COLUMN @extschema@.supplier.global_id IS 'Global identifier (optional, unique): an LEI (ISO 17442), EUID:<EUID> or VAT:<CC><number>. Databases that share a global id mean the same supplier.';
 COMMENT ON COLUMN @extschema@.supplier.parent_supplier_id IS 'Controlling owner (decisive influence), optional; ownership cycles are refused.';
 
 CREATE FUNCTION @extschema@.check_supplier_ownership() RETURNS trigger

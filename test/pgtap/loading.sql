@@ -5,7 +5,7 @@
 -- tour's first query agreeing with the dashboard.
 BEGIN;
 SET search_path = supplyrisk, public;
-SELECT plan(45);
+SELECT plan(49);
 
 -- err(sql): "SQLSTATE message | detail" of the error the statement raises, or 'no error'
 CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $$
@@ -115,6 +115,22 @@ INSERT INTO assessment (assessment_id, supplier_id, factor_code, score) VALUES (
 SELECT lives_ok($$INSERT INTO assessment (supplier_id, factor_code, score) VALUES (3, 'nt.sanctions', 1)$$, 'the same for assessment');
 INSERT INTO designation (designation_id, supplier_id, status, decided_on) VALUES (800, 3, 'cleared', '2020-01-01');
 SELECT lives_ok($$INSERT INTO designation (supplier_id, status, decided_on) VALUES (3, 'cleared', '2021-01-01')$$, 'the same for designation');
+
+-- global ids: LEI check digits (vectors computed independently with arbitrary-precision
+-- integers: the 18 characters and "00", letters as 10..35, check = 98 - n mod 97) -------------
+SELECT is(ARRAY(SELECT valid_global_id(x) FROM unnest(ARRAY['000000TESTSUPPLY0146', '000000TESTSUPPLY0243', '9999000EXAMPLE000057',
+                                                       '000000TESTSUPPLY0147', '000000TESTSUPPLY0246', '000000testsupply0146',
+                                                       'EUID:DEHRB123456', 'VAT:FR12345678901', 'VAT:F1', 'EUID:', 'LEI']) x),
+          ARRAY[true, true, true, false, false, false, true, true, false, false, false],
+          'valid_global_id: LEIs whose check digits verify, EUID: and VAT: forms, capitals only');
+UPDATE supplier SET global_id = '000000TESTSUPPLY0146' WHERE supplier_id = 1;
+SELECT is(pg_temp.err($$UPDATE supplier SET global_id = '000000TESTSUPPLY0147' WHERE supplier_id = 3$$),
+  '23514 global_id "000000TESTSUPPLY0147" is not allowed | global_id is an LEI (20 characters of capitals and digits whose check digits verify, ISO 17442), EUID:<European unique identifier> or VAT:<country code><number>, in capitals; NULL when unknown. [supplier_global_id_valid]',
+  'a wrong LEI check digit: 23514 naming the value and the forms allowed');
+SELECT is(pg_temp.err($$UPDATE supplier SET global_id = '000000TESTSUPPLY0146' WHERE supplier_id = 3$$),
+  '23505 duplicate key value violates unique constraint "supplier_global_id_unique" | Key (global_id)=(000000TESTSUPPLY0146) already exists. [supplier_global_id_unique]',
+  'one global id, one supplier');
+SELECT is(pg_temp.err($$UPDATE supplier SET global_id = 'VAT:DE123456789' WHERE supplier_id = 3$$), 'no error', 'a VAT identifier');
 
 -- names for the keys of a mix --------------------------------------------------------
 SELECT results_eq($$SELECT rank, key, name, share FROM top_shares_named('{1:3,2:1}', 5)$$,

@@ -23,7 +23,7 @@ lines AS (
                        FROM pg_attribute a LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
                        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
                       (SELECT string_agg(format('%s %s', co.conname, pg_get_constraintdef(co.oid)), '; ' ORDER BY co.conname) FROM pg_constraint co WHERE co.conrelid = c.oid),
-                      (SELECT string_agg(pg_get_indexdef(i.indexrelid), '; ' ORDER BY 1) FROM pg_index i WHERE i.indrelid = c.oid),
+                      (SELECT string_agg(pg_get_indexdef(i.indexrelid), '; ' ORDER BY pg_get_indexdef(i.indexrelid)) FROM pg_index i WHERE i.indrelid = c.oid),
                       (SELECT string_agg(pg_get_triggerdef(t.oid), '; ' ORDER BY t.tgname) FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal),
                       (SELECT string_agg(format('%s %s %s %s %s', po.polname, po.polcmd, po.polpermissive, pg_get_expr(po.polqual, po.polrelid),
                                                 pg_get_expr(po.polwithcheck, po.polrelid)), '; ' ORDER BY po.polname) FROM pg_policy po WHERE po.polrelid = c.oid),
