@@ -31,6 +31,10 @@ INSERT INTO supply (entity_id, supplier_id, function_code, weight, basis, valid_
   SELECT 1, 1, 'it.print', 0.1 + 1e-12, 'units', '2020-02-29', '2030-01-01';
 INSERT INTO supplier_dependency (supplier_id, depends_on_supplier_id, function_code, share) VALUES (2, 3, 'it.print', 0.125);
 INSERT INTO org_alias (alias, canonical) VALUES ('The Apache Software Foundation', 'Apache Software Foundation');
+SELECT * FROM import_bom('{"bomFormat": "CycloneDX", "specVersion": "1.5", "serialNumber": "urn:uuid:00000000-0000-4000-8000-000000000001",
+  "metadata": {"component": {"bom-ref": "app", "name": "app"}, "supplier": {"name": "Dump Test Vendor"}},
+  "components": [{"bom-ref": "a", "name": "a", "supplier": {"name": "Component Maker GmbH"}}, {"bom-ref": "b", "name": "b"}],
+  "dependencies": [{"ref": "app", "dependsOn": ["a", "b"]}]}');
 INSERT INTO snapshot (label, taken_at) VALUES ('baseline', '2026-01-01 00:00+00');
 INSERT INTO metric_snapshot (snapshot_id, sector_code, member_state, function_code, metrics)
   VALUES (1, 'energy', NULL, NULL, '{"hhi": 1234.5678901234567}'), (1, 'energy', 'DE', 'ot.scada', '{"hhi": 0.1}');

@@ -59,7 +59,8 @@ BEGIN
   EXECUTE pg_catalog.format('GRANT SELECT ON ALL TABLES IN SCHEMA %s TO %s', sch, r);
   IF access IN ('assess', 'admin') THEN
     EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON %1$s.entity, %1$s.supply, %1$s.assessment, %1$s.designation TO %2$s', sch, r);
-    EXECUTE pg_catalog.format('GRANT INSERT ON %1$s.supplier, %1$s.supplier_dependency TO %2$s', sch, r);
+    EXECUTE pg_catalog.format('GRANT INSERT ON %1$s.supplier TO %2$s', sch, r);
+    EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON %1$s.supplier_dependency, %1$s.bom, %1$s.bom_component, %1$s.bom_dependency TO %2$s', sch, r);
     EXECUTE pg_catalog.format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %s TO %s', sch, r);
   END IF;
   IF access OPERATOR(pg_catalog.=) 'admin' THEN

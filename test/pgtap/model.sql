@@ -6,10 +6,11 @@ SELECT plan(40);
 SELECT has_schema('supplyrisk');
 SELECT tables_are('supplyrisk', ARRAY['sector','subsector','country','ict_function','risk_factor',
   'methodology','methodology_weight','entity','supplier','supply','supplier_dependency',
-  'assessment','designation','snapshot','metric_snapshot','sector_rollup','rollup_refresh','access_grant','org_alias']);
+  'assessment','designation','snapshot','metric_snapshot','sector_rollup','rollup_refresh','access_grant','org_alias',
+  'bom','bom_component','bom_dependency']);
 SELECT is((SELECT count(*)::int FROM sector), 18, '18 NIS2 sectors');
 SELECT is((SELECT count(*)::int FROM country WHERE eu_member), 27, '27 EU member states');
-SELECT is((SELECT count(*)::int FROM country), 249, 'all ISO 3166-1 alpha-2 codes');
+SELECT is((SELECT count(*)::int FROM country WHERE code <> 'ZZ'), 249, 'all ISO 3166-1 alpha-2 codes, and ZZ for an unknown country');
 SELECT is((SELECT count(*)::int FROM risk_factor), 15, '15 risk factors');
 SELECT ok((SELECT count(*) FROM ict_function WHERE code IN ('cav.vehicle_data_processing','cav.vehicle_communications','cav.ota_updates','border.scanner_control','border.detection_data_processing','telecom.core_network','telecom.ran','telecom.network_management','cloud.iaas','security.managed_security','identity.iam','ot.ics_control')) = 12, 'toolbox functions present');
 SELECT col_is_pk('supply', 'supply_id');
