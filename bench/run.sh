@@ -89,6 +89,9 @@ echo
 bash bench/engine.sh
 
 echo
+bash bench/bom.sh
+
+echo
 dsup=${BENCH_DEEP_SUPPLIERS:-100000}; dedges=${BENCH_DEEP_EDGES:-1000000}; dents=${BENCH_DEEP_ENTITIES:-20000}
 db=supplyrisk_bench_deep_$dsup
 ensure_db $db "supplyrisk bench deep $dsup $dedges $dents $gen_sum" bench/deep_data.sql \

@@ -726,11 +726,13 @@ BEGIN
     RAISE EXCEPTION 'unknown weight "%"', weight USING ERRCODE = 'invalid_parameter_value',
       HINT = 'Weigh components by count (each one 1) or by quantity (cdx:device:quantity, default 1).';
   END IF;
-  SELECT @extschema@.supply_mix_agg(@extschema@.canonical_org_name(c.organisation),
-                                    CASE WHEN weight OPERATOR(pg_catalog.=) 'quantity' THEN c.quantity ELSE 1::float8 END)
+  -- each distinct spelling is normalised once
+  SELECT @extschema@.supply_mix_agg(@extschema@.canonical_org_name(o.organisation), o.w)
   INTO m
-  FROM @extschema@.bom_components(doc) c
-  WHERE c.organisation IS NOT NULL;
+  FROM (SELECT c.organisation, sum(CASE WHEN weight OPERATOR(pg_catalog.=) 'quantity' THEN c.quantity ELSE 1::float8 END) AS w
+        FROM @extschema@.bom_components(doc) c
+        WHERE c.organisation IS NOT NULL
+        GROUP BY c.organisation) o;
   RETURN m;
 END $$;
 COMMENT ON FUNCTION @extschema@.sbom_supplier_mix(jsonb, text) IS
@@ -1036,8 +1038,12 @@ BEGIN
   END IF;
 
   CREATE TEMP TABLE supplyrisk_bom_stage ON COMMIT DROP AS
-    SELECT c.*, @extschema@.canonical_org_name(c.organisation) AS canonical, NULL::bigint AS supplier_id
+    SELECT c.*, NULL::text AS canonical, NULL::bigint AS supplier_id
     FROM @extschema@.bom_components(doc) c;
+  UPDATE supplyrisk_bom_stage s SET canonical = n.canonical  -- each distinct spelling normalised once
+  FROM (SELECT d.organisation, @extschema@.canonical_org_name(d.organisation) AS canonical
+        FROM (SELECT DISTINCT t.organisation FROM supplyrisk_bom_stage t WHERE t.organisation IS NOT NULL) d) n
+  WHERE n.organisation = s.organisation;
   key := CASE WHEN cdx THEN COALESCE((doc ->> 'serialNumber') || '/' || COALESCE(doc ->> 'version', '1'), md5(doc::text))
               ELSE COALESCE(doc ->> 'documentNamespace', md5(doc::text)) END;
 

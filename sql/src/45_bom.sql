@@ -237,11 +237,13 @@ BEGIN
     RAISE EXCEPTION 'unknown weight "%"', weight USING ERRCODE = 'invalid_parameter_value',
       HINT = 'Weigh components by count (each one 1) or by quantity (cdx:device:quantity, default 1).';
   END IF;
-  SELECT @extschema@.supply_mix_agg(@extschema@.canonical_org_name(c.organisation),
-                                    CASE WHEN weight OPERATOR(pg_catalog.=) 'quantity' THEN c.quantity ELSE 1::float8 END)
+  -- each distinct spelling is normalised once
+  SELECT @extschema@.supply_mix_agg(@extschema@.canonical_org_name(o.organisation), o.w)
   INTO m
-  FROM @extschema@.bom_components(doc) c
-  WHERE c.organisation IS NOT NULL;
+  FROM (SELECT c.organisation, sum(CASE WHEN weight OPERATOR(pg_catalog.=) 'quantity' THEN c.quantity ELSE 1::float8 END) AS w
+        FROM @extschema@.bom_components(doc) c
+        WHERE c.organisation IS NOT NULL
+        GROUP BY c.organisation) o;
   RETURN m;
 END $$;
 COMMENT ON FUNCTION @extschema@.sbom_supplier_mix(jsonb, text) IS

@@ -122,8 +122,12 @@ BEGIN
   END IF;
 
   CREATE TEMP TABLE supplyrisk_bom_stage ON COMMIT DROP AS
-    SELECT c.*, @extschema@.canonical_org_name(c.organisation) AS canonical, NULL::bigint AS supplier_id
+    SELECT c.*, NULL::text AS canonical, NULL::bigint AS supplier_id
     FROM @extschema@.bom_components(doc) c;
+  UPDATE supplyrisk_bom_stage s SET canonical = n.canonical  -- each distinct spelling normalised once
+  FROM (SELECT d.organisation, @extschema@.canonical_org_name(d.organisation) AS canonical
+        FROM (SELECT DISTINCT t.organisation FROM supplyrisk_bom_stage t WHERE t.organisation IS NOT NULL) d) n
+  WHERE n.organisation = s.organisation;
   key := CASE WHEN cdx THEN COALESCE((doc ->> 'serialNumber') || '/' || COALESCE(doc ->> 'version', '1'), md5(doc::text))
               ELSE COALESCE(doc ->> 'documentNamespace', md5(doc::text)) END;
 
