@@ -6,7 +6,7 @@
 \set spdx23 `cat test/data/sbom/spdx-2.3-example.spdx.json`
 BEGIN;
 SET search_path = supplyrisk, public;
-SELECT plan(24);
+SELECT plan(26);
 SET client_min_messages = error;
 
 CREATE TEMP TABLE docs (name text PRIMARY KEY, doc jsonb);
@@ -73,6 +73,9 @@ SELECT is((SELECT component ->> 'name' FROM bom_component WHERE bom_id = (SELECT
 -- bad calls: nothing written
 SELECT is(pg_temp.err($$SELECT import_bom('{"name": "x"}')$$), '22023 not a bill of materials: the JSON object has neither "bomFormat" nor "spdxVersion"', 'not a BOM');
 SELECT is(pg_temp.err($$SELECT import_bom('{"bomFormat": "CycloneDX", "specVersion": "1.4"}', 999999)$$), '22023 unknown supplier 999999', 'an unknown product supplier');
+SELECT is(pg_temp.err($$SELECT import_bom('{"bomFormat": "CycloneDX", "specVersion": "1.4"}', NULL, 'cloud.sky')$$), '22023 unknown ICT function "cloud.sky"', 'an unknown ICT function');
+SELECT is(pg_temp.err($$SELECT import_bom('{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [{"name": "a", "supplier": {"name": "X"}, "properties": [{"name": "cdx:device:quantity", "value": "many"}]}]}')$$),
+          '22023 quantity of components[0] is "many", not a positive number', 'a quantity that is not a number');
 SELECT is(pg_temp.err($$SELECT import_bom('{"bomFormat": "CycloneDX", "specVersion": "1.4", "components": [{"name": "a", "supplier": {"name": "New Org"}}, 3]}')$$),
           '22023 components[1] is a JSON number, not an object', 'a bad component: nothing written');
 
