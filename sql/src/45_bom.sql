@@ -120,14 +120,12 @@ END $$;
 COMMENT ON FUNCTION @extschema@.bom_format(jsonb) IS
   'The format of a JSON bill of materials ("CycloneDX 1.4", "SPDX 2.3"), or 22023 naming what was found (XML, tag-value, another format or version).';
 
-CREATE FUNCTION @extschema@.bom_bad_quantity(path text, value text) RETURNS float8
+CREATE FUNCTION @extschema@.bom_refuse(message text, hint text) RETURNS float8
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-  RAISE EXCEPTION 'quantity of % is "%", not a positive number', path, value
-    USING ERRCODE = 'invalid_parameter_value',
-          HINT = 'The property cdx:device:quantity holds a positive number of units, e.g. "12".';
+  RAISE EXCEPTION '%', message USING ERRCODE = 'invalid_parameter_value', HINT = hint;
 END $$;
-COMMENT ON FUNCTION @extschema@.bom_bad_quantity(text, text) IS 'Internal: the 22023 error of bom_components for a quantity that is not a positive number.';
+COMMENT ON FUNCTION @extschema@.bom_refuse(text, text) IS 'Internal: the 22023 errors of bom_components (a component that is not an object, a quantity that is not a positive number), raised from within its one pass over the document.';
 
 -- Every component of a document, nested ones included, with the organisation behind it.
 CREATE FUNCTION @extschema@.bom_components(doc jsonb)
@@ -136,31 +134,8 @@ RETURNS TABLE (path text, kind text, bom_ref text, name text, version text, purl
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   fmt text := @extschema@.bom_format(doc);
-  bad record;
 BEGIN
   IF fmt LIKE 'CycloneDX%' THEN
-    FOR bad IN
-      WITH RECURSIVE c(path, kind, j) AS (
-        SELECT format('components[%s]', o OPERATOR(pg_catalog.-) 1), 'component', e
-        FROM jsonb_array_elements(CASE WHEN jsonb_typeof(doc -> 'components') OPERATOR(pg_catalog.=) 'array' THEN doc -> 'components' ELSE '[]' END)
-             WITH ORDINALITY x(e, o)
-        UNION ALL
-        SELECT format('services[%s]', o OPERATOR(pg_catalog.-) 1), 'service', e
-        FROM jsonb_array_elements(CASE WHEN jsonb_typeof(doc -> 'services') OPERATOR(pg_catalog.=) 'array' THEN doc -> 'services' ELSE '[]' END)
-             WITH ORDINALITY x(e, o)
-        UNION ALL
-        SELECT format('%s.%s[%s]', c.path, k.key, o OPERATOR(pg_catalog.-) 1), CASE k.key WHEN 'services' THEN 'service' ELSE 'component' END, e
-        FROM c CROSS JOIN (VALUES ('components'), ('services')) k(key)
-        CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(c.j) OPERATOR(pg_catalog.=) 'object'
-                                                      AND jsonb_typeof(c.j -> k.key) OPERATOR(pg_catalog.=) 'array'
-                                                     THEN c.j -> k.key ELSE '[]' END) WITH ORDINALITY x(e, o)
-      )
-      SELECT c.path, c.j FROM c WHERE jsonb_typeof(c.j) OPERATOR(pg_catalog.<>) 'object'
-      LIMIT 1
-    LOOP
-      RAISE EXCEPTION '% is a JSON %, not an object', bad.path, jsonb_typeof(bad.j)
-        USING ERRCODE = 'invalid_parameter_value', HINT = 'Every CycloneDX component and service is a JSON object.';
-    END LOOP;
     RETURN QUERY
     WITH RECURSIVE c(path, kind, j) AS (
       SELECT format('components[%s]', o OPERATOR(pg_catalog.-) 1), 'component', e
@@ -195,26 +170,27 @@ BEGIN
       FROM org o
     )
     SELECT q.path, q.kind, q.j ->> 'bom-ref', q.j ->> 'name', q.j ->> 'version', q.j ->> 'purl', q.value, q.field,
-           CASE WHEN q.q IS NULL THEN 1::float8
+           CASE WHEN jsonb_typeof(q.j) OPERATOR(pg_catalog.<>) 'object'
+                THEN @extschema@.bom_refuse(format('%s is a JSON %s, not an object', q.path, jsonb_typeof(q.j)),
+                                            'Every CycloneDX component and service is a JSON object.')
+                WHEN q.q IS NULL THEN 1::float8
                 WHEN q.q ~ '^\s*[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?\s*$' AND q.q::float8 OPERATOR(pg_catalog.>) 0
                      AND q.q::float8 OPERATOR(pg_catalog.<) 'Infinity'::float8 THEN q.q::float8
-                ELSE @extschema@.bom_bad_quantity(q.path, q.q) END
+                ELSE @extschema@.bom_refuse(format('quantity of %s is "%s", not a positive number', q.path, q.q),
+                                            'The property cdx:device:quantity holds a positive number of units, e.g. "12".') END
     FROM qty q
     ORDER BY q.path;
   ELSE
-    FOR bad IN SELECT format('packages[%s]', o OPERATOR(pg_catalog.-) 1) AS path, e AS j
-               FROM jsonb_array_elements(CASE WHEN jsonb_typeof(doc -> 'packages') OPERATOR(pg_catalog.=) 'array' THEN doc -> 'packages' ELSE '[]' END)
-                    WITH ORDINALITY x(e, o)
-               WHERE jsonb_typeof(e) OPERATOR(pg_catalog.<>) 'object' LIMIT 1 LOOP
-      RAISE EXCEPTION '% is a JSON %, not an object', bad.path, jsonb_typeof(bad.j)
-        USING ERRCODE = 'invalid_parameter_value', HINT = 'Every SPDX package is a JSON object.';
-    END LOOP;
     RETURN QUERY
     SELECT format('packages[%s]', o OPERATOR(pg_catalog.-) 1), 'package', e ->> 'SPDXID', e ->> 'name', e ->> 'versionInfo',
            (SELECT r ->> 'referenceLocator' FROM jsonb_array_elements(CASE WHEN jsonb_typeof(e -> 'externalRefs') OPERATOR(pg_catalog.=) 'array'
                                                                           THEN e -> 'externalRefs' ELSE '[]' END) r
             WHERE r ->> 'referenceType' OPERATOR(pg_catalog.=) 'purl' LIMIT 1),
-           f.value, f.field, 1::float8
+           f.value, f.field,
+           CASE WHEN jsonb_typeof(e) OPERATOR(pg_catalog.<>) 'object'
+                THEN @extschema@.bom_refuse(format('packages[%s] is a JSON %s, not an object', o OPERATOR(pg_catalog.-) 1, jsonb_typeof(e)),
+                                            'Every SPDX package is a JSON object.')
+                ELSE 1::float8 END
     FROM jsonb_array_elements(CASE WHEN jsonb_typeof(doc -> 'packages') OPERATOR(pg_catalog.=) 'array' THEN doc -> 'packages' ELSE '[]' END)
          WITH ORDINALITY x(e, o)
     LEFT JOIN LATERAL (
