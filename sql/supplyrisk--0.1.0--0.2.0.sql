@@ -80,6 +80,91 @@ COMMENT ON FUNCTION @extschema@.supply_valid_at(date) IS
   'The supply rows valid at a date (default today): valid_from <= as_of < valid_to (valid_to NULL: open-ended). What every view and metric reads.';
 
 
+-- Federation (issue 14), coordinator side: the member databases and the states pulled from
+-- them (before the functions that read them).
+CREATE TABLE @extschema@.federation_member (
+  member_state     text PRIMARY KEY REFERENCES @extschema@.country (code),
+  server_name      name NOT NULL,
+  added_at         timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  last_pull        timestamptz,
+  last_as_of       date,
+  last_version     text,
+  last_methodology text,
+  stale            boolean NOT NULL DEFAULT false,
+  last_error       text,
+  last_error_at    timestamptz
+);
+COMMENT ON TABLE @extschema@.federation_member IS 'Federation coordinator: one row per member state whose database is pulled by refresh() through a postgres_fdw server. Written by federation_add_member, federation_remove_member and refresh().';
+COMMENT ON COLUMN @extschema@.federation_member.member_state IS 'The member state; its rows are pulled from the member database (rows of other member states there are not).';
+COMMENT ON COLUMN @extschema@.federation_member.server_name IS 'The postgres_fdw foreign server of the member database (with a user mapping for the role that runs refresh).';
+COMMENT ON COLUMN @extschema@.federation_member.added_at IS 'When the member was added.';
+COMMENT ON COLUMN @extschema@.federation_member.last_pull IS 'When its states were last pulled (NULL: never).';
+COMMENT ON COLUMN @extschema@.federation_member.last_as_of IS 'The date the member computed those states for.';
+COMMENT ON COLUMN @extschema@.federation_member.last_version IS 'The member''s supplyrisk version at the last contact.';
+COMMENT ON COLUMN @extschema@.federation_member.last_methodology IS 'The methodology the member scored with at the last pull.';
+COMMENT ON COLUMN @extschema@.federation_member.stale IS 'True when the last refresh could not reach the member and went on without it (refresh(skip_unreachable => true)): the rollups hold its states of last_pull.';
+COMMENT ON COLUMN @extschema@.federation_member.last_error IS 'Why the member was skipped, as the error said (NULL after a good pull).';
+COMMENT ON COLUMN @extschema@.federation_member.last_error_at IS 'When that happened.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.federation_member', '');
+
+CREATE TABLE @extschema@.federation_state (
+  member_state      text NOT NULL REFERENCES @extschema@.federation_member (member_state) ON DELETE CASCADE,
+  sector_code       text NOT NULL REFERENCES @extschema@.sector (code),
+  function_code     text REFERENCES @extschema@.ict_function (code),
+  group_mix         @extschema@.supply_mix,
+  country_mix       @extschema@.supply_mix,
+  entities          bigint NOT NULL,
+  single_sourced    bigint NOT NULL,
+  weight            float8 NOT NULL,
+  hrv_weight        float8 NOT NULL,
+  risk_weight       float8 NOT NULL,
+  unassessed_weight float8 NOT NULL,
+  gaps              bigint,
+  CONSTRAINT federation_state_unique UNIQUE NULLS NOT DISTINCT (member_state, sector_code, function_code)
+);
+COMMENT ON TABLE @extschema@.federation_state IS 'Federation coordinator: the mergeable states pulled from each member (its federation_export rows), replaced member by member at every pull; the input of the coordinator''s rollups and snapshots.';
+DO $cm$
+DECLARE c record;
+BEGIN
+  FOR c IN SELECT * FROM (VALUES
+    ('member_state', 'Member state (the member it was pulled from).'),
+    ('sector_code', 'NIS2 sector.'),
+    ('function_code', 'ICT function; NULL for the row that carries the entities registered and the gaps over all functions.'),
+    ('group_mix', 'Mergeable state: supply weight per supplier group, keyed by the group''s global id, or by <member state>:<local id> for a group without one.'),
+    ('country_mix', 'Mergeable state: supply weight per headquarters country of the supplier group.'),
+    ('entities', 'Function rows: entities using the function; all-functions row: entities registered.'),
+    ('single_sourced', 'Entity and function pairs served by a single supplier group.'),
+    ('weight', 'Total supply weight.'),
+    ('hrv_weight', 'Supply weight from high-risk suppliers (the member''s methodology).'),
+    ('risk_weight', 'Sum of weight times risk_score.'),
+    ('unassessed_weight', 'Supply weight from unassessed suppliers.'),
+    ('gaps', 'Entities with a multi-vendor gap (in the function; all-functions row: in any function); pulled by take_snapshot, NULL after a refresh-only pull.')) x(col, txt) LOOP
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.federation_state.%I IS %L', c.col, c.txt);
+  END LOOP;
+END $cm$;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.federation_state', '');
+
+CREATE TABLE @extschema@.federation_group (
+  member_state text NOT NULL REFERENCES @extschema@.federation_member (member_state) ON DELETE CASCADE,
+  key          text NOT NULL,
+  name         text NOT NULL,
+  PRIMARY KEY (member_state, key)
+);
+CREATE INDEX federation_group_key_idx ON @extschema@.federation_group (key);
+COMMENT ON TABLE @extschema@.federation_group IS 'Federation coordinator: the names of the supplier groups behind the keys of the pulled group mixes, per member (a group with a global id may be named differently by two members: the first member state''s name is shown).';
+COMMENT ON COLUMN @extschema@.federation_group.member_state IS 'Member it was pulled from.';
+COMMENT ON COLUMN @extschema@.federation_group.key IS 'Key in the group mixes: global id, or <member state>:<local supplier id>.';
+COMMENT ON COLUMN @extschema@.federation_group.name IS 'The group''s name in that member database.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.federation_group', '');
+
+-- the name of a supplier group pulled from a federation member (NULL: not one)
+CREATE FUNCTION @extschema@.federation_group_name(key text) RETURNS text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+  SELECT g.name FROM @extschema@.federation_group g WHERE g.key OPERATOR(pg_catalog.=) $1
+  ORDER BY g.member_state LIMIT 1
+$$;
+COMMENT ON FUNCTION @extschema@.federation_group_name(text) IS 'Name of the supplier group behind a key of a federated group mix (the first member state''s name when members differ); NULL when no member exported that key.';
+
 -- Names for the keys of a mix.
 CREATE FUNCTION @extschema@.key_type(mix @extschema@.supply_mix) RETURNS text
   AS 'MODULE_PATHNAME', 'supply_mix_key_type' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -91,12 +176,13 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
   SELECT t.rank, t.key,
          CASE WHEN @extschema@.key_type($1) OPERATOR(pg_catalog.=) 'bigint'
               THEN (SELECT s.name FROM @extschema@.supplier s WHERE s.supplier_id OPERATOR(pg_catalog.=) t.key::bigint)
-              ELSE COALESCE((SELECT c.name FROM @extschema@.country c WHERE c.code OPERATOR(pg_catalog.=) t.key), t.key) END,
+              ELSE COALESCE(@extschema@.federation_group_name(t.key),
+                            (SELECT c.name FROM @extschema@.country c WHERE c.code OPERATOR(pg_catalog.=) t.key), t.key) END,
          t.weight, t.share
   FROM @extschema@.top_shares($1, $2) t
 $$;
 COMMENT ON FUNCTION @extschema@.top_shares_named(@extschema@.supply_mix, integer) IS
-  'top_shares with a readable name per key: the supplier''s name for bigint keys (supplier or group ids; NULL for an id that is not a supplier), the country''s name for a text key that is a country code, else the key itself.';
+  'top_shares with a readable name per key: the supplier''s name for bigint keys (supplier or group ids; NULL for an id that is not a supplier); for text keys the name of a supplier group pulled from a federation member, else the country''s name for a country code, else the key itself.';
 
 
 -- unassessed_share beside hrv_share: the dashboard computation, the rollups and the
@@ -117,20 +203,25 @@ DROP FUNCTION @extschema@.sector_function_rows(text, boolean, date, text);
 DROP FUNCTION @extschema@.sector_stats_at(date, text, boolean);
 DROP FUNCTION @extschema@.sector_function_stats(date, text);
 
-CREATE FUNCTION @extschema@.sector_function_stats(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+-- global_keys: the group mix is keyed by the group's global id, or by <member state>:<id>
+-- for a group without one (what a federation member exports), instead of the group id.
+CREATE FUNCTION @extschema@.sector_function_stats(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
+                                                  global_keys boolean DEFAULT false)
 RETURNS TABLE (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix,
                country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint,
                weight float8, hrv_weight float8, risk_weight float8, unassessed_weight float8)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 WITH r AS (  -- per supplier: group, the group's headquarters country, risk
-  SELECT x.supplier_id, x.group_id, g.hq_country, x.risk_score, x.high_risk,
+  SELECT x.supplier_id, x.group_id, g.global_id, g.hq_country, x.risk_score, x.high_risk,
          x.risk_level OPERATOR(pg_catalog.=) 'unassessed' AS unassessed
   FROM @extschema@.supplier_risk_at($1, $2) x
   JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) x.group_id
 ),
 base AS (
   SELECT e.sector_code, e.member_state, s.function_code,
-         @extschema@.supply_mix_agg(r.group_id, s.weight) AS group_mix,
+         CASE WHEN $3
+              THEN @extschema@.supply_mix_agg(COALESCE(r.global_id, e.member_state OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.group_id::text), s.weight) FILTER (WHERE $3)
+              ELSE @extschema@.supply_mix_agg(r.group_id, s.weight) FILTER (WHERE NOT $3) END AS group_mix,
          @extschema@.supply_mix_agg(r.hq_country, s.weight) AS country_mix,
          @extschema@.sourcing(s.entity_id, r.group_id) AS src,
          pg_catalog.sum(s.weight) AS weight,
@@ -146,11 +237,14 @@ SELECT b.sector_code, b.member_state, b.function_code, b.group_mix, b.country_mi
        (b.src).entities, (b.src).single_sourced, b.weight, b.hrv_weight, b.risk_weight, b.unassessed_weight
 FROM base b
 $$;
-COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text) IS
-  'Mergeable statistics per sector, member state and ICT function from the supply rows valid at as_of: supplier-group mix, HQ-country mix, entities, single-sourced entities, weight, high-risk weight, risk-weighted weight, weight from unassessed suppliers.';
+COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text, boolean) IS
+  'Mergeable statistics per sector, member state and ICT function from the supply rows valid at as_of: supplier-group mix (keyed by group id; global_keys: by the group''s global id, else <member state>:<group id>), HQ-country mix, entities, single-sourced entities, weight, high-risk weight, risk-weighted weight, weight from unassessed suppliers.';
 
-CREATE FUNCTION @extschema@.sector_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
-                                            functions boolean DEFAULT true)
+-- federated: the input is the states pulled from the federation members (federation_state)
+-- instead of this database's supply (a coordinator's refresh and snapshots); as_of and
+-- methodology then only name the rows (the members computed the states).
+CREATE FUNCTION @extschema@.sector_stats_levels(federated boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
+                                                functions boolean DEFAULT true)
 RETURNS TABLE (sector_code text, member_state text, function_code text,
                group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix,
                entities bigint, single_sourced bigint, single_sourced_critical bigint,
@@ -160,10 +254,17 @@ RETURNS TABLE (sector_code text, member_state text, function_code text,
                non_eu_share float8, mean_risk float8, concentration_level text, top_suppliers text,
                unassessed_weight float8, unassessed_share float8)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-WITH f AS (
+WITH src AS (  -- this database's supply, or the members' states: one branch runs
+  SELECT x.* FROM @extschema@.sector_function_stats($2, $3) x WHERE NOT $1
+  UNION ALL
+  SELECT s.sector_code, s.member_state, s.function_code, s.group_mix, s.country_mix, s.entities, s.single_sourced,
+         s.weight, s.hrv_weight, s.risk_weight, s.unassessed_weight
+  FROM @extschema@.federation_state s WHERE $1 AND s.function_code IS NOT NULL
+),
+f AS (
   SELECT x.*, (fn.criticality OPERATOR(pg_catalog.<>) 'standard') AS crit,
-         CASE WHEN $3 THEN x.function_code END AS fx  -- NULL when only the all-functions rows are wanted
-  FROM @extschema@.sector_function_stats($1, $2) x
+         CASE WHEN $4 THEN x.function_code END AS fx  -- NULL when only the all-functions rows are wanted
+  FROM src x
   JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) x.function_code
 ),
 sets AS (  -- mergeable states and counts: exact whatever the order, hashed
@@ -175,7 +276,7 @@ sets AS (  -- mergeable states and counts: exact whatever the order, hashed
   GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
                           (f.sector_code, f.member_state), (f.sector_code))
   -- without functions the fx sets repeat the all-functions sets: keep one copy
-  HAVING $3 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
+  HAVING $4 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
 ),
 sums AS (  -- float sums in a fixed order, so rollups and live rows agree to the last bit
   SELECT f.sector_code, f.member_state, f.fx AS function_code,
@@ -188,7 +289,7 @@ sums AS (  -- float sums in a fixed order, so rollups and live rows agree to the
   FROM f
   GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
                           (f.sector_code, f.member_state), (f.sector_code))
-  HAVING $3 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
+  HAVING $4 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
 ),
 cube AS (
   SELECT g.sector_code, g.member_state, g.function_code, g.gm, g.cm, g.ent, g.ss, g.ssc, m.w, m.hw, m.wc, m.hwc, m.rw, m.uw
@@ -199,7 +300,11 @@ cube AS (
 ),
 ents AS (  -- entities registered, for the all-functions rows
   SELECT e.sector_code, e.member_state, pg_catalog.count(*) AS n
-  FROM @extschema@.entity e GROUP BY GROUPING SETS ((e.sector_code, e.member_state), (e.sector_code))
+  FROM @extschema@.entity e WHERE NOT $1 GROUP BY GROUPING SETS ((e.sector_code, e.member_state), (e.sector_code))
+  UNION ALL
+  SELECT s.sector_code, s.member_state, pg_catalog.sum(s.entities)::bigint
+  FROM @extschema@.federation_state s WHERE $1 AND s.function_code IS NULL
+  GROUP BY GROUPING SETS ((s.sector_code, s.member_state), (s.sector_code))
 ),
 rows AS (  -- every sector has an EU-wide all-functions row, with or without data
   SELECT c.* FROM cube c
@@ -229,8 +334,35 @@ LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_cata
 -- EU-wide rows for roles that see every member state (row-level security)
 WHERE c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL
 $$;
+COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean) IS
+  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL): mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows), from this database''s supply valid at as_of, or (federated) from the states pulled from the federation members. functions false: only the all-functions rows. The one computation behind the sector views, the rollups and the snapshots.';
+
+CREATE FUNCTION @extschema@.sector_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
+                                            functions boolean DEFAULT true)
+RETURNS TABLE (sector_code text, member_state text, function_code text,
+               group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix,
+               entities bigint, single_sourced bigint, single_sourced_critical bigint,
+               weight float8, hrv_weight float8, weight_critical float8, hrv_weight_critical float8,
+               risk_weight float8, suppliers integer, hhi float8, cr1 float8, cr4 float8,
+               effective_suppliers float8, country_hhi float8, hrv_share float8, hrv_share_critical float8,
+               non_eu_share float8, mean_risk float8, concentration_level text, top_suppliers text,
+               unassessed_weight float8, unassessed_share float8)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT * FROM @extschema@.sector_stats_levels(false, $1, $2, $3)
+$$;
 COMMENT ON FUNCTION @extschema@.sector_stats_at(date, text, boolean) IS
-  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL) from the supply valid at as_of: mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows). functions false: only the all-functions rows. The computation behind the sector views, the rollups and the snapshots.';
+  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL) from this database''s supply valid at as_of (sector_stats_levels). functions false: only the all-functions rows. The computation behind the sector views, the rollups and the snapshots.';
+
+CREATE OR REPLACE FUNCTION @extschema@.top_supplier_names(mix @extschema@.supply_mix, k integer DEFAULT 3) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT pg_catalog.string_agg(pg_catalog.format('%s %s%%', n.name, pg_catalog.round((t.share OPERATOR(pg_catalog.*) 100)::numeric, 0)), ', ' ORDER BY t.rank)
+  FROM @extschema@.top_shares($1, $2) t
+  CROSS JOIN LATERAL (SELECT CASE WHEN @extschema@.key_type($1) OPERATOR(pg_catalog.=) 'bigint'
+                                  THEN (SELECT g.name FROM @extschema@.supplier g WHERE g.supplier_id OPERATOR(pg_catalog.=) t.key::bigint)
+                                  ELSE COALESCE(@extschema@.federation_group_name(t.key), t.key) END AS name) n
+  WHERE n.name IS NOT NULL
+$$;
+COMMENT ON FUNCTION @extschema@.top_supplier_names(@extschema@.supply_mix, integer) IS 'The k heaviest supplier groups of a group mix as readable text: name and share in percent (bigint keys: supplier ids; text keys: groups pulled from federation members, by name, else the key).';
 
 ALTER TABLE @extschema@.sector_rollup ADD COLUMN unassessed_weight float8, ADD COLUMN unassessed_share float8;
 COMMENT ON COLUMN @extschema@.sector_rollup.unassessed_weight IS 'Supply weight from suppliers whose risk_level is unassessed (NULL in rollups refreshed before 0.2.0).';
@@ -1137,7 +1269,6 @@ CREATE OR REPLACE FUNCTION @extschema@.grant_access(role regrole, access text, m
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   r   text := pg_catalog.quote_ident((SELECT a.rolname FROM pg_catalog.pg_roles a WHERE a.oid OPERATOR(pg_catalog.=) role::oid));
-  sch text := pg_catalog.quote_ident('@extschema@');
   bad text;
   ms  text[];
 BEGIN
@@ -1145,9 +1276,9 @@ BEGIN
     RAISE EXCEPTION 'role and access must not be null' USING ERRCODE = 'null_value_not_allowed';
   END IF;
   PERFORM @extschema@.access_require_admin('grant');
-  IF access NOT IN ('read', 'assess', 'admin') THEN
+  IF access NOT IN ('read', 'assess', 'admin', 'federation') THEN
     RAISE EXCEPTION 'unknown access level "%"', access USING ERRCODE = 'invalid_parameter_value',
-      HINT = 'Use read, assess or admin.';
+      HINT = 'Use read, assess, admin or federation.';
   END IF;
   IF (SELECT a.rolsuper FROM pg_catalog.pg_roles a WHERE a.oid OPERATOR(pg_catalog.=) role::oid) THEN
     RAISE EXCEPTION 'role "%" is a superuser', role USING ERRCODE = 'invalid_parameter_value',
@@ -1172,8 +1303,550 @@ BEGIN
   END IF;
   -- start from nothing, then grant the level
   PERFORM @extschema@.revoke_privileges(r);
+  PERFORM @extschema@.grant_privileges(r, access);
+  INSERT INTO @extschema@.access_grant AS g (role_name, access, member_states)
+  VALUES ((SELECT a.rolname FROM pg_catalog.pg_roles a WHERE a.oid OPERATOR(pg_catalog.=) role::oid), access, ms)
+  ON CONFLICT (role_name) DO UPDATE SET access = EXCLUDED.access, member_states = EXCLUDED.member_states,
+                                        granted_at = pg_catalog.now(), granted_by = SESSION_USER;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.grant_access(regrole, text, text[]) IS 'Gives a role read, assess, admin or federation access to supplyrisk, limited to some member states (NULL: all); replaces any earlier grant of the role. federation: the federation_* views only, for a coordinator''s user mapping.';
+
+-- Federation (issue 14): the refresh log says which members were stale; refresh() and
+-- take_snapshot() pull the members' states on a coordinator; members export their states
+-- to roles granted federation access.
+ALTER TABLE @extschema@.rollup_refresh ADD COLUMN stale_members text[];
+COMMENT ON COLUMN @extschema@.rollup_refresh.stale_members IS 'Federation coordinator: members that could not be pulled (skip_unreachable), whose earlier states were used; {} when all were pulled; NULL on a database that is not a coordinator.';
+CREATE OR REPLACE VIEW @extschema@.rollup_status WITH (security_invoker = true) AS
+SELECT CASE WHEN r.refresh_id IS NULL THEN 'live' ELSE 'rollup' END AS source,
+       r.refresh_id, r.finished_at AS refreshed_at, r.finished_at OPERATOR(pg_catalog.-) r.started_at AS duration,
+       pg_catalog.now() OPERATOR(pg_catalog.-) r.finished_at AS age, r.as_of,
+       r.as_of OPERATOR(pg_catalog.<) CURRENT_DATE AS outdated, r.methodology, r.rollup_rows, r.stale_members
+FROM (SELECT 1) one
+LEFT JOIN (SELECT x.* FROM @extschema@.rollup_refresh x ORDER BY x.refresh_id DESC LIMIT 1) r ON true;
+
+COMMENT ON COLUMN @extschema@.rollup_status.stale_members IS 'Federation coordinator: members whose states in the rollups are from an earlier pull (skipped as unreachable); NULL elsewhere.';
+DROP PROCEDURE @extschema@.refresh();
+CREATE PROCEDURE @extschema@.refresh(skip_unreachable boolean DEFAULT false)
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  t0  timestamptz := pg_catalog.clock_timestamp();
+  d   date := CURRENT_DATE;
+  m   text := @extschema@.methodology_name(NULL);
+  fed boolean := EXISTS (SELECT 1 FROM @extschema@.federation_member);
+  stale text[];
+  n   bigint;
+BEGIN
+  -- one refresh at a time; readers (ACCESS SHARE) and supply writers are not blocked
+  LOCK TABLE @extschema@.sector_rollup IN SHARE ROW EXCLUSIVE MODE;
+  IF fed THEN
+    -- a coordinator: the members' states, pulled now (the methodology is the members')
+    stale := @extschema@.federation_pull(false, skip_unreachable);
+    SELECT pg_catalog.string_agg(DISTINCT f.last_methodology, ', ' ORDER BY f.last_methodology) INTO m
+    FROM @extschema@.federation_member f;
+  END IF;
+  -- computed first (CREATE TABLE AS may use parallel query, INSERT ... SELECT may not),
+  -- then swapped in: readers see the previous rollups until this transaction commits
+  CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
+    SELECT * FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END);
+  DELETE FROM @extschema@.sector_rollup;
+  INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  DROP TABLE pg_temp.supplyrisk_refresh_stage;
+  INSERT INTO @extschema@.rollup_refresh (started_at, finished_at, as_of, methodology, rollup_rows, stale_members)
+  VALUES (t0, pg_catalog.clock_timestamp(), d, COALESCE(m, @extschema@.methodology_name(NULL)), n, stale);
+  DELETE FROM @extschema@.rollup_refresh
+  WHERE refresh_id OPERATOR(pg_catalog.<=) (SELECT pg_catalog.max(r.refresh_id) OPERATOR(pg_catalog.-) 100
+                                            FROM @extschema@.rollup_refresh r);
+END
+$$;
+COMMENT ON PROCEDURE @extschema@.refresh(boolean) IS
+  'Rebuilds the rollups (sector_rollup) in one transaction: dashboards keep reading the previous rollups until it commits; concurrent refreshes wait for each other. From the supply valid today under the current methodology; on a federation coordinator, from every member''s states, pulled now (a member that cannot be pulled fails the refresh, or with skip_unreachable is marked stale and keeps its states of the last pull).';
+
+REVOKE EXECUTE ON PROCEDURE @extschema@.refresh(boolean) FROM PUBLIC;
+-- Entities with a multi-vendor gap at the four levels of sector_stats_levels: from this
+-- database's supply, or (federated) the counts pulled from the members (an entity belongs
+-- to one member state, so member-state counts add up to the EU-wide ones).
+CREATE FUNCTION @extschema@.sector_gap_counts(federated boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (sector_code text, member_state text, function_code text, gaps bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT p.sector_code, p.member_state, p.function_code, pg_catalog.count(*)
+  FROM (SELECT DISTINCT y.sector_code, y.member_state, y.function_code, y.entity_id
+        FROM @extschema@.multi_vendor_gaps_at($2, $3) y WHERE NOT $1) p
+  GROUP BY GROUPING SETS ((p.sector_code, p.member_state, p.function_code), (p.sector_code, p.function_code),
+                          (p.sector_code, p.member_state), (p.sector_code))
+  UNION ALL
+  SELECT s.sector_code, s.member_state, s.function_code, s.gaps
+  FROM @extschema@.federation_state s WHERE $1 AND s.gaps IS NOT NULL
+  UNION ALL
+  SELECT s.sector_code, NULL, s.function_code, pg_catalog.sum(s.gaps)::bigint
+  FROM @extschema@.federation_state s WHERE $1 AND s.gaps IS NOT NULL
+  GROUP BY s.sector_code, s.function_code
+$$;
+COMMENT ON FUNCTION @extschema@.sector_gap_counts(boolean, date, text) IS
+  'Entities with a multi-vendor gap per sector, member state (NULL: EU-wide) and ICT function (NULL: any), from this database''s supply valid at as_of or (federated) from the counts pulled from the federation members.';
+
+CREATE OR REPLACE FUNCTION @extschema@.take_snapshot(label text DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql SET extra_float_digits = 1 SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  sid bigint;
+  d   date := CURRENT_DATE;
+  m   text := @extschema@.methodology_name(NULL);
+  fed boolean := EXISTS (SELECT 1 FROM @extschema@.federation_member);
+BEGIN
+  IF fed THEN
+    -- a coordinator: every member's states and gap counts, pulled now
+    PERFORM @extschema@.federation_pull(true, false);
+    SELECT pg_catalog.string_agg(DISTINCT f.last_methodology, ', ' ORDER BY f.last_methodology) INTO m
+    FROM @extschema@.federation_member f;
+  END IF;
+  INSERT INTO @extschema@.snapshot (label, as_of, methodology) VALUES ($1, d, m) RETURNING snapshot_id INTO sid;
+  INSERT INTO @extschema@.metric_snapshot (snapshot_id, sector_code, member_state, function_code, group_mix,
+                                           country_mix, metrics)
+  SELECT sid, x.sector_code, x.member_state, x.function_code, x.group_mix, x.country_mix,
+         (pg_catalog.to_jsonb(x) OPERATOR(pg_catalog.-)
+            ARRAY['sector_code', 'member_state', 'function_code', 'group_mix', 'country_mix']::text[])
+         OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('gaps', COALESCE(g.gaps, 0))
+  FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END) x
+  LEFT JOIN @extschema@.sector_gap_counts(fed, d, CASE WHEN NOT fed THEN m END) g
+    ON g.sector_code OPERATOR(pg_catalog.=) x.sector_code
+   AND (g.member_state OPERATOR(pg_catalog.=) x.member_state OR (g.member_state IS NULL AND x.member_state IS NULL))
+   AND (g.function_code OPERATOR(pg_catalog.=) x.function_code OR (g.function_code IS NULL AND x.function_code IS NULL));
+  RETURN sid;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.take_snapshot(text) IS
+  'Stores every sector metric (sector_stats_at, per member state and EU-wide, per function and overall, with the mergeable states) and the multi-vendor gap counts, computed live for today (on a federation coordinator: pulled now from every member); returns the snapshot id.';
+
+-- Federation, member side: what a member database exports to the EU coordinator. Roles
+-- granted 'federation' access read these four views and nothing else: the views call
+-- security-definer functions that return aggregate states only (no entity, supply,
+-- assessment or supplier row), scoped to the member states of the role's grant.
+
+-- The state format the coordinator must be able to read: the columns of federation_export
+-- and the text form of supply_mix. A coordinator refuses a member of another format.
+CREATE FUNCTION @extschema@.federation_format() RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 1 $$;
+COMMENT ON FUNCTION @extschema@.federation_format() IS 'Format of the federation export this version writes and, as a coordinator, reads (1 since 0.2.0).';
+
+-- the member states the session's federation role may export (NULL: all)
+CREATE FUNCTION @extschema@.federation_scope() RETURNS text[]
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT @extschema@.access_member_states_for(SESSION_USER)
+$$;
+REVOKE EXECUTE ON FUNCTION @extschema@.federation_scope() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.federation_scope() IS 'Internal: the member states the session user may export (NULL: all), from its grant.';
+
+CREATE FUNCTION @extschema@.federation_info_row()
+RETURNS TABLE (version text, state_format integer, schema_name text, methodology text, as_of date, member_states text[])
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT (SELECT x.extversion FROM pg_catalog.pg_extension x WHERE x.extname OPERATOR(pg_catalog.=) 'supplyrisk'),
+         @extschema@.federation_format(), '@extschema@'::text, @extschema@.methodology_name(NULL), CURRENT_DATE,
+         (SELECT pg_catalog.array_agg(DISTINCT e.member_state ORDER BY e.member_state) FROM @extschema@.entity e
+          WHERE (SELECT @extschema@.federation_scope()) IS NULL OR e.member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.federation_scope()) AS text[])))
+$$;
+COMMENT ON FUNCTION @extschema@.federation_info_row() IS 'Internal (federation_info): version, state format, schema, methodology, date and member states of this member database.';
+
+CREATE FUNCTION @extschema@.federation_export_rows()
+RETURNS TABLE (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix,
+               country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint, weight float8,
+               hrv_weight float8, risk_weight float8, unassessed_weight float8)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT x.* FROM (
+    SELECT f.sector_code, f.member_state, f.function_code, f.group_mix, f.country_mix, f.entities, f.single_sourced,
+           f.weight, f.hrv_weight, f.risk_weight, f.unassessed_weight
+    FROM @extschema@.sector_function_stats(CURRENT_DATE, NULL, true) f
+    UNION ALL  -- entities registered per sector and member state, for the all-functions rows
+    SELECT e.sector_code, e.member_state, NULL, NULL, NULL, pg_catalog.count(*), 0, 0, 0, 0, 0
+    FROM @extschema@.entity e GROUP BY e.sector_code, e.member_state
+  ) x
+  WHERE (SELECT @extschema@.federation_scope()) IS NULL OR x.member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.federation_scope()) AS text[]))
+$$;
+COMMENT ON FUNCTION @extschema@.federation_export_rows() IS 'Internal (federation_export): the mergeable states per sector, member state and ICT function, computed today under the default methodology.';
+
+CREATE FUNCTION @extschema@.federation_gap_rows()
+RETURNS TABLE (sector_code text, member_state text, function_code text, gaps bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT p.sector_code, p.member_state, p.function_code, pg_catalog.count(*)
+  FROM (SELECT DISTINCT y.sector_code, y.member_state, y.function_code, y.entity_id
+        FROM @extschema@.multi_vendor_gaps_at(CURRENT_DATE, NULL) y
+        WHERE (SELECT @extschema@.federation_scope()) IS NULL OR y.member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.federation_scope()) AS text[]))) p
+  GROUP BY GROUPING SETS ((p.sector_code, p.member_state, p.function_code), (p.sector_code, p.member_state))
+$$;
+COMMENT ON FUNCTION @extschema@.federation_gap_rows() IS 'Internal (federation_gaps): entities with a multi-vendor gap per sector, member state and ICT function, and per sector and member state over all functions.';
+
+CREATE FUNCTION @extschema@.federation_group_rows()
+RETURNS TABLE (member_state text, key text, name text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT m.member_state, COALESCE(s.global_id, m.member_state OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) s.supplier_id::text), s.name
+  FROM @extschema@.supplier s
+  CROSS JOIN (SELECT DISTINCT e.member_state FROM @extschema@.entity e
+              WHERE (SELECT @extschema@.federation_scope()) IS NULL OR e.member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.federation_scope()) AS text[]))) m
+  WHERE s.parent_supplier_id IS NULL
+$$;
+COMMENT ON FUNCTION @extschema@.federation_group_rows() IS 'Internal (federation_groups): the key and name of every supplier group (a supplier without a controlling owner), per member state.';
+
+DO $ex$
+DECLARE f text;
+BEGIN
+  FOREACH f IN ARRAY ARRAY['federation_info_row', 'federation_export_rows', 'federation_gap_rows', 'federation_group_rows'] LOOP
+    EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION @extschema@.%I() FROM PUBLIC', f);
+  END LOOP;
+END $ex$;
+
+CREATE VIEW @extschema@.federation_info WITH (security_invoker = true) AS
+  SELECT * FROM @extschema@.federation_info_row();
+COMMENT ON VIEW @extschema@.federation_info IS 'Federation member: what the coordinator checks before it pulls (roles with federation access).';
+COMMENT ON COLUMN @extschema@.federation_info.version IS 'supplyrisk version installed here.';
+COMMENT ON COLUMN @extschema@.federation_info.state_format IS 'Format of federation_export (federation_format()).';
+COMMENT ON COLUMN @extschema@.federation_info.schema_name IS 'Schema of the extension (the coordinator''s must be the same: aggregates are shipped by name).';
+COMMENT ON COLUMN @extschema@.federation_info.methodology IS 'Default methodology the states are scored with.';
+COMMENT ON COLUMN @extschema@.federation_info.as_of IS 'Date the states are computed for (today here).';
+COMMENT ON COLUMN @extschema@.federation_info.member_states IS 'Member states with entities here (within the role''s grant).';
+
+CREATE VIEW @extschema@.federation_export WITH (security_invoker = true) AS
+  SELECT * FROM @extschema@.federation_export_rows();
+COMMENT ON VIEW @extschema@.federation_export IS 'Federation member: the mergeable states behind the sector rows, per sector, member state and ICT function, plus one row per sector and member state (function_code NULL) with the entities registered. Read by the coordinator''s refresh() through postgres_fdw; no raw row leaves the database.';
+DO $cm$
+DECLARE c record;
+BEGIN
+  FOR c IN SELECT * FROM (VALUES
+    ('sector_code', 'NIS2 sector.'),
+    ('member_state', 'Member state.'),
+    ('function_code', 'ICT function; NULL for the row with the entities registered.'),
+    ('group_mix', 'Supply weight per supplier group, keyed by the group''s global id, or <member state>:<supplier id> for a group without one.'),
+    ('country_mix', 'Supply weight per headquarters country of the supplier group.'),
+    ('entities', 'Function rows: entities using the function; NULL-function row: entities registered.'),
+    ('single_sourced', 'Entity and function pairs served by a single supplier group.'),
+    ('weight', 'Total supply weight.'),
+    ('hrv_weight', 'Supply weight from high-risk suppliers.'),
+    ('risk_weight', 'Sum of weight times risk_score.'),
+    ('unassessed_weight', 'Supply weight from unassessed suppliers.')) x(col, txt) LOOP
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.federation_export.%I IS %L', c.col, c.txt);
+  END LOOP;
+END $cm$;
+
+CREATE VIEW @extschema@.federation_gaps WITH (security_invoker = true) AS
+  SELECT * FROM @extschema@.federation_gap_rows();
+COMMENT ON VIEW @extschema@.federation_gaps IS 'Federation member: entities with a multi-vendor gap per sector, member state and ICT function (NULL: in any function); pulled by a coordinator''s take_snapshot.';
+COMMENT ON COLUMN @extschema@.federation_gaps.sector_code IS 'NIS2 sector.';
+COMMENT ON COLUMN @extschema@.federation_gaps.member_state IS 'Member state.';
+COMMENT ON COLUMN @extschema@.federation_gaps.function_code IS 'ICT function; NULL over all functions (an entity counts once).';
+COMMENT ON COLUMN @extschema@.federation_gaps.gaps IS 'Entities with at least one multi-vendor gap.';
+
+CREATE VIEW @extschema@.federation_groups WITH (security_invoker = true) AS
+  SELECT * FROM @extschema@.federation_group_rows();
+COMMENT ON VIEW @extschema@.federation_groups IS 'Federation member: the name behind each supplier-group key of federation_export, per member state.';
+COMMENT ON COLUMN @extschema@.federation_groups.member_state IS 'Member state.';
+COMMENT ON COLUMN @extschema@.federation_groups.key IS 'Key in group_mix: the global id, or <member state>:<supplier id>.';
+COMMENT ON COLUMN @extschema@.federation_groups.name IS 'Supplier group name.';
+-- Federation, coordinator side: members are added and removed, checked, and their states
+-- pulled through postgres_fdw (by refresh() and take_snapshot()). The foreign tables are
+-- temporary (pg_temp, this session only): nothing of a member is left in the catalogue.
+
+-- The coordinator's view of one member: its foreign tables (re)created, reachability,
+-- extension, version and state format checked; an error names the member and the cause.
+CREATE FUNCTION @extschema@.federation_connect(member_state text, server name)
+RETURNS TABLE (version text, methodology text, as_of date)
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  t   text := 'supplyrisk_fed_' OPERATOR(pg_catalog.||) pg_catalog.lower(member_state);
+  who text := pg_catalog.format('federation member %s (server %s)', member_state, server);
+  sfx text;
+  ver text;
+  st  text;
+  msg text;
+  dt  text;
+  inf record;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_foreign_server s
+                 JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid OPERATOR(pg_catalog.=) s.srvfdw
+                 WHERE s.srvname OPERATOR(pg_catalog.=) server AND w.fdwname OPERATOR(pg_catalog.=) 'postgres_fdw') THEN
+    RAISE EXCEPTION '% has no postgres_fdw server "%"', who, server USING ERRCODE = 'undefined_object',
+      HINT = 'Create it: CREATE SERVER ... FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host ..., port ..., dbname ..., extensions ''supplyrisk'', async_capable ''true''), with a user mapping (OPERATIONS.md, Federation).';
+  END IF;
+  FOREACH sfx IN ARRAY ARRAY['_ext', '_info', '_export', '_gaps', '_groups'] LOOP
+    IF pg_catalog.to_regclass(pg_catalog.format('pg_temp.%I', t OPERATOR(pg_catalog.||) sfx)) IS NOT NULL THEN
+      EXECUTE pg_catalog.format('DROP FOREIGN TABLE pg_temp.%I', t OPERATOR(pg_catalog.||) sfx);
+    END IF;
+  END LOOP;
+  EXECUTE pg_catalog.format('CREATE FOREIGN TABLE pg_temp.%I (extname name, extversion text) SERVER %I OPTIONS (schema_name %L, table_name %L)',
+                            t OPERATOR(pg_catalog.||) '_ext', server, 'pg_catalog', 'pg_extension');
+  EXECUTE pg_catalog.format('CREATE FOREIGN TABLE pg_temp.%I (version text, state_format integer, schema_name text, methodology text, as_of date, member_states text[]) SERVER %I OPTIONS (schema_name %L, table_name %L)',
+                            t OPERATOR(pg_catalog.||) '_info', server, '@extschema@', 'federation_info');
+  EXECUTE pg_catalog.format('CREATE FOREIGN TABLE pg_temp.%I (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint, weight float8, hrv_weight float8, risk_weight float8, unassessed_weight float8) SERVER %I OPTIONS (schema_name %L, table_name %L)',
+                            t OPERATOR(pg_catalog.||) '_export', server, '@extschema@', 'federation_export');
+  EXECUTE pg_catalog.format('CREATE FOREIGN TABLE pg_temp.%I (sector_code text, member_state text, function_code text, gaps bigint) SERVER %I OPTIONS (schema_name %L, table_name %L)',
+                            t OPERATOR(pg_catalog.||) '_gaps', server, '@extschema@', 'federation_gaps');
+  EXECUTE pg_catalog.format('CREATE FOREIGN TABLE pg_temp.%I (member_state text, key text, name text) SERVER %I OPTIONS (schema_name %L, table_name %L)',
+                            t OPERATOR(pg_catalog.||) '_groups', server, '@extschema@', 'federation_groups');
+  BEGIN
+    EXECUTE pg_catalog.format('SELECT x.extversion FROM pg_temp.%I x WHERE x.extname OPERATOR(pg_catalog.=) %L',
+                              t OPERATOR(pg_catalog.||) '_ext', 'supplyrisk') INTO ver;
+  EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, dt = PG_EXCEPTION_DETAIL;
+    RAISE EXCEPTION USING ERRCODE = st,
+      MESSAGE = pg_catalog.format('%s cannot be reached: %s', who,
+                  pg_catalog.concat_ws(': ', msg, NULLIF(pg_catalog.btrim(pg_catalog.regexp_replace(dt, '\s+', ' ', 'g')), ''))),
+      HINT = 'Check that the member''s server is up, the server''s options (host, port, dbname) and the user mapping of the role running this (user, password).';
+  END;
+  IF ver IS NULL THEN
+    RAISE EXCEPTION '% has no supplyrisk extension in its database', who USING ERRCODE = 'undefined_object',
+      HINT = 'On the member database: CREATE EXTENSION supplyrisk, then SELECT supplyrisk.grant_access(''<role of the user mapping>'', ''federation'').';
+  END IF;
+  IF ver OPERATOR(pg_catalog.=) '0.1.0' THEN
+    RAISE EXCEPTION '% runs supplyrisk %, which has no federation export', who, ver USING ERRCODE = 'feature_not_supported',
+      HINT = pg_catalog.format('This coordinator reads state format %s (supplyrisk 0.2.0 and later): on the member, ALTER EXTENSION supplyrisk UPDATE, then grant the role of the user mapping federation access.', @extschema@.federation_format());
+  END IF;
+  BEGIN
+    EXECUTE pg_catalog.format('SELECT i.* FROM pg_temp.%I i', t OPERATOR(pg_catalog.||) '_info') INTO inf;
+  EXCEPTION
+    WHEN undefined_table THEN
+      RAISE EXCEPTION '% has supplyrisk % but no relation %.federation_info', who, ver, '@extschema@' USING ERRCODE = 'undefined_table',
+        DETAIL = 'The coordinator ships the aggregates by name: the extension must live in the same schema on both sides.',
+        HINT = pg_catalog.format('Install supplyrisk in schema %s on the member (or in the member''s schema here).', '@extschema@');
+    WHEN insufficient_privilege THEN
+      RAISE EXCEPTION '% refuses the federation export to the role of the user mapping', who USING ERRCODE = 'insufficient_privilege',
+        HINT = 'On the member: SELECT supplyrisk.grant_access(''<role of the user mapping>'', ''federation'').';
+    WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+      RAISE EXCEPTION USING ERRCODE = st, MESSAGE = pg_catalog.format('%s: %s', who, msg);
+  END;
+  IF inf.state_format IS DISTINCT FROM @extschema@.federation_format() THEN
+    RAISE EXCEPTION '% writes federation state format % (supplyrisk %), this coordinator reads format % (supplyrisk %)',
+      who, inf.state_format, ver, @extschema@.federation_format(), @extschema@.version() USING ERRCODE = 'feature_not_supported',
+      HINT = 'Update the older side so that both run a supplyrisk version of the same state format.';
+  END IF;
+  IF NOT (member_state OPERATOR(pg_catalog.=) ANY (COALESCE(inf.member_states, '{}'::text[]))) THEN
+    RAISE WARNING '% has no entity of member state % visible to the role of the user mapping', who, member_state
+      USING HINT = 'Its rows will be empty: check the member''s data and the member states of the role''s federation grant.';
+  END IF;
+  RETURN QUERY SELECT ver, inf.methodology, inf.as_of;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION @extschema@.federation_connect(text, name) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.federation_connect(text, name) IS 'Internal: creates the session''s temporary foreign tables of a member and checks it (reachable, supplyrisk installed, same schema, readable state format); an error names the member and the cause.';
+
+-- The query that pulls from members already connected: one foreign scan per server (the
+-- member states it serves, together), in one UNION ALL so that async_capable servers answer
+-- concurrently. kind export: the states, merged by an aggregate pushed down (extensions
+-- 'supplyrisk'); gaps: the gap counts; groups: the names of the group keys.
+CREATE FUNCTION @extschema@.federation_pull_query(members text[], kind text DEFAULT 'export') RETURNS text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+  SELECT pg_catalog.string_agg(pg_catalog.format(
+    CASE
+      WHEN $2 OPERATOR(pg_catalog.=) 'export' THEN
+        'SELECT f.member_state, f.sector_code, f.function_code, '
+        '@extschema@.supply_mix_union(f.group_mix) AS group_mix, @extschema@.supply_mix_union(f.country_mix) AS country_mix, '
+        'pg_catalog.sum(f.entities)::bigint AS entities, pg_catalog.sum(f.single_sourced)::bigint AS single_sourced, '
+        'pg_catalog.sum(f.weight) AS weight, pg_catalog.sum(f.hrv_weight) AS hrv_weight, pg_catalog.sum(f.risk_weight) AS risk_weight, '
+        'pg_catalog.sum(f.unassessed_weight) AS unassessed_weight '
+        'FROM pg_temp.%1$I f WHERE f.member_state OPERATOR(pg_catalog.=) ANY (%2$L::text[]) '
+        'GROUP BY f.member_state, f.sector_code, f.function_code'
+      WHEN $2 OPERATOR(pg_catalog.=) 'gaps' THEN
+        'SELECT f.member_state, f.sector_code, f.function_code, f.gaps FROM pg_temp.%1$I f '
+        'WHERE f.member_state OPERATOR(pg_catalog.=) ANY (%2$L::text[])'
+      WHEN $2 OPERATOR(pg_catalog.=) 'groups' THEN
+        'SELECT f.member_state, f.key, f.name FROM pg_temp.%1$I f WHERE f.member_state OPERATOR(pg_catalog.=) ANY (%2$L::text[])'
+    END,
+    'supplyrisk_fed_' OPERATOR(pg_catalog.||) pg_catalog.lower(s.first) OPERATOR(pg_catalog.||) '_' OPERATOR(pg_catalog.||) $2, s.states),
+    ' UNION ALL ' ORDER BY s.first)
+  FROM (SELECT pg_catalog.min(m.member_state) AS first, pg_catalog.array_agg(m.member_state ORDER BY m.member_state) AS states
+        FROM @extschema@.federation_member m
+        WHERE m.member_state OPERATOR(pg_catalog.=) ANY ($1)
+        GROUP BY m.server_name) s
+$$;
+COMMENT ON FUNCTION @extschema@.federation_pull_query(text[], text) IS 'Internal: the SQL that pulls the states (kind export), gap counts (gaps) or group names (groups) of connected members, one foreign scan per server (federation_explain shows the plan of the states).';
+
+-- Pulls every member's states into federation_state (and, with gaps, their gap counts).
+-- A member that fails makes the pull fail, unless skip_unreachable: then it is marked
+-- stale and keeps its states of the last pull. Returns the stale members.
+CREATE FUNCTION @extschema@.federation_pull(gaps boolean DEFAULT false, skip_unreachable boolean DEFAULT false) RETURNS text[]
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  mem record;
+  inf record;
+  ok  text[] := '{}';
+  msg text;
+  bad record;
+  ms  text;
+BEGIN
+  FOR mem IN SELECT f.member_state, f.server_name FROM @extschema@.federation_member f ORDER BY f.member_state LOOP
+    BEGIN
+      SELECT * INTO inf FROM @extschema@.federation_connect(mem.member_state, mem.server_name);
+      UPDATE @extschema@.federation_member f SET last_version = inf.version, last_methodology = inf.methodology, last_as_of = inf.as_of
+      WHERE f.member_state OPERATOR(pg_catalog.=) mem.member_state;
+      ok := ok OPERATOR(pg_catalog.||) mem.member_state;
+    EXCEPTION WHEN OTHERS THEN
+      IF NOT skip_unreachable THEN
+        RAISE;
+      END IF;
+      GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+      RAISE WARNING '%', msg USING HINT = 'skip_unreachable: the refresh goes on without this member; its states of the last pull stay (federation_member.stale).';
+      UPDATE @extschema@.federation_member f SET stale = true, last_error = msg, last_error_at = pg_catalog.now()
+      WHERE f.member_state OPERATOR(pg_catalog.=) mem.member_state;
+    END;
+  END LOOP;
+  IF pg_catalog.cardinality(ok) OPERATOR(pg_catalog.>) 0 THEN
+    EXECUTE 'CREATE TEMP TABLE supplyrisk_fed_pull AS ' OPERATOR(pg_catalog.||) @extschema@.federation_pull_query(ok);
+    SELECT p.member_state, p.function_code INTO bad FROM pg_temp.supplyrisk_fed_pull p
+    WHERE p.function_code IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM @extschema@.ict_function fn WHERE fn.code OPERATOR(pg_catalog.=) p.function_code)
+    LIMIT 1;
+    IF FOUND THEN
+      RAISE EXCEPTION 'federation member % exports ICT function "%", which this coordinator does not know', bad.member_state, bad.function_code
+        USING ERRCODE = 'foreign_key_violation',
+        HINT = 'Add the function to supplyrisk.ict_function here, with the member''s code and criticality, then refresh again.';
+    END IF;
+    DELETE FROM @extschema@.federation_state s WHERE s.member_state OPERATOR(pg_catalog.=) ANY (ok);
+    INSERT INTO @extschema@.federation_state (member_state, sector_code, function_code, group_mix, country_mix, entities,
+                                              single_sourced, weight, hrv_weight, risk_weight, unassessed_weight)
+    SELECT p.* FROM pg_temp.supplyrisk_fed_pull p;
+    DROP TABLE pg_temp.supplyrisk_fed_pull;
+    IF gaps THEN
+      EXECUTE 'CREATE TEMP TABLE supplyrisk_fed_gaps AS ' OPERATOR(pg_catalog.||) @extschema@.federation_pull_query(ok, 'gaps');
+      UPDATE @extschema@.federation_state s
+      SET gaps = COALESCE((SELECT g.gaps FROM pg_temp.supplyrisk_fed_gaps g
+                           WHERE g.member_state OPERATOR(pg_catalog.=) s.member_state AND g.sector_code OPERATOR(pg_catalog.=) s.sector_code
+                             AND g.function_code IS NOT DISTINCT FROM s.function_code), 0)
+      WHERE s.member_state OPERATOR(pg_catalog.=) ANY (ok);
+      DROP TABLE pg_temp.supplyrisk_fed_gaps;
+    END IF;
+    DELETE FROM @extschema@.federation_group g WHERE g.member_state OPERATOR(pg_catalog.=) ANY (ok);
+    EXECUTE 'INSERT INTO @extschema@.federation_group (member_state, key, name) ' OPERATOR(pg_catalog.||) @extschema@.federation_pull_query(ok, 'groups');
+    UPDATE @extschema@.federation_member f SET last_pull = pg_catalog.clock_timestamp(), stale = false, last_error = NULL, last_error_at = NULL
+    WHERE f.member_state OPERATOR(pg_catalog.=) ANY (ok);
+  END IF;
+  RETURN (SELECT COALESCE(pg_catalog.array_agg(f.member_state ORDER BY f.member_state), '{}'::text[])
+          FROM @extschema@.federation_member f WHERE f.stale);
+END
+$$;
+REVOKE EXECUTE ON FUNCTION @extschema@.federation_pull(boolean, boolean) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.federation_pull(boolean, boolean) IS 'Internal (refresh, take_snapshot on a coordinator): pulls every member''s states into federation_state and federation_group (gaps: also the gap counts); returns the stale members.';
+
+CREATE FUNCTION @extschema@.federation_add_member(member_state text, server name) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  opts text[];
+  inf  record;
+  cur  name;
+BEGIN
+  IF member_state IS NULL OR server IS NULL THEN
+    RAISE EXCEPTION 'member_state and server must not be null' USING ERRCODE = 'null_value_not_allowed';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM @extschema@.country c WHERE c.code OPERATOR(pg_catalog.=) member_state AND c.eu_member) THEN
+    RAISE EXCEPTION 'not an EU member state: "%"', member_state USING ERRCODE = 'invalid_parameter_value',
+      HINT = pg_catalog.format('Use one of %s.', pg_catalog.array_to_string(@extschema@.eu_member_codes(), ', '));
+  END IF;
+  SELECT f.server_name INTO cur FROM @extschema@.federation_member f WHERE f.member_state OPERATOR(pg_catalog.=) $1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'member state % is already a federation member (server %)', member_state, cur USING ERRCODE = 'unique_violation',
+      HINT = pg_catalog.format('To move it to another server: SELECT supplyrisk.federation_remove_member(%L) first.', member_state);
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension x WHERE x.extname OPERATOR(pg_catalog.=) 'postgres_fdw') THEN
+    RAISE EXCEPTION 'a federation coordinator needs postgres_fdw' USING ERRCODE = 'undefined_object',
+      HINT = 'CREATE EXTENSION postgres_fdw in this database, then create a server per member.';
+  END IF;
+  SELECT s.srvoptions INTO opts FROM pg_catalog.pg_foreign_server s
+  JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid OPERATOR(pg_catalog.=) s.srvfdw
+  WHERE s.srvname OPERATOR(pg_catalog.=) server AND w.fdwname OPERATOR(pg_catalog.=) 'postgres_fdw';
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'postgres_fdw server "%" does not exist', server USING ERRCODE = 'undefined_object',
+      HINT = 'CREATE SERVER ... FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host ..., port ..., dbname ..., extensions ''supplyrisk'', async_capable ''true''), and a user mapping.';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.unnest(opts) o
+                 WHERE o OPERATOR(pg_catalog.~) '^extensions=' AND 'supplyrisk' OPERATOR(pg_catalog.=) ANY (
+                   SELECT pg_catalog.btrim(e) FROM pg_catalog.regexp_split_to_table(pg_catalog.substr(o, 12), ',') e)) THEN
+    RAISE EXCEPTION 'server "%" does not list supplyrisk in its extensions option', server USING ERRCODE = 'invalid_parameter_value',
+      DETAIL = 'Without it postgres_fdw cannot ship supplyrisk''s aggregates and type to the member: whole rows would be fetched and merged here.',
+      HINT = pg_catalog.format('ALTER SERVER %I OPTIONS (ADD extensions ''supplyrisk'') (SET, with the other extensions, when the option exists).', server);
+  END IF;
+  IF NOT ('async_capable=true' OPERATOR(pg_catalog.=) ANY (opts)) THEN
+    RAISE NOTICE 'server "%" is not async_capable: the members will be pulled one after another', server
+      USING HINT = pg_catalog.format('ALTER SERVER %I OPTIONS (ADD async_capable ''true'') to pull them concurrently.', server);
+  END IF;
+  SELECT * INTO inf FROM @extschema@.federation_connect(member_state, server);
+  INSERT INTO @extschema@.federation_member (member_state, server_name, last_version, last_methodology, last_as_of)
+  VALUES (member_state, server, inf.version, inf.methodology, inf.as_of);
+  IF EXISTS (SELECT 1 FROM @extschema@.supply) THEN
+    RAISE WARNING 'this database is now a federation coordinator: its own supply rows are not in its rollups'
+      USING HINT = 'A coordinator''s refresh() fills the rollups from the members'' states only; keep a member state''s data in a member database.';
+  END IF;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION @extschema@.federation_add_member(text, name) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.federation_add_member(text, name) IS
+  'Makes this database a federation coordinator (or adds to one): the member state''s rows are pulled from the member database behind a postgres_fdw server (options extensions ''supplyrisk'' and async_capable ''true''; a user mapping for the role that runs refresh). The member is checked at once.';
+
+CREATE FUNCTION @extschema@.federation_remove_member(member_state text) RETURNS boolean
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF member_state IS NULL THEN
+    RAISE EXCEPTION 'member_state must not be null' USING ERRCODE = 'null_value_not_allowed';
+  END IF;
+  DELETE FROM @extschema@.federation_member f WHERE f.member_state OPERATOR(pg_catalog.=) $1;
+  RETURN FOUND;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION @extschema@.federation_remove_member(text) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.federation_remove_member(text) IS 'Removes a member and the states pulled from it (the rollups keep its rows until the next refresh); false when it was not a member.';
+
+CREATE FUNCTION @extschema@.federation_explain() RETURNS SETOF text
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  mem record;
+  ok  text[] := '{}';
+BEGIN
+  FOR mem IN SELECT f.member_state, f.server_name FROM @extschema@.federation_member f ORDER BY f.member_state LOOP
+    PERFORM @extschema@.federation_connect(mem.member_state, mem.server_name);
+    ok := ok OPERATOR(pg_catalog.||) mem.member_state;
+  END LOOP;
+  IF pg_catalog.cardinality(ok) OPERATOR(pg_catalog.=) 0 THEN
+    RAISE EXCEPTION 'this database has no federation member' USING ERRCODE = 'no_data_found',
+      HINT = 'Add members with supplyrisk.federation_add_member(member_state, server).';
+  END IF;
+  RETURN QUERY EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' OPERATOR(pg_catalog.||) @extschema@.federation_pull_query(ok);
+END
+$$;
+REVOKE EXECUTE ON FUNCTION @extschema@.federation_explain() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.federation_explain() IS 'The plan of the query refresh() pulls the members'' states with (EXPLAIN VERBOSE): the remote SQL of each member, the aggregates pushed down, Async Foreign Scan when the servers are async_capable.';
+
+ALTER TABLE @extschema@.access_grant DROP CONSTRAINT access_grant_level,
+  ADD CONSTRAINT access_grant_level CHECK (access IN ('read', 'assess', 'admin', 'federation'));
+COMMENT ON COLUMN @extschema@.access_grant.access IS 'read (views and tables), assess (also writes entities, supply, assessments, designations), admin (everything, refresh, snapshots, grants, federation members), federation (the federation_* views only: the aggregate states a coordinator pulls, no table).';
+CREATE OR REPLACE FUNCTION @extschema@.revoke_privileges(role_sql text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  sch text := pg_catalog.quote_ident('@extschema@');
+BEGIN
+  EXECUTE pg_catalog.format('REVOKE ALL ON ALL TABLES IN SCHEMA %s FROM %s', sch, role_sql);
+  EXECUTE pg_catalog.format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA %s FROM %s', sch, role_sql);
+  EXECUTE pg_catalog.format('REVOKE EXECUTE ON PROCEDURE %s.refresh(boolean) FROM %s', sch, role_sql);
+  EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %1$s.take_snapshot(text), %1$s.cron_schedule_job(text, text, text), %1$s.schedule_refresh(text), %1$s.schedule_snapshot(text, text), %1$s.unschedule(text), %1$s.grant_access(regrole, text, text[]), %1$s.revoke_access(regrole), %1$s.federation_add_member(text, name), %1$s.federation_remove_member(text), %1$s.federation_explain(), %1$s.federation_connect(text, name), %1$s.federation_pull(boolean, boolean), %1$s.federation_info_row(), %1$s.federation_export_rows(), %1$s.federation_gap_rows(), %1$s.federation_group_rows(), %1$s.federation_scope() FROM %2$s', sch, role_sql);
+  EXECUTE pg_catalog.format('REVOKE USAGE ON SCHEMA %s FROM %s', sch, role_sql);
+END
+$$;
+REVOKE EXECUTE ON FUNCTION @extschema@.revoke_privileges(text) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.revoke_privileges(text) IS 'Internal: removes every privilege grant_access gives (role as an SQL identifier); called by grant_access and revoke_access.';
+
+
+-- The privileges of an access level (role as an SQL identifier); one definition, used by
+-- grant_access and by the upgrade to give earlier grants the objects it adds or re-creates.
+CREATE FUNCTION @extschema@.grant_privileges(role_sql text, access text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  sch text := pg_catalog.quote_ident('@extschema@');
+  r   text := role_sql;
+BEGIN
   EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %s TO %s', sch, r);
-  EXECUTE pg_catalog.format('GRANT SELECT ON ALL TABLES IN SCHEMA %s TO %s', sch, r);
+  IF access OPERATOR(pg_catalog.=) 'federation' THEN
+    -- the aggregate states a coordinator pulls, nothing else (no table, no other view)
+    EXECUTE pg_catalog.format('GRANT SELECT ON %1$s.federation_info, %1$s.federation_export, %1$s.federation_gaps, %1$s.federation_groups TO %2$s', sch, r);
+  ELSE
+    EXECUTE pg_catalog.format('GRANT SELECT ON ALL TABLES IN SCHEMA %s TO %s', sch, r);
+  END IF;
+  -- every level reads the federation views (the aggregates of its member states)
+  EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %1$s.federation_info_row(), %1$s.federation_export_rows(), %1$s.federation_gap_rows(), %1$s.federation_group_rows(), %1$s.federation_scope() TO %2$s', sch, r);
   IF access IN ('assess', 'admin') THEN
     EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON %1$s.entity, %1$s.supply, %1$s.assessment, %1$s.designation TO %2$s', sch, r);
     EXECUTE pg_catalog.format('GRANT INSERT ON %1$s.supplier TO %2$s', sch, r);
@@ -1182,30 +1855,21 @@ BEGIN
   END IF;
   IF access OPERATOR(pg_catalog.=) 'admin' THEN
     EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %s TO %s', sch, r);
-    EXECUTE pg_catalog.format('GRANT EXECUTE ON PROCEDURE %s.refresh() TO %s', sch, r);
-    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %1$s.take_snapshot(text), %1$s.cron_schedule_job(text, text, text), %1$s.schedule_refresh(text), %1$s.schedule_snapshot(text, text), %1$s.unschedule(text), %1$s.grant_access(regrole, text, text[]), %1$s.revoke_access(regrole) TO %2$s', sch, r);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON PROCEDURE %s.refresh(boolean) TO %s', sch, r);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %1$s.take_snapshot(text), %1$s.cron_schedule_job(text, text, text), %1$s.schedule_refresh(text), %1$s.schedule_snapshot(text, text), %1$s.unschedule(text), %1$s.grant_access(regrole, text, text[]), %1$s.revoke_access(regrole), %1$s.federation_add_member(text, name), %1$s.federation_remove_member(text), %1$s.federation_explain(), %1$s.federation_connect(text, name), %1$s.federation_pull(boolean, boolean) TO %2$s', sch, r);
   END IF;
-  INSERT INTO @extschema@.access_grant AS g (role_name, access, member_states)
-  VALUES ((SELECT a.rolname FROM pg_catalog.pg_roles a WHERE a.oid OPERATOR(pg_catalog.=) role::oid), access, ms)
-  ON CONFLICT (role_name) DO UPDATE SET access = EXCLUDED.access, member_states = EXCLUDED.member_states,
-                                        granted_at = pg_catalog.now(), granted_by = SESSION_USER;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.grant_access(regrole, text, text[]) IS 'Gives a role read, assess or admin access to supplyrisk, limited to some member states (NULL: all); replaces any earlier grant of the role.';
+REVOKE EXECUTE ON FUNCTION @extschema@.grant_privileges(text, text) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.grant_privileges(text, text) IS 'Internal: grants the privileges of an access level (read, assess, admin, federation) to a role (as an SQL identifier); called by grant_access.';
 
--- Roles granted access before the update reach the tables it adds, as grant_access would
--- have given them (read: SELECT; assess: also writes the import tables; admin: everything).
+-- Roles granted access before the update get the privileges of their level again, as
+-- grant_access gives them: on the objects 0.2.0 adds and on those it re-creates (views).
 DO $grants$
 DECLARE g record;
 BEGIN
   FOR g IN SELECT a.role_name, a.access FROM @extschema@.access_grant a
            WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) a.role_name) LOOP
-    EXECUTE pg_catalog.format('GRANT SELECT ON @extschema@.org_alias, @extschema@.bom, @extschema@.bom_component, @extschema@.bom_dependency TO %I', g.role_name);
-    IF g.access OPERATOR(pg_catalog.=) 'admin' THEN
-      EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON @extschema@.org_alias TO %I', g.role_name);
-    END IF;
-    IF g.access IN ('assess', 'admin') THEN
-      EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON @extschema@.supplier_dependency, @extschema@.bom, @extschema@.bom_component, @extschema@.bom_dependency TO %I', g.role_name);
-    END IF;
+    PERFORM @extschema@.grant_privileges(pg_catalog.quote_ident(g.role_name), g.access);
   END LOOP;
 END $grants$;

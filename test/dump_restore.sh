@@ -44,6 +44,14 @@ SELECT take_snapshot('taken');
 UPDATE supply SET weight = weight * 3 WHERE supply_id % 4 = 0;
 SELECT take_snapshot('later');
 SELECT grant_access('supplyrisk_dump_reader', 'read', '{DE,FR}');
+-- a coordinator's rows (after the refresh: refresh() would pull from the member otherwise)
+INSERT INTO federation_member (member_state, server_name, last_pull, last_version, stale, last_error)
+  VALUES ('LU', 'member_lu', '2026-01-02 03:04:05+00', '0.2.0', true, 'could not connect');
+INSERT INTO federation_state (member_state, sector_code, function_code, group_mix, country_mix, entities, single_sourced,
+                              weight, hrv_weight, risk_weight, unassessed_weight, gaps)
+  VALUES ('LU', 'energy', 'ot.scada', '{"EUID:LU123":2.5,"LU:7":0.1}', '{"LU":2.6}', 3, 1, 2.6, 0.1, 80.25, 0, 2),
+         ('LU', 'energy', NULL, NULL, NULL, 4, 0, 0, 0, 0, 0, NULL);
+INSERT INTO federation_group (member_state, key, name) VALUES ('LU', 'EUID:LU123', 'Grid Systems S.A.'), ('LU', 'LU:7', 'Local <Vendor> & Co');
 SQL
 
 "$PGBIN/pg_dump" -Fc -f "$dump" $src
@@ -72,7 +80,9 @@ b="$b
 $(command psql -X -At -d $dst -c "$shipped")"
 check "$(echo "$a" | wc -l) tables and sequences identical after pg_dump/pg_restore (snapshots, rollups, grants included; shipped rows not dumped)" "" "$(diff <(echo "$a") <(echo "$b") | head -10)"
 # every view gives the same rows (the rollup-backed dashboards, trend and the live views)
-vq="SELECT string_agg(table_name, ' ' ORDER BY table_name) FROM information_schema.views WHERE table_schema = 'supplyrisk' AND table_name <> 'rollup_status'"  # its age column moves with the clock
+# (rollup_status: its age column moves with the clock; federation_export: checked below, its mixes
+# print their keys in the order the rows were read)
+vq="SELECT string_agg(table_name, ' ' ORDER BY table_name) FROM information_schema.views WHERE table_schema = 'supplyrisk' AND table_name NOT IN ('rollup_status', 'federation_export')"
 nv=0
 for v in $(command psql -X -At -d $src -c "$vq"); do
   # floats compared to 10 decimals: sums over rows in a different physical order differ in the last bits
@@ -81,6 +91,10 @@ for v in $(command psql -X -At -d $src -c "$vq"); do
   check "view $v gives the same rows after restore" "$va" "$vb"
   nv=$((nv+1))
 done
+fx="SELECT md5(string_agg(concat_ws(':', sector_code, member_state, function_code, round(supplyrisk.hhi(group_mix)::numeric, 9), supplyrisk.key_count(group_mix),
+        round(supplyrisk.hhi(country_mix)::numeric, 9), entities, single_sourced, round(weight::numeric, 6)), ',' ORDER BY sector_code, member_state, function_code)) || ':' || count(*)
+    FROM supplyrisk.federation_export"
+check "view federation_export gives the same states after restore (mixes compared by HHI and key count)" "$(command psql -X -At -d $src -c "$fx")" "$(command psql -X -At -d $dst -c "$fx")"
 check "the restored database reads its rollups" "rollup" "$(command psql -X -At -d $dst -c "SELECT source FROM supplyrisk.rollup_status")"
 [ -n "${SR_KEEP:-}" ] || for db in $src $dst; do psql -d postgres -c "DROP DATABASE $db"; done
 psql -d postgres -c "DROP ROLE supplyrisk_dump_reader"

@@ -2,20 +2,25 @@
 -- sector_stats_at (four levels of merged states and metrics).
 
 -- The core: one scan of the supply rows valid at as_of, per sector, member state and ICT function.
-CREATE FUNCTION @extschema@.sector_function_stats(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+-- global_keys: the group mix is keyed by the group's global id, or by <member state>:<id>
+-- for a group without one (what a federation member exports), instead of the group id.
+CREATE FUNCTION @extschema@.sector_function_stats(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
+                                                  global_keys boolean DEFAULT false)
 RETURNS TABLE (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix,
                country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint,
                weight float8, hrv_weight float8, risk_weight float8, unassessed_weight float8)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 WITH r AS (  -- per supplier: group, the group's headquarters country, risk
-  SELECT x.supplier_id, x.group_id, g.hq_country, x.risk_score, x.high_risk,
+  SELECT x.supplier_id, x.group_id, g.global_id, g.hq_country, x.risk_score, x.high_risk,
          x.risk_level OPERATOR(pg_catalog.=) 'unassessed' AS unassessed
   FROM @extschema@.supplier_risk_at($1, $2) x
   JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) x.group_id
 ),
 base AS (
   SELECT e.sector_code, e.member_state, s.function_code,
-         @extschema@.supply_mix_agg(r.group_id, s.weight) AS group_mix,
+         CASE WHEN $3
+              THEN @extschema@.supply_mix_agg(COALESCE(r.global_id, e.member_state OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.group_id::text), s.weight) FILTER (WHERE $3)
+              ELSE @extschema@.supply_mix_agg(r.group_id, s.weight) FILTER (WHERE NOT $3) END AS group_mix,
          @extschema@.supply_mix_agg(r.hq_country, s.weight) AS country_mix,
          @extschema@.sourcing(s.entity_id, r.group_id) AS src,
          pg_catalog.sum(s.weight) AS weight,
@@ -31,14 +36,22 @@ SELECT b.sector_code, b.member_state, b.function_code, b.group_mix, b.country_mi
        (b.src).entities, (b.src).single_sourced, b.weight, b.hrv_weight, b.risk_weight, b.unassessed_weight
 FROM base b
 $$;
-COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text) IS
-  'Mergeable statistics per sector, member state and ICT function from the supply rows valid at as_of: supplier-group mix, HQ-country mix, entities, single-sourced entities, weight, high-risk weight, risk-weighted weight, weight from unassessed suppliers.';
+COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text, boolean) IS
+  'Mergeable statistics per sector, member state and ICT function from the supply rows valid at as_of: supplier-group mix (keyed by group id; global_keys: by the group''s global id, else <member state>:<group id>), HQ-country mix, entities, single-sourced entities, weight, high-risk weight, risk-weighted weight, weight from unassessed suppliers.';
 
 CREATE FUNCTION @extschema@.eu_member_codes() RETURNS text[]
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT pg_catalog.array_agg(c.code ORDER BY c.code) FROM @extschema@.country c WHERE c.eu_member
 $$;
 COMMENT ON FUNCTION @extschema@.eu_member_codes() IS 'Codes of the EU member states.';
+
+-- the name of a supplier group pulled from a federation member (NULL: not one)
+CREATE FUNCTION @extschema@.federation_group_name(key text) RETURNS text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+  SELECT g.name FROM @extschema@.federation_group g WHERE g.key OPERATOR(pg_catalog.=) $1
+  ORDER BY g.member_state LIMIT 1
+$$;
+COMMENT ON FUNCTION @extschema@.federation_group_name(text) IS 'Name of the supplier group behind a key of a federated group mix (the first member state''s name when members differ); NULL when no member exported that key.';
 
 -- top_shares with a name for each key: bigint keys are supplier (or supplier group) ids,
 -- text keys are shown by country name when they are a country code, else as they are
@@ -48,28 +61,35 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
   SELECT t.rank, t.key,
          CASE WHEN @extschema@.key_type($1) OPERATOR(pg_catalog.=) 'bigint'
               THEN (SELECT s.name FROM @extschema@.supplier s WHERE s.supplier_id OPERATOR(pg_catalog.=) t.key::bigint)
-              ELSE COALESCE((SELECT c.name FROM @extschema@.country c WHERE c.code OPERATOR(pg_catalog.=) t.key), t.key) END,
+              ELSE COALESCE(@extschema@.federation_group_name(t.key),
+                            (SELECT c.name FROM @extschema@.country c WHERE c.code OPERATOR(pg_catalog.=) t.key), t.key) END,
          t.weight, t.share
   FROM @extschema@.top_shares($1, $2) t
 $$;
 COMMENT ON FUNCTION @extschema@.top_shares_named(@extschema@.supply_mix, integer) IS
-  'top_shares with a readable name per key: the supplier''s name for bigint keys (supplier or group ids; NULL for an id that is not a supplier), the country''s name for a text key that is a country code, else the key itself.';
+  'top_shares with a readable name per key: the supplier''s name for bigint keys (supplier or group ids; NULL for an id that is not a supplier); for text keys the name of a supplier group pulled from a federation member, else the country''s name for a country code, else the key itself.';
 
 -- "Name 34%, Name 21%, ..." for the k heaviest supplier groups of a group mix
 CREATE FUNCTION @extschema@.top_supplier_names(mix @extschema@.supply_mix, k integer DEFAULT 3) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT pg_catalog.string_agg(pg_catalog.format('%s %s%%', g.name, pg_catalog.round((t.share OPERATOR(pg_catalog.*) 100)::numeric, 0)), ', ' ORDER BY t.rank)
+  SELECT pg_catalog.string_agg(pg_catalog.format('%s %s%%', n.name, pg_catalog.round((t.share OPERATOR(pg_catalog.*) 100)::numeric, 0)), ', ' ORDER BY t.rank)
   FROM @extschema@.top_shares($1, $2) t
-  JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) t.key::bigint
+  CROSS JOIN LATERAL (SELECT CASE WHEN @extschema@.key_type($1) OPERATOR(pg_catalog.=) 'bigint'
+                                  THEN (SELECT g.name FROM @extschema@.supplier g WHERE g.supplier_id OPERATOR(pg_catalog.=) t.key::bigint)
+                                  ELSE COALESCE(@extschema@.federation_group_name(t.key), t.key) END AS name) n
+  WHERE n.name IS NOT NULL
 $$;
-COMMENT ON FUNCTION @extschema@.top_supplier_names(@extschema@.supply_mix, integer) IS 'The k heaviest suppliers of a bigint-keyed mix as readable text: name and share in percent.';
+COMMENT ON FUNCTION @extschema@.top_supplier_names(@extschema@.supply_mix, integer) IS 'The k heaviest supplier groups of a group mix as readable text: name and share in percent (bigint keys: supplier ids; text keys: groups pulled from federation members, by name, else the key).';
 
 -- The statistics of every dashboard row, at four levels: (sector, member state, function),
 -- (sector, EU-wide, function), (sector, member state, all functions), (sector, EU-wide, all
 -- functions). Mergeable states, additive sums and the metrics derived from them; the live
 -- views, the rollups and the snapshots are all this one computation.
-CREATE FUNCTION @extschema@.sector_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
-                                            functions boolean DEFAULT true)
+-- federated: the input is the states pulled from the federation members (federation_state)
+-- instead of this database's supply (a coordinator's refresh and snapshots); as_of and
+-- methodology then only name the rows (the members computed the states).
+CREATE FUNCTION @extschema@.sector_stats_levels(federated boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
+                                                functions boolean DEFAULT true)
 RETURNS TABLE (sector_code text, member_state text, function_code text,
                group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix,
                entities bigint, single_sourced bigint, single_sourced_critical bigint,
@@ -79,10 +99,17 @@ RETURNS TABLE (sector_code text, member_state text, function_code text,
                non_eu_share float8, mean_risk float8, concentration_level text, top_suppliers text,
                unassessed_weight float8, unassessed_share float8)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-WITH f AS (
+WITH src AS (  -- this database's supply, or the members' states: one branch runs
+  SELECT x.* FROM @extschema@.sector_function_stats($2, $3) x WHERE NOT $1
+  UNION ALL
+  SELECT s.sector_code, s.member_state, s.function_code, s.group_mix, s.country_mix, s.entities, s.single_sourced,
+         s.weight, s.hrv_weight, s.risk_weight, s.unassessed_weight
+  FROM @extschema@.federation_state s WHERE $1 AND s.function_code IS NOT NULL
+),
+f AS (
   SELECT x.*, (fn.criticality OPERATOR(pg_catalog.<>) 'standard') AS crit,
-         CASE WHEN $3 THEN x.function_code END AS fx  -- NULL when only the all-functions rows are wanted
-  FROM @extschema@.sector_function_stats($1, $2) x
+         CASE WHEN $4 THEN x.function_code END AS fx  -- NULL when only the all-functions rows are wanted
+  FROM src x
   JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) x.function_code
 ),
 sets AS (  -- mergeable states and counts: exact whatever the order, hashed
@@ -94,7 +121,7 @@ sets AS (  -- mergeable states and counts: exact whatever the order, hashed
   GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
                           (f.sector_code, f.member_state), (f.sector_code))
   -- without functions the fx sets repeat the all-functions sets: keep one copy
-  HAVING $3 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
+  HAVING $4 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
 ),
 sums AS (  -- float sums in a fixed order, so rollups and live rows agree to the last bit
   SELECT f.sector_code, f.member_state, f.fx AS function_code,
@@ -107,7 +134,7 @@ sums AS (  -- float sums in a fixed order, so rollups and live rows agree to the
   FROM f
   GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
                           (f.sector_code, f.member_state), (f.sector_code))
-  HAVING $3 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
+  HAVING $4 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
 ),
 cube AS (
   SELECT g.sector_code, g.member_state, g.function_code, g.gm, g.cm, g.ent, g.ss, g.ssc, m.w, m.hw, m.wc, m.hwc, m.rw, m.uw
@@ -118,7 +145,11 @@ cube AS (
 ),
 ents AS (  -- entities registered, for the all-functions rows
   SELECT e.sector_code, e.member_state, pg_catalog.count(*) AS n
-  FROM @extschema@.entity e GROUP BY GROUPING SETS ((e.sector_code, e.member_state), (e.sector_code))
+  FROM @extschema@.entity e WHERE NOT $1 GROUP BY GROUPING SETS ((e.sector_code, e.member_state), (e.sector_code))
+  UNION ALL
+  SELECT s.sector_code, s.member_state, pg_catalog.sum(s.entities)::bigint
+  FROM @extschema@.federation_state s WHERE $1 AND s.function_code IS NULL
+  GROUP BY GROUPING SETS ((s.sector_code, s.member_state), (s.sector_code))
 ),
 rows AS (  -- every sector has an EU-wide all-functions row, with or without data
   SELECT c.* FROM cube c
@@ -148,5 +179,21 @@ LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_cata
 -- EU-wide rows for roles that see every member state (row-level security)
 WHERE c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL
 $$;
+COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean) IS
+  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL): mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows), from this database''s supply valid at as_of, or (federated) from the states pulled from the federation members. functions false: only the all-functions rows. The one computation behind the sector views, the rollups and the snapshots.';
+
+CREATE FUNCTION @extschema@.sector_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
+                                            functions boolean DEFAULT true)
+RETURNS TABLE (sector_code text, member_state text, function_code text,
+               group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix,
+               entities bigint, single_sourced bigint, single_sourced_critical bigint,
+               weight float8, hrv_weight float8, weight_critical float8, hrv_weight_critical float8,
+               risk_weight float8, suppliers integer, hhi float8, cr1 float8, cr4 float8,
+               effective_suppliers float8, country_hhi float8, hrv_share float8, hrv_share_critical float8,
+               non_eu_share float8, mean_risk float8, concentration_level text, top_suppliers text,
+               unassessed_weight float8, unassessed_share float8)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT * FROM @extschema@.sector_stats_levels(false, $1, $2, $3)
+$$;
 COMMENT ON FUNCTION @extschema@.sector_stats_at(date, text, boolean) IS
-  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL) from the supply valid at as_of: mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows). functions false: only the all-functions rows. The computation behind the sector views, the rollups and the snapshots.';
+  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL) from this database''s supply valid at as_of (sector_stats_levels). functions false: only the all-functions rows. The computation behind the sector views, the rollups and the snapshots.';

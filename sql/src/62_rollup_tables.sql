@@ -75,7 +75,8 @@ CREATE TABLE @extschema@.rollup_refresh (
   finished_at  timestamptz NOT NULL,
   as_of        date NOT NULL,
   methodology  text NOT NULL,
-  rollup_rows  bigint NOT NULL
+  rollup_rows  bigint NOT NULL,
+  stale_members text[]
 );
 ALTER SEQUENCE @extschema@.rollup_refresh_id_seq OWNED BY @extschema@.rollup_refresh.refresh_id;
 COMMENT ON TABLE @extschema@.rollup_refresh IS 'One row per refresh() that committed (the last 100 are kept); the newest row describes the rollups the dashboard views read.';
@@ -85,3 +86,4 @@ COMMENT ON COLUMN @extschema@.rollup_refresh.finished_at IS 'When it finished co
 COMMENT ON COLUMN @extschema@.rollup_refresh.as_of IS 'Date the supply and assessments were taken as valid at.';
 COMMENT ON COLUMN @extschema@.rollup_refresh.methodology IS 'Scoring methodology used.';
 COMMENT ON COLUMN @extschema@.rollup_refresh.rollup_rows IS 'Rows written to sector_rollup.';
+COMMENT ON COLUMN @extschema@.rollup_refresh.stale_members IS 'Federation coordinator: members that could not be pulled (skip_unreachable), whose earlier states were used; {} when all were pulled; NULL on a database that is not a coordinator.';

@@ -23,35 +23,59 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.sector_rollup', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollup_refresh', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollup_refresh_id_seq', '');
 
+-- Entities with a multi-vendor gap at the four levels of sector_stats_levels: from this
+-- database's supply, or (federated) the counts pulled from the members (an entity belongs
+-- to one member state, so member-state counts add up to the EU-wide ones).
+CREATE FUNCTION @extschema@.sector_gap_counts(federated boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (sector_code text, member_state text, function_code text, gaps bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT p.sector_code, p.member_state, p.function_code, pg_catalog.count(*)
+  FROM (SELECT DISTINCT y.sector_code, y.member_state, y.function_code, y.entity_id
+        FROM @extschema@.multi_vendor_gaps_at($2, $3) y WHERE NOT $1) p
+  GROUP BY GROUPING SETS ((p.sector_code, p.member_state, p.function_code), (p.sector_code, p.function_code),
+                          (p.sector_code, p.member_state), (p.sector_code))
+  UNION ALL
+  SELECT s.sector_code, s.member_state, s.function_code, s.gaps
+  FROM @extschema@.federation_state s WHERE $1 AND s.gaps IS NOT NULL
+  UNION ALL
+  SELECT s.sector_code, NULL, s.function_code, pg_catalog.sum(s.gaps)::bigint
+  FROM @extschema@.federation_state s WHERE $1 AND s.gaps IS NOT NULL
+  GROUP BY s.sector_code, s.function_code
+$$;
+COMMENT ON FUNCTION @extschema@.sector_gap_counts(boolean, date, text) IS
+  'Entities with a multi-vendor gap per sector, member state (NULL: EU-wide) and ICT function (NULL: any), from this database''s supply valid at as_of or (federated) from the counts pulled from the federation members.';
+
 CREATE FUNCTION @extschema@.take_snapshot(label text DEFAULT NULL) RETURNS bigint
 LANGUAGE plpgsql SET extra_float_digits = 1 SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   sid bigint;
   d   date := CURRENT_DATE;
   m   text := @extschema@.methodology_name(NULL);
+  fed boolean := EXISTS (SELECT 1 FROM @extschema@.federation_member);
 BEGIN
+  IF fed THEN
+    -- a coordinator: every member's states and gap counts, pulled now
+    PERFORM @extschema@.federation_pull(true, false);
+    SELECT pg_catalog.string_agg(DISTINCT f.last_methodology, ', ' ORDER BY f.last_methodology) INTO m
+    FROM @extschema@.federation_member f;
+  END IF;
   INSERT INTO @extschema@.snapshot (label, as_of, methodology) VALUES ($1, d, m) RETURNING snapshot_id INTO sid;
   INSERT INTO @extschema@.metric_snapshot (snapshot_id, sector_code, member_state, function_code, group_mix,
                                            country_mix, metrics)
   SELECT sid, x.sector_code, x.member_state, x.function_code, x.group_mix, x.country_mix,
          (pg_catalog.to_jsonb(x) OPERATOR(pg_catalog.-)
             ARRAY['sector_code', 'member_state', 'function_code', 'group_mix', 'country_mix']::text[])
-         OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('gaps', COALESCE(g.n, 0))
-  FROM @extschema@.sector_stats_at(d, m) x
-  LEFT JOIN (
-    SELECT p.sector_code, p.member_state, p.function_code, pg_catalog.count(*) AS n
-    FROM (SELECT DISTINCT y.sector_code, y.member_state, y.function_code, y.entity_id
-          FROM @extschema@.multi_vendor_gaps_at(d, m) y) p
-    GROUP BY GROUPING SETS ((p.sector_code, p.member_state, p.function_code), (p.sector_code, p.function_code),
-                            (p.sector_code, p.member_state), (p.sector_code))
-  ) g ON g.sector_code OPERATOR(pg_catalog.=) x.sector_code
-     AND (g.member_state OPERATOR(pg_catalog.=) x.member_state OR (g.member_state IS NULL AND x.member_state IS NULL))
-     AND (g.function_code OPERATOR(pg_catalog.=) x.function_code OR (g.function_code IS NULL AND x.function_code IS NULL));
+         OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('gaps', COALESCE(g.gaps, 0))
+  FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END) x
+  LEFT JOIN @extschema@.sector_gap_counts(fed, d, CASE WHEN NOT fed THEN m END) g
+    ON g.sector_code OPERATOR(pg_catalog.=) x.sector_code
+   AND (g.member_state OPERATOR(pg_catalog.=) x.member_state OR (g.member_state IS NULL AND x.member_state IS NULL))
+   AND (g.function_code OPERATOR(pg_catalog.=) x.function_code OR (g.function_code IS NULL AND x.function_code IS NULL));
   RETURN sid;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.take_snapshot(text) IS
-  'Stores every sector metric (sector_stats_at, per member state and EU-wide, per function and overall, with the mergeable states) and the multi-vendor gap counts, computed live for today; returns the snapshot id.';
+  'Stores every sector metric (sector_stats_at, per member state and EU-wide, per function and overall, with the mergeable states) and the multi-vendor gap counts, computed live for today (on a federation coordinator: pulled now from every member); returns the snapshot id.';
 
 CREATE FUNCTION @extschema@.trend_between(from_id bigint, to_id bigint)
 RETURNS TABLE (sector_code text, member_state text, from_snapshot bigint, to_snapshot bigint,

@@ -2,14 +2,14 @@
 
 CREATE TABLE @extschema@.access_grant (
   role_name     name PRIMARY KEY,
-  access        text NOT NULL CONSTRAINT access_grant_level CHECK (access IN ('read', 'assess', 'admin')),
+  access        text NOT NULL CONSTRAINT access_grant_level CHECK (access IN ('read', 'assess', 'admin', 'federation')),
   member_states text[] CONSTRAINT access_grant_states_nonempty CHECK (pg_catalog.cardinality(member_states) OPERATOR(pg_catalog.>) 0),
   granted_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
   granted_by    name NOT NULL DEFAULT CURRENT_USER
 );
 COMMENT ON TABLE @extschema@.access_grant IS 'Who may use supplyrisk: one row per role, written by grant_access and revoke_access only.';
 COMMENT ON COLUMN @extschema@.access_grant.role_name IS 'The role (members of it inherit the grant).';
-COMMENT ON COLUMN @extschema@.access_grant.access IS 'read (views and tables), assess (also writes entities, supply, assessments, designations), admin (everything, refresh, snapshots, grants).';
+COMMENT ON COLUMN @extschema@.access_grant.access IS 'read (views and tables), assess (also writes entities, supply, assessments, designations), admin (everything, refresh, snapshots, grants, federation members), federation (the federation_* views only: the aggregate states a coordinator pulls, no table).';
 COMMENT ON COLUMN @extschema@.access_grant.member_states IS 'The member states whose rows the role sees and changes; NULL: all, including EU-wide rows.';
 COMMENT ON COLUMN @extschema@.access_grant.granted_at IS 'When the grant was made.';
 COMMENT ON COLUMN @extschema@.access_grant.granted_by IS 'Who made it.';

@@ -36,7 +36,7 @@ COMMENT ON POLICY metric_snapshot_by_member_state ON @extschema@.metric_snapshot
 COMMENT ON POLICY access_grant_admins ON @extschema@.access_grant IS 'Only unscoped roles see the grants.';
 
 -- only admins run the jobs and change access
-REVOKE EXECUTE ON PROCEDURE @extschema@.refresh() FROM PUBLIC;
+REVOKE EXECUTE ON PROCEDURE @extschema@.refresh(boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION @extschema@.take_snapshot(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION @extschema@.cron_schedule_job(text, text, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION @extschema@.schedule_refresh(text) FROM PUBLIC;

@@ -20,7 +20,6 @@ CREATE FUNCTION @extschema@.grant_access(role regrole, access text, member_state
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   r   text := pg_catalog.quote_ident((SELECT a.rolname FROM pg_catalog.pg_roles a WHERE a.oid OPERATOR(pg_catalog.=) role::oid));
-  sch text := pg_catalog.quote_ident('@extschema@');
   bad text;
   ms  text[];
 BEGIN
@@ -28,9 +27,9 @@ BEGIN
     RAISE EXCEPTION 'role and access must not be null' USING ERRCODE = 'null_value_not_allowed';
   END IF;
   PERFORM @extschema@.access_require_admin('grant');
-  IF access NOT IN ('read', 'assess', 'admin') THEN
+  IF access NOT IN ('read', 'assess', 'admin', 'federation') THEN
     RAISE EXCEPTION 'unknown access level "%"', access USING ERRCODE = 'invalid_parameter_value',
-      HINT = 'Use read, assess or admin.';
+      HINT = 'Use read, assess, admin or federation.';
   END IF;
   IF (SELECT a.rolsuper FROM pg_catalog.pg_roles a WHERE a.oid OPERATOR(pg_catalog.=) role::oid) THEN
     RAISE EXCEPTION 'role "%" is a superuser', role USING ERRCODE = 'invalid_parameter_value',
@@ -55,8 +54,32 @@ BEGIN
   END IF;
   -- start from nothing, then grant the level
   PERFORM @extschema@.revoke_privileges(r);
+  PERFORM @extschema@.grant_privileges(r, access);
+  INSERT INTO @extschema@.access_grant AS g (role_name, access, member_states)
+  VALUES ((SELECT a.rolname FROM pg_catalog.pg_roles a WHERE a.oid OPERATOR(pg_catalog.=) role::oid), access, ms)
+  ON CONFLICT (role_name) DO UPDATE SET access = EXCLUDED.access, member_states = EXCLUDED.member_states,
+                                        granted_at = pg_catalog.now(), granted_by = SESSION_USER;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.grant_access(regrole, text, text[]) IS 'Gives a role read, assess, admin or federation access to supplyrisk, limited to some member states (NULL: all); replaces any earlier grant of the role. federation: the federation_* views only, for a coordinator''s user mapping.';
+
+-- The privileges of an access level (role as an SQL identifier); one definition, used by
+-- grant_access and by the upgrade to give earlier grants the objects it adds or re-creates.
+CREATE FUNCTION @extschema@.grant_privileges(role_sql text, access text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  sch text := pg_catalog.quote_ident('@extschema@');
+  r   text := role_sql;
+BEGIN
   EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %s TO %s', sch, r);
-  EXECUTE pg_catalog.format('GRANT SELECT ON ALL TABLES IN SCHEMA %s TO %s', sch, r);
+  IF access OPERATOR(pg_catalog.=) 'federation' THEN
+    -- the aggregate states a coordinator pulls, nothing else (no table, no other view)
+    EXECUTE pg_catalog.format('GRANT SELECT ON %1$s.federation_info, %1$s.federation_export, %1$s.federation_gaps, %1$s.federation_groups TO %2$s', sch, r);
+  ELSE
+    EXECUTE pg_catalog.format('GRANT SELECT ON ALL TABLES IN SCHEMA %s TO %s', sch, r);
+  END IF;
+  -- every level reads the federation views (the aggregates of its member states)
+  EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %1$s.federation_info_row(), %1$s.federation_export_rows(), %1$s.federation_gap_rows(), %1$s.federation_group_rows(), %1$s.federation_scope() TO %2$s', sch, r);
   IF access IN ('assess', 'admin') THEN
     EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON %1$s.entity, %1$s.supply, %1$s.assessment, %1$s.designation TO %2$s', sch, r);
     EXECUTE pg_catalog.format('GRANT INSERT ON %1$s.supplier TO %2$s', sch, r);
@@ -65,16 +88,13 @@ BEGIN
   END IF;
   IF access OPERATOR(pg_catalog.=) 'admin' THEN
     EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %s TO %s', sch, r);
-    EXECUTE pg_catalog.format('GRANT EXECUTE ON PROCEDURE %s.refresh() TO %s', sch, r);
-    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %1$s.take_snapshot(text), %1$s.cron_schedule_job(text, text, text), %1$s.schedule_refresh(text), %1$s.schedule_snapshot(text, text), %1$s.unschedule(text), %1$s.grant_access(regrole, text, text[]), %1$s.revoke_access(regrole) TO %2$s', sch, r);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON PROCEDURE %s.refresh(boolean) TO %s', sch, r);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %1$s.take_snapshot(text), %1$s.cron_schedule_job(text, text, text), %1$s.schedule_refresh(text), %1$s.schedule_snapshot(text, text), %1$s.unschedule(text), %1$s.grant_access(regrole, text, text[]), %1$s.revoke_access(regrole), %1$s.federation_add_member(text, name), %1$s.federation_remove_member(text), %1$s.federation_explain(), %1$s.federation_connect(text, name), %1$s.federation_pull(boolean, boolean) TO %2$s', sch, r);
   END IF;
-  INSERT INTO @extschema@.access_grant AS g (role_name, access, member_states)
-  VALUES ((SELECT a.rolname FROM pg_catalog.pg_roles a WHERE a.oid OPERATOR(pg_catalog.=) role::oid), access, ms)
-  ON CONFLICT (role_name) DO UPDATE SET access = EXCLUDED.access, member_states = EXCLUDED.member_states,
-                                        granted_at = pg_catalog.now(), granted_by = SESSION_USER;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.grant_access(regrole, text, text[]) IS 'Gives a role read, assess or admin access to supplyrisk, limited to some member states (NULL: all); replaces any earlier grant of the role.';
+REVOKE EXECUTE ON FUNCTION @extschema@.grant_privileges(text, text) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.grant_privileges(text, text) IS 'Internal: grants the privileges of an access level (read, assess, admin, federation) to a role (as an SQL identifier); called by grant_access.';
 
 CREATE FUNCTION @extschema@.revoke_privileges(role_sql text) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -83,8 +103,8 @@ DECLARE
 BEGIN
   EXECUTE pg_catalog.format('REVOKE ALL ON ALL TABLES IN SCHEMA %s FROM %s', sch, role_sql);
   EXECUTE pg_catalog.format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA %s FROM %s', sch, role_sql);
-  EXECUTE pg_catalog.format('REVOKE EXECUTE ON PROCEDURE %s.refresh() FROM %s', sch, role_sql);
-  EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %1$s.take_snapshot(text), %1$s.cron_schedule_job(text, text, text), %1$s.schedule_refresh(text), %1$s.schedule_snapshot(text, text), %1$s.unschedule(text), %1$s.grant_access(regrole, text, text[]), %1$s.revoke_access(regrole) FROM %2$s', sch, role_sql);
+  EXECUTE pg_catalog.format('REVOKE EXECUTE ON PROCEDURE %s.refresh(boolean) FROM %s', sch, role_sql);
+  EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %1$s.take_snapshot(text), %1$s.cron_schedule_job(text, text, text), %1$s.schedule_refresh(text), %1$s.schedule_snapshot(text, text), %1$s.unschedule(text), %1$s.grant_access(regrole, text, text[]), %1$s.revoke_access(regrole), %1$s.federation_add_member(text, name), %1$s.federation_remove_member(text), %1$s.federation_explain(), %1$s.federation_connect(text, name), %1$s.federation_pull(boolean, boolean), %1$s.federation_info_row(), %1$s.federation_export_rows(), %1$s.federation_gap_rows(), %1$s.federation_group_rows(), %1$s.federation_scope() FROM %2$s', sch, role_sql);
   EXECUTE pg_catalog.format('REVOKE USAGE ON SCHEMA %s FROM %s', sch, role_sql);
 END
 $$;
