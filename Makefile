@@ -5,7 +5,8 @@
 #   make demo    the same set-up, then load the demo data and print the dashboard
 #   make demo-stop   stop the private cluster
 #   make bench   benchmarks (ratios against baselines measured in the same run);
-#                make bench-engine: the supply_mix engine at real cardinalities only
+#                make bench-engine: the supply_mix engine at real cardinalities only;
+#                make bench-federation: 3 member databases x 1M rows against one database
 #   make fuzz    long bad-input campaign (5 seeds x 1M cases); make valgrind: fuzz + workload under memcheck
 
 EXTENSION    = supplyrisk
@@ -53,7 +54,7 @@ all: supplyrisk.control
 # the version string is compiled in
 src/supplyrisk.o: Makefile
 
-.PHONY: test demo demo-stop bench bench-full bench-engine fuzz valgrind crash
+.PHONY: test demo demo-stop bench bench-full bench-engine bench-federation fuzz valgrind crash
 
 test:
 	@bash test/run.sh
@@ -72,6 +73,9 @@ bench-full:
 
 bench-engine:
 	@bash bench/engine.sh
+
+bench-federation:
+	@bash bench/federation.sh
 
 # opt-in campaigns, on the test cluster (or clusters of their own)
 fuzz:

@@ -90,6 +90,8 @@ bash bench/engine.sh
 
 echo
 bash bench/bom.sh
+echo
+bash bench/federation.sh
 
 echo
 dsup=${BENCH_DEEP_SUPPLIERS:-100000}; dedges=${BENCH_DEEP_EDGES:-1000000}; dents=${BENCH_DEEP_ENTITIES:-20000}
