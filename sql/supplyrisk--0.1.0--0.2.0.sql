@@ -80,8 +80,414 @@ COMMENT ON FUNCTION @extschema@.supply_valid_at(date) IS
   'The supply rows valid at a date (default today): valid_from <= as_of < valid_to (valid_to NULL: open-ended). What every view and metric reads.';
 
 
--- Federation (issue 14), coordinator side: the member databases and the states pulled from
--- them (before the functions that read them).
+-- Loading with explicit ids keeps the id sequences ahead.
+CREATE FUNCTION @extschema@.advance_id_sequence() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  top  bigint;
+  seq  regclass := TG_ARGV[1]::regclass;
+  last bigint;
+BEGIN
+  EXECUTE pg_catalog.format('SELECT pg_catalog.max(%I) FROM new_rows', TG_ARGV[0]) INTO top;
+  IF top IS NULL THEN
+    RETURN NULL;
+  END IF;
+  last := pg_catalog.pg_sequence_last_value(seq);  -- NULL before the first nextval
+  IF last IS NULL OR top OPERATOR(pg_catalog.>) last THEN
+    -- serialise concurrent loaders, so the sequence never moves back
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('supplyrisk.advance_id_sequence'), seq::oid::integer);
+    last := pg_catalog.pg_sequence_last_value(seq);
+    IF last IS NULL OR top OPERATOR(pg_catalog.>) last THEN
+      PERFORM pg_catalog.setval(seq, top);
+    END IF;
+  END IF;
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION @extschema@.advance_id_sequence() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.advance_id_sequence() IS
+  'Trigger (after INSERT, per statement): moves the id sequence (argument 2) past the largest id (column argument 1) the statement inserted, so rows loaded with explicit ids and rows that take the default mix.';
+
+DO $gen$
+DECLARE
+  t record;
+BEGIN
+  FOR t IN SELECT * FROM (VALUES ('entity', 'entity_id'), ('supplier', 'supplier_id'), ('supply', 'supply_id'),
+                                 ('assessment', 'assessment_id'), ('designation', 'designation_id'),
+                                 ('snapshot', 'snapshot_id')) x(tab, col) LOOP
+    EXECUTE pg_catalog.format(
+      'CREATE TRIGGER %I AFTER INSERT ON @extschema@.%I REFERENCING NEW TABLE AS new_rows '
+      'FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.advance_id_sequence(%L, %L)',
+      t.tab || '_advance_id_sequence', t.tab, t.col, '@extschema@.' || t.tab || '_id_seq');
+  END LOOP;
+END $gen$;
+
+-- and sequences already left behind by such loads are moved past their tables' ids
+DO $seq$
+DECLARE t record;
+BEGIN
+  FOR t IN SELECT * FROM (VALUES ('entity', 'entity_id'), ('supplier', 'supplier_id'), ('supply', 'supply_id'),
+                                 ('assessment', 'assessment_id'), ('designation', 'designation_id'),
+                                 ('snapshot', 'snapshot_id')) x(tab, col) LOOP
+    EXECUTE pg_catalog.format('SELECT pg_catalog.setval(%L, m) FROM (SELECT pg_catalog.max(%I) AS m FROM @extschema@.%I) x '
+                              'WHERE m OPERATOR(pg_catalog.>) COALESCE(pg_catalog.pg_sequence_last_value(%L), 0)',
+                              '@extschema@.' || t.tab || '_id_seq', t.col, t.tab, '@extschema@.' || t.tab || '_id_seq');
+  END LOOP;
+END $seq$;
+
+-- The toolbox and contract gaps (issue 15) and the federation's coordinator tables (issue 14),
+-- before the functions that read them. (sql/sync_upgrade.py copies the sources between the marks.)
+-- >>> sync: 36_toolbox.sql 37_contract_gaps.sql 43_federation_tables.sql
+-- The toolbox itself (issue 15): catalogues of measures (toolbox, measure; shipped rows
+-- read-only and not dumped), dated observations of their implementation (measure_status)
+-- and the contract clauses of Implementing Regulation (EU) 2024/2690 point 5.1.4 recorded per
+-- entity and supplier (contract_control).
+
+CREATE TABLE @extschema@.toolbox (
+  code       text PRIMARY KEY CONSTRAINT toolbox_code_format CHECK (@extschema@.constraint_check(code ~ '^[a-z0-9][a-z0-9.-]*$', code, 'toolbox_code_format', 'toolbox code',
+    'A toolbox code is lower-case letters, digits, dots and hyphens, such as 5g-2020.')),
+  name       text NOT NULL,
+  adopted_on date,
+  source     text NOT NULL CONSTRAINT toolbox_source_nonempty CHECK (@extschema@.constraint_check(source <> '', source, 'toolbox_source_nonempty', 'source',
+    'Every toolbox names its source: the publication it is taken from.')),
+  shipped    boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE @extschema@.toolbox IS 'Catalogues of risk-mitigating measures and requirements: the shipped 5g-2020, ict-2026 and nis2-ir-2024-2690 (read-only, not dumped) and users'' own.';
+COMMENT ON COLUMN @extschema@.toolbox.code IS 'Catalogue code.';
+COMMENT ON COLUMN @extschema@.toolbox.name IS 'Name.';
+COMMENT ON COLUMN @extschema@.toolbox.adopted_on IS 'Date of adoption or publication.';
+COMMENT ON COLUMN @extschema@.toolbox.source IS 'The publication the catalogue is taken from.';
+COMMENT ON COLUMN @extschema@.toolbox.shipped IS 'True for rows shipped with the extension (read-only, not dumped).';
+
+CREATE TABLE @extschema@.measure (
+  toolbox_code   text NOT NULL REFERENCES @extschema@.toolbox (code),
+  code           text NOT NULL,
+  kind           text NOT NULL CONSTRAINT measure_kind_valid CHECK (@extschema@.constraint_check(kind IN ('strategic', 'technical', 'supporting', 'pillar', 'entity_requirement', 'measure'), kind, 'measure_kind_valid', 'kind',
+    'kind is one of strategic, technical, supporting (5G Toolbox), pillar (a pillar of a toolbox), entity_requirement (Implementing Regulation 2024/2690), measure (any other).')),
+  title          text NOT NULL,
+  pillar         text,
+  review_theme   text NOT NULL CONSTRAINT measure_review_theme_valid CHECK (@extschema@.constraint_check(review_theme IN ('risk_management', 'multi_vendor', 'cooperation'), review_theme, 'measure_review_theme_valid', 'review_theme',
+    'review_theme is one of risk_management, multi_vendor, cooperation: the themes of the one-year review.')),
+  addresses      text[] NOT NULL DEFAULT '{}' CONSTRAINT measure_addresses_valid CHECK (@extschema@.constraint_check(addresses <@ ARRAY['high_risk_supplier', 'multi_vendor_gap', 'contract_gap'], addresses, 'measure_addresses_valid', 'addresses',
+    'addresses lists what the measure mitigates, from high_risk_supplier, multi_vendor_gap, contract_gap; empty when the sources do not say.')),
+  risk_scenarios text[] NOT NULL DEFAULT '{}',
+  source         text NOT NULL CONSTRAINT measure_source_nonempty CHECK (@extschema@.constraint_check(source <> '', source, 'measure_source_nonempty', 'source',
+    'Every measure names its source: the publication and the place in it.')),
+  shipped        boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (toolbox_code, code),
+  CONSTRAINT measure_pillar_fk FOREIGN KEY (toolbox_code, pillar) REFERENCES @extschema@.measure (toolbox_code, code)
+);
+COMMENT ON TABLE @extschema@.measure IS 'Measures and requirements of each toolbox, with their source; shipped rows read-only and not dumped, users add their own (for instance the measures of the full 2026 text).';
+COMMENT ON COLUMN @extschema@.measure.toolbox_code IS 'Toolbox.';
+COMMENT ON COLUMN @extschema@.measure.code IS 'Code within the toolbox (SM01, TM08, 5.1.4, ...).';
+COMMENT ON COLUMN @extschema@.measure.kind IS 'strategic, technical, supporting, pillar, entity_requirement or measure.';
+COMMENT ON COLUMN @extschema@.measure.title IS 'Short title.';
+COMMENT ON COLUMN @extschema@.measure.pillar IS 'The pillar (a measure of kind pillar of the same toolbox) the measure belongs to, if any.';
+COMMENT ON COLUMN @extschema@.measure.review_theme IS 'Theme of the one-year review it is reported under: risk_management, multi_vendor or cooperation (supplyrisk''s grouping for review_report).';
+COMMENT ON COLUMN @extschema@.measure.addresses IS 'What it mitigates where the sources say so: high_risk_supplier, multi_vendor_gap, contract_gap (multi_vendor_gaps and contract_gaps name these measures).';
+COMMENT ON COLUMN @extschema@.measure.risk_scenarios IS 'Risk scenarios addressed (R1..R9 of the 5G coordinated risk assessment) where the source records them; empty otherwise.';
+COMMENT ON COLUMN @extschema@.measure.source IS 'The publication and the place in it.';
+COMMENT ON COLUMN @extschema@.measure.shipped IS 'True for rows shipped with the extension (read-only, not dumped).';
+
+CREATE SEQUENCE @extschema@.measure_status_id_seq AS bigint;
+CREATE TABLE @extschema@.measure_status (
+  status_id       bigint PRIMARY KEY DEFAULT pg_catalog.nextval('@extschema@.measure_status_id_seq'::pg_catalog.regclass),
+  toolbox_code    text NOT NULL,
+  measure_code    text NOT NULL,
+  member_state    text NOT NULL REFERENCES @extschema@.country (code),
+  entity_id       bigint REFERENCES @extschema@.entity (entity_id),
+  reporting_round text NOT NULL CONSTRAINT measure_status_round_format CHECK (@extschema@.constraint_check(reporting_round ~ '^[0-9]{4}(-[0-9A-Za-z]{1,10})?$', reporting_round, 'measure_status_round_format', 'reporting_round',
+    'A reporting round is a year, optionally with a suffix: 2026, 2027-02, 2027-H1.')),
+  legal_status    text NOT NULL CONSTRAINT measure_status_legal_valid CHECK (@extschema@.constraint_check(legal_status IN ('none', 'in_preparation', 'adopted'), legal_status, 'measure_status_legal_valid', 'legal_status',
+    'legal_status is one of none, in_preparation, adopted.')),
+  application     text NOT NULL CONSTRAINT measure_status_application_valid CHECK (@extschema@.constraint_check(application IN ('not_applied', 'being_implemented', 'applied', 'restrictions_imposed'), application, 'measure_status_application_valid', 'application',
+    'application is one of not_applied, being_implemented, applied, restrictions_imposed.')),
+  evidence        text,
+  confidential    boolean NOT NULL DEFAULT false,
+  recorded_on     date NOT NULL DEFAULT CURRENT_DATE,
+  recorded_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  FOREIGN KEY (toolbox_code, measure_code) REFERENCES @extschema@.measure (toolbox_code, code)
+);
+ALTER SEQUENCE @extschema@.measure_status_id_seq OWNED BY @extschema@.measure_status.status_id;
+CREATE INDEX measure_status_round_idx ON @extschema@.measure_status (toolbox_code, measure_code, reporting_round, member_state);
+COMMENT ON TABLE @extschema@.measure_status IS 'Dated observations of how far a member state (or one of its entities) implements a measure, per reporting round; never changed: a new observation supersedes (the latest per measure, member state, entity and round counts).';
+COMMENT ON COLUMN @extschema@.measure_status.status_id IS 'Observation id.';
+COMMENT ON COLUMN @extschema@.measure_status.toolbox_code IS 'Toolbox.';
+COMMENT ON COLUMN @extschema@.measure_status.measure_code IS 'Measure.';
+COMMENT ON COLUMN @extschema@.measure_status.member_state IS 'Member state (row-level security).';
+COMMENT ON COLUMN @extschema@.measure_status.entity_id IS 'Entity, for entity-level measures (an entity of that member state); NULL for the member state.';
+COMMENT ON COLUMN @extschema@.measure_status.reporting_round IS 'Reporting round: 2026, 2027-02, ...';
+COMMENT ON COLUMN @extschema@.measure_status.legal_status IS 'Legal basis: none, in_preparation, adopted.';
+COMMENT ON COLUMN @extschema@.measure_status.application IS 'Application: not_applied, being_implemented, applied, restrictions_imposed.';
+COMMENT ON COLUMN @extschema@.measure_status.evidence IS 'Evidence (never shown in reports).';
+COMMENT ON COLUMN @extschema@.measure_status.confidential IS 'Confidential: counted in measure_progress and reports, shown in detail only to roles of its member state and unscoped roles.';
+COMMENT ON COLUMN @extschema@.measure_status.recorded_on IS 'Date of the observation: today or earlier.';
+COMMENT ON COLUMN @extschema@.measure_status.recorded_at IS 'When the row was recorded; breaks ties within a day.';
+
+CREATE TABLE @extschema@.contract_control (
+  entity_id   bigint NOT NULL REFERENCES @extschema@.entity (entity_id),
+  supplier_id bigint NOT NULL REFERENCES @extschema@.supplier (supplier_id),
+  clause      text NOT NULL CONSTRAINT contract_control_clause_valid CHECK (@extschema@.constraint_check(clause IN ('5.1.4a', '5.1.4b', '5.1.4c', '5.1.4d', '5.1.4e', '5.1.4f', '5.1.4g', '5.1.4h'), clause, 'contract_control_clause_valid', 'clause',
+    'clause is one of 5.1.4a .. 5.1.4h, the points of Implementing Regulation (EU) 2024/2690 annex point 5.1.4 (see supplyrisk.contract_clause).')),
+  in_place    boolean NOT NULL,
+  evidence    text,
+  checked_on  date NOT NULL DEFAULT CURRENT_DATE,
+  PRIMARY KEY (entity_id, supplier_id, clause, checked_on)
+);
+COMMENT ON TABLE @extschema@.contract_control IS 'Whether an entity''s contracts with a supplier specify each clause of Implementing Regulation (EU) 2024/2690 point 5.1.4, as checked on a day (the latest check counts).';
+COMMENT ON COLUMN @extschema@.contract_control.entity_id IS 'Entity (row-level security follows it).';
+COMMENT ON COLUMN @extschema@.contract_control.supplier_id IS 'Supplier.';
+COMMENT ON COLUMN @extschema@.contract_control.clause IS '5.1.4a .. 5.1.4h (contract_clause).';
+COMMENT ON COLUMN @extschema@.contract_control.in_place IS 'True when the contracts specify it.';
+COMMENT ON COLUMN @extschema@.contract_control.evidence IS 'Evidence (contract reference).';
+COMMENT ON COLUMN @extschema@.contract_control.checked_on IS 'Date of the check: today or earlier.';
+
+-- Observations say what to fix: the toolbox or measure that does not exist with the known
+-- ones, a date in the future, an entity of another member state; they are never changed.
+CREATE FUNCTION @extschema@.check_measure_status() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  known text;
+  ems   text;
+BEGIN
+  IF TG_OP OPERATOR(pg_catalog.=) 'UPDATE' THEN
+    RAISE EXCEPTION 'measure_status observations are never changed' USING ERRCODE = 'restrict_violation',
+      DETAIL = pg_catalog.format('Observation %s would be overwritten; the rounds are compared from the observations as recorded.', OLD.status_id),
+      HINT = 'Record a new observation (it supersedes the earlier one of its round); delete one recorded by mistake.';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM @extschema@.toolbox t WHERE t.code OPERATOR(pg_catalog.=) NEW.toolbox_code) THEN
+    SELECT pg_catalog.string_agg(t.code, ', ' ORDER BY t.code) INTO known FROM @extschema@.toolbox t;
+    RAISE EXCEPTION 'toolbox "%" does not exist', NEW.toolbox_code USING ERRCODE = 'foreign_key_violation',
+      HINT = pg_catalog.format('Known toolboxes: %s (supplyrisk.toolbox).', known);
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM @extschema@.measure m WHERE m.toolbox_code OPERATOR(pg_catalog.=) NEW.toolbox_code
+                 AND m.code OPERATOR(pg_catalog.=) NEW.measure_code) THEN
+    SELECT pg_catalog.string_agg(m.code, ', ' ORDER BY m.code) INTO known FROM @extschema@.measure m
+    WHERE m.toolbox_code OPERATOR(pg_catalog.=) NEW.toolbox_code;
+    RAISE EXCEPTION 'measure "%" is not in toolbox "%"', NEW.measure_code, NEW.toolbox_code USING ERRCODE = 'foreign_key_violation',
+      HINT = pg_catalog.format('Its measures: %s.', COALESCE(known, 'none yet'));
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM @extschema@.country c WHERE c.code OPERATOR(pg_catalog.=) NEW.member_state AND c.eu_member) THEN
+    RAISE EXCEPTION 'member state "%" is not an EU member state', NEW.member_state USING ERRCODE = 'check_violation',
+      HINT = pg_catalog.format('Use one of %s.', pg_catalog.array_to_string(@extschema@.eu_member_codes(), ', '));
+  END IF;
+  IF NEW.recorded_on OPERATOR(pg_catalog.>) CURRENT_DATE THEN
+    RAISE EXCEPTION 'recorded_on "%" is not allowed', NEW.recorded_on USING ERRCODE = 'check_violation',
+      DETAIL = 'An observation records what was known on a day: today or earlier.';
+  END IF;
+  IF NEW.entity_id IS NOT NULL THEN
+    SELECT e.member_state INTO ems FROM @extschema@.entity e WHERE e.entity_id OPERATOR(pg_catalog.=) NEW.entity_id;
+    IF ems IS DISTINCT FROM NEW.member_state THEN
+      RAISE EXCEPTION 'entity % is not an entity of member state %', NEW.entity_id, NEW.member_state USING ERRCODE = 'check_violation',
+        DETAIL = pg_catalog.format('Its member state is %s.', COALESCE(ems, 'unknown (no such entity)'));
+    END IF;
+  END IF;
+  RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.check_measure_status() IS 'Trigger on measure_status: unknown toolbox or measure (23503, the known ones named), a member state that is not an EU member (23514, the members named), a date in the future or an entity of another member state (23514); refuses updates (23001).';
+CREATE TRIGGER measure_status_check BEFORE INSERT OR UPDATE ON @extschema@.measure_status
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.check_measure_status();
+CREATE TRIGGER measure_status_advance_id_sequence AFTER INSERT ON @extschema@.measure_status REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.advance_id_sequence('status_id', '@extschema@.measure_status_id_seq');
+
+CREATE FUNCTION @extschema@.check_contract_control() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF NEW.checked_on OPERATOR(pg_catalog.>) CURRENT_DATE THEN
+    RAISE EXCEPTION 'checked_on "%" is not allowed', NEW.checked_on USING ERRCODE = 'check_violation',
+      DETAIL = 'A contract check records what was found on a day: today or earlier.';
+  END IF;
+  RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.check_contract_control() IS 'Trigger on contract_control: a check dated in the future is refused (23514).';
+CREATE TRIGGER contract_control_check BEFORE INSERT OR UPDATE ON @extschema@.contract_control
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.check_contract_control();
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.measure_status', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.measure_status_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.contract_control', '');
+
+-- The shipped catalogues (domain: NIS Cooperation Group and Commission publications). Codes
+-- and short titles as published; the ict-2026 pillars carry descriptive codes (the public
+-- summaries give the pillars no codes); review_theme is supplyrisk's grouping for the
+-- one-year review; addresses only where the source says so; risk_scenarios left empty where
+-- the mapping is not recorded here.
+INSERT INTO @extschema@.toolbox (code, name, adopted_on, source, shipped) VALUES
+  ('5g-2020', 'Cybersecurity of 5G networks: EU Toolbox of risk mitigating measures', '2020-01-29',
+   'NIS Cooperation Group, Cybersecurity of 5G networks - EU Toolbox of risk mitigating measures, 29 January 2020', true),
+  ('ict-2026', 'ICT Supply Chain Security Toolbox', '2026-02-13',
+   'NIS Cooperation Group, ICT Supply Chain Security Toolbox, 13 February 2026 (pillars as named in its public summaries)', true),
+  ('nis2-ir-2024-2690', 'Supply chain security requirements for digital-infrastructure and digital-provider entities', '2024-10-17',
+   'Commission Implementing Regulation (EU) 2024/2690 of 17 October 2024, annex, point 5', true);
+
+INSERT INTO @extschema@.measure (toolbox_code, code, kind, title, review_theme, addresses, source, shipped)
+SELECT '5g-2020', x.code, x.kind, x.title, x.theme, x.addr, pg_catalog.format('EU 5G Toolbox (29 January 2020), %s measure %s', x.kind, x.code), true
+FROM (VALUES
+  ('SM01', 'strategic', 'Strengthen the role and powers of national authorities', 'risk_management', '{}'::text[]),
+  ('SM02', 'strategic', 'Audits on operators; power to require information', 'risk_management', '{}'),
+  ('SM03', 'strategic', 'Assess suppliers'' risk profiles; restrictions (including exclusions) for high-risk suppliers for key assets', 'risk_management', '{high_risk_supplier}'),
+  ('SM04', 'strategic', 'Control the use of managed service providers and equipment suppliers'' third-line support', 'risk_management', '{}'),
+  ('SM05', 'strategic', 'Supplier diversity for each operator (multi-vendor strategies)', 'multi_vendor', '{multi_vendor_gap}'),
+  ('SM06', 'strategic', 'Strengthen resilience at national level', 'risk_management', '{}'),
+  ('SM07', 'strategic', 'Identify key assets; foster a diverse and sustainable ecosystem in the EU', 'multi_vendor', '{}'),
+  ('SM08', 'strategic', 'Maintain and build diversity and EU capacities in future network technologies', 'multi_vendor', '{}'),
+  ('TM01', 'technical', 'Baseline security requirements (secure network design and architecture)', 'risk_management', '{}'),
+  ('TM02', 'technical', 'Ensure and evaluate the security measures in existing standards', 'risk_management', '{}'),
+  ('TM03', 'technical', 'Strict access controls', 'risk_management', '{}'),
+  ('TM04', 'technical', 'Security of virtualised network functions', 'risk_management', '{}'),
+  ('TM05', 'technical', 'Secure network management, operation and monitoring', 'risk_management', '{}'),
+  ('TM06', 'technical', 'Physical security', 'risk_management', '{}'),
+  ('TM07', 'technical', 'Software integrity, update and patch management', 'risk_management', '{}'),
+  ('TM08', 'technical', 'Raise suppliers'' process standards through robust procurement conditions', 'risk_management', '{contract_gap}'),
+  ('TM09', 'technical', 'EU certification for network components, customer equipment and/or suppliers'' processes', 'risk_management', '{}'),
+  ('TM10', 'technical', 'EU certification for other ICT products and services (connected devices, cloud)', 'risk_management', '{}'),
+  ('TM11', 'technical', 'Resilience and continuity plans', 'risk_management', '{}'),
+  ('SA01', 'supporting', 'Security guidelines and best practice', 'cooperation', '{}'),
+  ('SA02', 'supporting', 'Testing and audit capabilities at national and EU level', 'cooperation', '{}'),
+  ('SA03', 'supporting', 'Shaping standardisation', 'cooperation', '{}'),
+  ('SA04', 'supporting', 'Guidance on security measures in existing standards', 'cooperation', '{}'),
+  ('SA05', 'supporting', 'An EU-wide certification scheme', 'cooperation', '{}'),
+  ('SA06', 'supporting', 'Exchange of best practice on strategic measures, in particular national supplier-risk frameworks', 'cooperation', '{}'),
+  ('SA07', 'supporting', 'Incident response and crisis coordination', 'cooperation', '{}'),
+  ('SA08', 'supporting', 'Audits of dependencies between networks and other critical services', 'risk_management', '{}'),
+  ('SA09', 'supporting', 'Cooperation and information sharing', 'cooperation', '{}'),
+  ('SA10', 'supporting', 'Cyber risk in publicly funded projects', 'risk_management', '{}')
+) x(code, kind, title, theme, addr);
+
+INSERT INTO @extschema@.measure (toolbox_code, code, kind, title, review_theme, addresses, source, shipped) VALUES
+  ('ict-2026', 'critical-supplier-assessment', 'pillar', 'Assessment of critical suppliers', 'risk_management', '{}',
+   'ICT Supply Chain Security Toolbox (13 February 2026), pillar 1 of its public summaries', true),
+  ('ict-2026', 'multi-vendor-strategies', 'pillar', 'Multi-vendor strategies', 'multi_vendor', '{multi_vendor_gap}',
+   'ICT Supply Chain Security Toolbox (13 February 2026), pillar 2 of its public summaries', true),
+  ('ict-2026', 'high-risk-supplier-dependencies', 'pillar', 'Approaches to overcome dependencies on high-risk suppliers', 'risk_management', '{high_risk_supplier}',
+   'ICT Supply Chain Security Toolbox (13 February 2026), pillar 3 of its public summaries', true);
+
+INSERT INTO @extschema@.measure (toolbox_code, code, kind, title, review_theme, addresses, source, shipped)
+SELECT 'nis2-ir-2024-2690', x.code, 'entity_requirement', x.title, x.theme, x.addr,
+       pg_catalog.format('Implementing Regulation (EU) 2024/2690, annex point %s', x.code), true
+FROM (VALUES
+  ('5.1.1', 'Supply chain security policy; the entity''s role in the supply chain', 'risk_management', '{}'::text[]),
+  ('5.1.2', 'Supplier selection criteria: cybersecurity practices, ability to meet the specifications, quality and resilience, ability to diversify supply and limit lock-in', 'risk_management', '{}'),
+  ('5.1.3', 'Take Article 22 coordinated risk assessments into account', 'cooperation', '{}'),
+  ('5.1.4', 'Contracts and service level agreements specify the clauses 5.1.4(a) to (h)', 'risk_management', '{contract_gap}'),
+  ('5.1.5', 'Apply the criteria in selection and procurement', 'risk_management', '{}'),
+  ('5.1.6', 'Review the policy and monitor supplier practices at planned intervals and on significant change', 'risk_management', '{}'),
+  ('5.1.7', 'Monitor service level reports, review supplier incidents, decide on unscheduled reviews, analyse risks from supplier changes', 'risk_management', '{}'),
+  ('5.2.1', 'Registry of direct suppliers with contact points and the ICT products, services and processes supplied', 'risk_management', '{}')
+) x(code, title, theme, addr);
+
+CREATE TRIGGER toolbox_protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.toolbox
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.protect_shipped();
+CREATE TRIGGER measure_protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.measure
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.protect_shipped();
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.toolbox', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.measure', 'WHERE NOT shipped');
+-- Contract gaps (issue 15): the eight clauses of Implementing Regulation (EU) 2024/2690
+-- point 5.1.4, the critical or sensitive supply edges whose contracts miss one, and the
+-- measures that address a kind of gap.
+
+CREATE VIEW @extschema@.contract_clause WITH (security_invoker = true) AS
+  SELECT x.clause, x.title, 'Implementing Regulation (EU) 2024/2690, annex point 5.1.4' OPERATOR(pg_catalog.||) x.letter AS source
+  FROM (VALUES
+    ('5.1.4a', '(a)', 'Cybersecurity requirements'),
+    ('5.1.4b', '(b)', 'Staff awareness, training and certifications'),
+    ('5.1.4c', '(c)', 'Staff background checks'),
+    ('5.1.4d', '(d)', 'Incident notification without undue delay'),
+    ('5.1.4e', '(e)', 'Right to audit or to receive audit reports'),
+    ('5.1.4f', '(f)', 'Vulnerability handling'),
+    ('5.1.4g', '(g)', 'Subcontracting rules'),
+    ('5.1.4h', '(h)', 'Obligations at termination')) x(clause, letter, title);
+COMMENT ON VIEW @extschema@.contract_clause IS 'The eight things a supplier contract must specify under Implementing Regulation (EU) 2024/2690 annex point 5.1.4, as coded in contract_control.';
+COMMENT ON COLUMN @extschema@.contract_clause.clause IS 'Code: 5.1.4a .. 5.1.4h.';
+COMMENT ON COLUMN @extschema@.contract_clause.title IS 'What the contract specifies.';
+COMMENT ON COLUMN @extschema@.contract_clause.source IS 'Where the regulation says so.';
+
+-- the measures (toolbox:code) that address a kind of gap, from measure.addresses
+CREATE FUNCTION @extschema@.measures_addressing(what text) RETURNS text[]
+LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+  SELECT COALESCE(pg_catalog.array_agg(m.toolbox_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) m.code
+                                       ORDER BY m.toolbox_code, m.code), '{}'::text[])
+  FROM @extschema@.measure m WHERE $1 OPERATOR(pg_catalog.=) ANY (m.addresses)
+$$;
+COMMENT ON FUNCTION @extschema@.measures_addressing(text) IS 'The measures (as toolbox:code) whose addresses name a kind of gap: high_risk_supplier, multi_vendor_gap or contract_gap.';
+
+-- the clauses whose latest check at as_of found them in place, per entity and supplier
+CREATE FUNCTION @extschema@.contract_clauses_in_place(as_of date DEFAULT CURRENT_DATE)
+RETURNS TABLE (entity_id bigint, supplier_id bigint, clause text)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT c.entity_id, c.supplier_id, c.clause
+  FROM (SELECT DISTINCT ON (k.entity_id, k.supplier_id, k.clause) k.entity_id, k.supplier_id, k.clause, k.in_place
+        FROM @extschema@.contract_control k WHERE k.checked_on OPERATOR(pg_catalog.<=) $1
+        ORDER BY k.entity_id, k.supplier_id, k.clause, k.checked_on DESC) c
+  WHERE c.in_place
+$$;
+COMMENT ON FUNCTION @extschema@.contract_clauses_in_place(date) IS 'The 5.1.4 clauses whose latest check (at or before as_of) found them in the contracts, per entity and supplier.';
+
+-- the critical or sensitive supply edges valid at as_of
+CREATE FUNCTION @extschema@.contract_edges_at(as_of date DEFAULT CURRENT_DATE)
+RETURNS TABLE (entity_id bigint, supplier_id bigint, function_code text, criticality text)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT DISTINCT s.entity_id, s.supplier_id, s.function_code, fn.criticality
+  FROM @extschema@.supply_valid_at($1) s
+  JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) s.function_code
+  WHERE fn.criticality OPERATOR(pg_catalog.<>) 'standard'
+$$;
+COMMENT ON FUNCTION @extschema@.contract_edges_at(date) IS 'The critical or sensitive supply edges (entity, supplier, ICT function) valid at as_of: those whose contracts 5.1.4 is checked for.';
+
+CREATE FUNCTION @extschema@.contract_gaps_at(as_of date DEFAULT CURRENT_DATE)
+RETURNS TABLE (entity_id bigint, entity_name text, member_state text, sector_code text, supplier_id bigint,
+               supplier_name text, function_code text, criticality text, clause text, clause_title text, measures text[])
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT g.entity_id, e.name, e.member_state, e.sector_code, g.supplier_id, p.name, g.function_code, g.criticality,
+       cl.clause, cl.title, (SELECT @extschema@.measures_addressing('contract_gap'))
+FROM @extschema@.contract_edges_at($1) g
+CROSS JOIN @extschema@.contract_clause cl
+JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) g.entity_id
+JOIN @extschema@.supplier p ON p.supplier_id OPERATOR(pg_catalog.=) g.supplier_id
+WHERE NOT EXISTS (SELECT 1 FROM @extschema@.contract_clauses_in_place($1) c
+                  WHERE c.entity_id OPERATOR(pg_catalog.=) g.entity_id AND c.supplier_id OPERATOR(pg_catalog.=) g.supplier_id
+                    AND c.clause OPERATOR(pg_catalog.=) cl.clause)
+$$;
+COMMENT ON FUNCTION @extschema@.contract_gaps_at(date) IS 'The rows of contract_gaps at any date.';
+
+CREATE VIEW @extschema@.contract_gaps WITH (security_invoker = true) AS
+  SELECT * FROM @extschema@.contract_gaps_at(CURRENT_DATE);
+COMMENT ON VIEW @extschema@.contract_gaps IS 'One row per critical or sensitive supply edge valid today (entity, supplier, ICT function) and 5.1.4 clause its contracts are not recorded to specify (no check, or the latest check found it missing); a fully covered edge has no row.';
+DO $cm$
+DECLARE c record;
+BEGIN
+  FOR c IN SELECT * FROM (VALUES
+    ('entity_id', 'Entity.'), ('entity_name', 'Entity name.'), ('member_state', 'Member state of the entity.'),
+    ('sector_code', 'Sector of the entity.'), ('supplier_id', 'Supplier.'), ('supplier_name', 'Supplier name.'),
+    ('function_code', 'ICT function supplied.'), ('criticality', 'critical or sensitive.'),
+    ('clause', 'The clause missing: 5.1.4a .. 5.1.4h.'), ('clause_title', 'What the contract should specify.'),
+    ('measures', 'Measures that address contract gaps (toolbox:code), e.g. 5g-2020:TM08 and nis2-ir-2024-2690:5.1.4.')) x(col, txt) LOOP
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.contract_gaps.%I IS %L', c.col, c.txt);
+  END LOOP;
+END $cm$;
+
+-- supply edges with at least one contract gap, per sector, member state and ICT function
+-- (an edge belongs to one of each: the counts add up across member states and functions)
+CREATE FUNCTION @extschema@.contract_gap_edge_counts(as_of date DEFAULT CURRENT_DATE)
+RETURNS TABLE (sector_code text, member_state text, function_code text, edges bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  WITH covered AS (  -- entity and supplier pairs with all eight clauses in place
+    SELECT c.entity_id, c.supplier_id FROM @extschema@.contract_clauses_in_place($1) c
+    GROUP BY c.entity_id, c.supplier_id HAVING pg_catalog.count(*) OPERATOR(pg_catalog.=) (SELECT pg_catalog.count(*) FROM @extschema@.contract_clause)
+  )
+  SELECT e.sector_code, e.member_state, g.function_code, pg_catalog.count(*)
+  FROM @extschema@.contract_edges_at($1) g
+  JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) g.entity_id
+  WHERE NOT EXISTS (SELECT 1 FROM covered f WHERE f.entity_id OPERATOR(pg_catalog.=) g.entity_id
+                    AND f.supplier_id OPERATOR(pg_catalog.=) g.supplier_id)
+  GROUP BY e.sector_code, e.member_state, g.function_code
+$$;
+COMMENT ON FUNCTION @extschema@.contract_gap_edge_counts(date) IS 'Critical or sensitive supply edges with at least one contract gap, per sector, member state and ICT function (contract_gap_edges in the sector rows).';
+-- Federation, coordinator side: the member databases (federation_member) and what was
+-- pulled from them (federation_state, federation_group). Filled by federation_add_member
+-- and refresh(); read by sector_stats_levels. Empty on a database that is not a coordinator.
+
 CREATE TABLE @extschema@.federation_member (
   member_state     text PRIMARY KEY REFERENCES @extschema@.country (code),
   server_name      name NOT NULL,
@@ -120,6 +526,7 @@ CREATE TABLE @extschema@.federation_state (
   risk_weight       float8 NOT NULL,
   unassessed_weight float8 NOT NULL,
   gaps              bigint,
+  contract_gap_edges bigint NOT NULL DEFAULT 0,
   CONSTRAINT federation_state_unique UNIQUE NULLS NOT DISTINCT (member_state, sector_code, function_code)
 );
 COMMENT ON TABLE @extschema@.federation_state IS 'Federation coordinator: the mergeable states pulled from each member (its federation_export rows), replaced member by member at every pull; the input of the coordinator''s rollups and snapshots.';
@@ -138,7 +545,8 @@ BEGIN
     ('hrv_weight', 'Supply weight from high-risk suppliers (the member''s methodology).'),
     ('risk_weight', 'Sum of weight times risk_score.'),
     ('unassessed_weight', 'Supply weight from unassessed suppliers.'),
-    ('gaps', 'Entities with a multi-vendor gap (in the function; all-functions row: in any function); pulled by take_snapshot, NULL after a refresh-only pull.')) x(col, txt) LOOP
+    ('gaps', 'Entities with a multi-vendor gap (in the function; all-functions row: in any function); pulled by take_snapshot, NULL after a refresh-only pull.'),
+    ('contract_gap_edges', 'Critical or sensitive supply edges whose contracts miss a clause of point 5.1.4.')) x(col, txt) LOOP
     EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.federation_state.%I IS %L', c.col, c.txt);
   END LOOP;
 END $cm$;
@@ -156,6 +564,7 @@ COMMENT ON COLUMN @extschema@.federation_group.member_state IS 'Member it was pu
 COMMENT ON COLUMN @extschema@.federation_group.key IS 'Key in the group mixes: global id, or <member state>:<local supplier id>.';
 COMMENT ON COLUMN @extschema@.federation_group.name IS 'The group''s name in that member database.';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.federation_group', '');
+-- <<< sync
 
 -- the name of a supplier group pulled from a federation member (NULL: not one)
 CREATE FUNCTION @extschema@.federation_group_name(key text) RETURNS text
@@ -252,13 +661,18 @@ RETURNS TABLE (sector_code text, member_state text, function_code text,
                risk_weight float8, suppliers integer, hhi float8, cr1 float8, cr4 float8,
                effective_suppliers float8, country_hhi float8, hrv_share float8, hrv_share_critical float8,
                non_eu_share float8, mean_risk float8, concentration_level text, top_suppliers text,
-               unassessed_weight float8, unassessed_share float8)
+               unassessed_weight float8, unassessed_share float8, contract_gap_edges bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 WITH src AS (  -- this database's supply, or the members' states: one branch runs
-  SELECT x.* FROM @extschema@.sector_function_stats($2, $3) x WHERE NOT $1
+  SELECT x.*, COALESCE(cg.edges, 0) AS contract_gap_edges
+  FROM @extschema@.sector_function_stats($2, $3) x
+  LEFT JOIN @extschema@.contract_gap_edge_counts($2) cg
+    ON cg.sector_code OPERATOR(pg_catalog.=) x.sector_code AND cg.member_state OPERATOR(pg_catalog.=) x.member_state
+   AND cg.function_code OPERATOR(pg_catalog.=) x.function_code
+  WHERE NOT $1
   UNION ALL
   SELECT s.sector_code, s.member_state, s.function_code, s.group_mix, s.country_mix, s.entities, s.single_sourced,
-         s.weight, s.hrv_weight, s.risk_weight, s.unassessed_weight
+         s.weight, s.hrv_weight, s.risk_weight, s.unassessed_weight, s.contract_gap_edges
   FROM @extschema@.federation_state s WHERE $1 AND s.function_code IS NOT NULL
 ),
 f AS (
@@ -285,14 +699,15 @@ sums AS (  -- float sums in a fixed order, so rollups and live rows agree to the
          COALESCE(pg_catalog.sum(f.weight ORDER BY f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS wc,
          COALESCE(pg_catalog.sum(f.hrv_weight ORDER BY f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS hwc,
          pg_catalog.sum(f.risk_weight ORDER BY f.member_state, f.function_code) AS rw,
-         pg_catalog.sum(f.unassessed_weight ORDER BY f.member_state, f.function_code) AS uw
+         pg_catalog.sum(f.unassessed_weight ORDER BY f.member_state, f.function_code) AS uw,
+         pg_catalog.sum(f.contract_gap_edges)::bigint AS cge
   FROM f
   GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
                           (f.sector_code, f.member_state), (f.sector_code))
   HAVING $4 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
 ),
 cube AS (
-  SELECT g.sector_code, g.member_state, g.function_code, g.gm, g.cm, g.ent, g.ss, g.ssc, m.w, m.hw, m.wc, m.hwc, m.rw, m.uw
+  SELECT g.sector_code, g.member_state, g.function_code, g.gm, g.cm, g.ent, g.ss, g.ssc, m.w, m.hw, m.wc, m.hwc, m.rw, m.uw, m.cge
   FROM sets g
   JOIN sums m ON m.sector_code OPERATOR(pg_catalog.=) g.sector_code
              AND COALESCE(m.member_state, '') OPERATOR(pg_catalog.=) COALESCE(g.member_state, '')
@@ -309,7 +724,7 @@ ents AS (  -- entities registered, for the all-functions rows
 rows AS (  -- every sector has an EU-wide all-functions row, with or without data
   SELECT c.* FROM cube c
   UNION ALL
-  SELECT s.code, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  SELECT s.code, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
   FROM @extschema@.sector s
   WHERE NOT EXISTS (SELECT 1 FROM cube c WHERE c.sector_code OPERATOR(pg_catalog.=) s.code
                                           AND c.member_state IS NULL AND c.function_code IS NULL)
@@ -327,7 +742,8 @@ SELECT c.sector_code, c.member_state, c.function_code, c.gm, c.cm,
        @extschema@.concentration_level(@extschema@.hhi(c.gm)),
        CASE WHEN c.function_code IS NOT NULL THEN @extschema@.top_supplier_names(c.gm, 3) END,
        COALESCE(c.uw, 0::float8),
-       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.uw OPERATOR(pg_catalog./) c.w END
+       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.uw OPERATOR(pg_catalog./) c.w END,
+       COALESCE(c.cge, 0::bigint)
 FROM rows c
 LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_catalog.=) c.sector_code
                  AND (en.member_state OPERATOR(pg_catalog.=) c.member_state OR (en.member_state IS NULL AND c.member_state IS NULL))
@@ -335,7 +751,7 @@ LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_cata
 WHERE c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL
 $$;
 COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean) IS
-  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL): mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows), from this database''s supply valid at as_of, or (federated) from the states pulled from the federation members. functions false: only the all-functions rows. The one computation behind the sector views, the rollups and the snapshots.';
+  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL): mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows; contract_gap_edges: critical or sensitive supply edges missing a 5.1.4 clause), from this database''s supply valid at as_of, or (federated) from the states pulled from the federation members. functions false: only the all-functions rows. The one computation behind the sector views, the rollups and the snapshots.';
 
 CREATE FUNCTION @extschema@.sector_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
                                             functions boolean DEFAULT true)
@@ -346,7 +762,7 @@ RETURNS TABLE (sector_code text, member_state text, function_code text,
                risk_weight float8, suppliers integer, hhi float8, cr1 float8, cr4 float8,
                effective_suppliers float8, country_hhi float8, hrv_share float8, hrv_share_critical float8,
                non_eu_share float8, mean_risk float8, concentration_level text, top_suppliers text,
-               unassessed_weight float8, unassessed_share float8)
+               unassessed_weight float8, unassessed_share float8, contract_gap_edges bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT * FROM @extschema@.sector_stats_levels(false, $1, $2, $3)
 $$;
@@ -367,14 +783,18 @@ COMMENT ON FUNCTION @extschema@.top_supplier_names(@extschema@.supply_mix, integ
 ALTER TABLE @extschema@.sector_rollup ADD COLUMN unassessed_weight float8, ADD COLUMN unassessed_share float8;
 COMMENT ON COLUMN @extschema@.sector_rollup.unassessed_weight IS 'Supply weight from suppliers whose risk_level is unassessed (NULL in rollups refreshed before 0.2.0).';
 COMMENT ON COLUMN @extschema@.sector_rollup.unassessed_share IS 'Share (0..1) of the weight from unassessed suppliers (coverage below the methodology''s min_coverage).';
+-- and the supply edges with a contract gap (issue 15)
+ALTER TABLE @extschema@.sector_rollup ADD COLUMN contract_gap_edges bigint;
+COMMENT ON COLUMN @extschema@.sector_rollup.contract_gap_edges IS 'Critical or sensitive supply edges (entity, supplier, function) whose contracts miss a clause of Implementing Regulation 2024/2690 point 5.1.4 (contract_gaps); NULL in rollups refreshed before.';
 CREATE FUNCTION @extschema@.sector_function_rows(sector text, live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
 RETURNS TABLE (member_state text, function_code text, function_name text, criticality text, entities bigint,
                suppliers integer, hhi float8, cr1 float8, cr4 float8, effective_suppliers float8, hrv_share float8,
                unassessed_share float8, non_eu_share float8, country_hhi float8, top_suppliers text,
-               single_supplier_entities bigint)
+               single_supplier_entities bigint, contract_gap_edges bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 SELECT r.member_state, r.function_code, fn.name, fn.criticality, r.entities, r.suppliers, r.hhi, r.cr1, r.cr4,
-       r.effective_suppliers, r.hrv_share, r.unassessed_share, r.non_eu_share, r.country_hhi, r.top_suppliers, r.single_sourced
+       r.effective_suppliers, r.hrv_share, r.unassessed_share, r.non_eu_share, r.country_hhi, r.top_suppliers, r.single_sourced,
+       r.contract_gap_edges
 FROM @extschema@.sector_stats_source($2, $3, $4) r
 JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) r.function_code
 WHERE r.sector_code OPERATOR(pg_catalog.=) $1
@@ -386,7 +806,7 @@ CREATE FUNCTION @extschema@.sector_function_overview(sector text, as_of date DEF
 RETURNS TABLE (member_state text, function_code text, function_name text, criticality text, entities bigint,
                suppliers integer, hhi float8, cr1 float8, cr4 float8, effective_suppliers float8, hrv_share float8,
                unassessed_share float8, non_eu_share float8, country_hhi float8, top_suppliers text,
-               single_supplier_entities bigint)
+               single_supplier_entities bigint, contract_gap_edges bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT * FROM @extschema@.sector_function_rows($1, true, $2, $3)
 $$;
@@ -397,11 +817,11 @@ CREATE FUNCTION @extschema@.sector_overview_rows(live boolean, as_of date DEFAUL
 RETURNS TABLE (sector_code text, sector_name text, member_state text, entities bigint, suppliers integer, hhi float8,
                cr4 float8, effective_suppliers float8, country_hhi float8, hrv_share float8, unassessed_share float8,
                hrv_share_critical float8, non_eu_share float8, single_supplier_critical bigint, mean_risk float8,
-               concentration_level text)
+               concentration_level text, contract_gap_edges bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 SELECT r.sector_code, s.name, r.member_state, r.entities, r.suppliers, r.hhi, r.cr4, r.effective_suppliers,
        r.country_hhi, r.hrv_share, r.unassessed_share, r.hrv_share_critical, r.non_eu_share, r.single_sourced_critical, r.mean_risk,
-       r.concentration_level
+       r.concentration_level, r.contract_gap_edges
 FROM @extschema@.sector_stats_source($1, $2, $3, false) r
 JOIN @extschema@.sector s ON s.code OPERATOR(pg_catalog.=) r.sector_code
 WHERE r.function_code IS NULL
@@ -413,7 +833,7 @@ CREATE FUNCTION @extschema@.sector_overview_at(as_of date DEFAULT CURRENT_DATE, 
 RETURNS TABLE (sector_code text, sector_name text, member_state text, entities bigint, suppliers integer, hhi float8,
                cr4 float8, effective_suppliers float8, country_hhi float8, hrv_share float8, unassessed_share float8,
                hrv_share_critical float8, non_eu_share float8, single_supplier_critical bigint, mean_risk float8,
-               concentration_level text)
+               concentration_level text, contract_gap_edges bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT * FROM @extschema@.sector_overview_rows(true, $1, $2)
 $$;
@@ -438,6 +858,7 @@ COMMENT ON COLUMN @extschema@.sector_overview.non_eu_share IS 'Share (0..1) of t
 COMMENT ON COLUMN @extschema@.sector_overview.single_supplier_critical IS 'Entity and function pairs (critical or sensitive functions) served by a single supplier group.';
 COMMENT ON COLUMN @extschema@.sector_overview.mean_risk IS 'Supply-weighted mean risk_score (0..100) of the suppliers.';
 COMMENT ON COLUMN @extschema@.sector_overview.concentration_level IS 'Band of hhi under the EU 2004 guidelines (low, moderate, high).';
+COMMENT ON COLUMN @extschema@.sector_overview.contract_gap_edges IS 'Critical or sensitive supply edges (entity, supplier, function) whose contracts miss a clause of point 5.1.4 (contract_gaps).';
 
 -- entity_exposure: concentration and exposure per entity and ICT function.
 
@@ -469,7 +890,8 @@ BEGIN
       ('non_eu_share', 'Share (0..1) of the weight from supplier groups headquartered outside the EU.'),
       ('country_hhi', 'HHI over the headquarters countries of the supplier groups.'),
       ('top_suppliers', 'The three largest supplier groups with their shares, as text.'),
-      ('single_supplier_entities', 'Entities served by a single supplier group for the function.')) x(col, txt) LOOP
+      ('single_supplier_entities', 'Entities served by a single supplier group for the function.'),
+      ('contract_gap_edges', 'Critical or sensitive supply edges whose contracts miss a clause of point 5.1.4 (contract_gaps).')) x(col, txt) LOOP
       EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.%I.%I IS %L', v, c.col, c.txt);
     END LOOP;
   END LOOP;
@@ -567,60 +989,6 @@ LEFT JOIN @extschema@.supplier gs ON gs.supplier_id OPERATOR(pg_catalog.=) top.g
 $$;
 COMMENT ON FUNCTION @extschema@.entity_deep_exposure_at(date, integer) IS 'The rows of entity_deep_exposure for any date and depth.';
 
-
--- Loading with explicit ids keeps the id sequences ahead.
-CREATE FUNCTION @extschema@.advance_id_sequence() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-  top  bigint;
-  seq  regclass := TG_ARGV[1]::regclass;
-  last bigint;
-BEGIN
-  EXECUTE pg_catalog.format('SELECT pg_catalog.max(%I) FROM new_rows', TG_ARGV[0]) INTO top;
-  IF top IS NULL THEN
-    RETURN NULL;
-  END IF;
-  last := pg_catalog.pg_sequence_last_value(seq);  -- NULL before the first nextval
-  IF last IS NULL OR top OPERATOR(pg_catalog.>) last THEN
-    -- serialise concurrent loaders, so the sequence never moves back
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('supplyrisk.advance_id_sequence'), seq::oid::integer);
-    last := pg_catalog.pg_sequence_last_value(seq);
-    IF last IS NULL OR top OPERATOR(pg_catalog.>) last THEN
-      PERFORM pg_catalog.setval(seq, top);
-    END IF;
-  END IF;
-  RETURN NULL;
-END $$;
-REVOKE EXECUTE ON FUNCTION @extschema@.advance_id_sequence() FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.advance_id_sequence() IS
-  'Trigger (after INSERT, per statement): moves the id sequence (argument 2) past the largest id (column argument 1) the statement inserted, so rows loaded with explicit ids and rows that take the default mix.';
-
-DO $gen$
-DECLARE
-  t record;
-BEGIN
-  FOR t IN SELECT * FROM (VALUES ('entity', 'entity_id'), ('supplier', 'supplier_id'), ('supply', 'supply_id'),
-                                 ('assessment', 'assessment_id'), ('designation', 'designation_id'),
-                                 ('snapshot', 'snapshot_id')) x(tab, col) LOOP
-    EXECUTE pg_catalog.format(
-      'CREATE TRIGGER %I AFTER INSERT ON @extschema@.%I REFERENCING NEW TABLE AS new_rows '
-      'FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.advance_id_sequence(%L, %L)',
-      t.tab || '_advance_id_sequence', t.tab, t.col, '@extschema@.' || t.tab || '_id_seq');
-  END LOOP;
-END $gen$;
-
--- and sequences already left behind by such loads are moved past their tables' ids
-DO $seq$
-DECLARE t record;
-BEGIN
-  FOR t IN SELECT * FROM (VALUES ('entity', 'entity_id'), ('supplier', 'supplier_id'), ('supply', 'supply_id'),
-                                 ('assessment', 'assessment_id'), ('designation', 'designation_id'),
-                                 ('snapshot', 'snapshot_id')) x(tab, col) LOOP
-    EXECUTE pg_catalog.format('SELECT pg_catalog.setval(%L, m) FROM (SELECT pg_catalog.max(%I) AS m FROM @extschema@.%I) x '
-                              'WHERE m OPERATOR(pg_catalog.>) COALESCE(pg_catalog.pg_sequence_last_value(%L), 0)',
-                              '@extschema@.' || t.tab || '_id_seq', t.col, t.tab, '@extschema@.' || t.tab || '_id_seq');
-  END LOOP;
-END $seq$;
 
 -- Real data in (issue 13): organisation names that match, bills of materials read as they are.
 -- The rules, in order (REFERENCE.md has examples): Unicode compatibility form (NFKC),
@@ -1418,6 +1786,54 @@ $$;
 COMMENT ON FUNCTION @extschema@.take_snapshot(text) IS
   'Stores every sector metric (sector_stats_at, per member state and EU-wide, per function and overall, with the mergeable states) and the multi-vendor gap counts, computed live for today (on a federation coordinator: pulled now from every member); returns the snapshot id.';
 
+-- multi_vendor_gaps names the measures that address each gap (issue 15): a new column, so the
+-- function and its view are created again.
+DROP VIEW @extschema@.multi_vendor_gaps;
+DROP FUNCTION @extschema@.multi_vendor_gaps_at(date, text);
+-- >>> sync: 65_multi_vendor_gaps.sql
+-- multi_vendor_gaps: entity and function pairs that break the multi-vendor guidance.
+
+CREATE FUNCTION @extschema@.multi_vendor_gaps_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (entity_id bigint, entity_name text, member_state text, sector_code text, function_code text,
+               criticality text, gap text, supplier_count integer, top_group_id bigint, top_share float8,
+               hrv_share float8, cap float8, measures text[])
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT x.entity_id, x.entity_name, x.member_state, x.sector_code, x.function_code, x.criticality, g.gap,
+       x.supplier_count, (SELECT t.key::bigint FROM @extschema@.top_shares(x.mix, 1) t), x.cr1, x.hrv_share,
+       m.multi_vendor_cap,
+       CASE WHEN g.gap OPERATOR(pg_catalog.=) 'high_risk_supplier' THEN (SELECT @extschema@.measures_addressing('high_risk_supplier'))
+            ELSE (SELECT @extschema@.measures_addressing('multi_vendor_gap')) END
+FROM @extschema@.entity_exposure_at($1, $2) x
+CROSS JOIN (SELECT y.multi_vendor_cap FROM @extschema@.methodology y
+            WHERE y.name OPERATOR(pg_catalog.=) @extschema@.methodology_name($2)) m
+CROSS JOIN LATERAL (VALUES
+  ('single_supplier', x.criticality OPERATOR(pg_catalog.<>) 'standard' AND x.supplier_count OPERATOR(pg_catalog.=) 1),
+  ('high_risk_supplier', x.criticality OPERATOR(pg_catalog.=) 'critical' AND x.hrv_share OPERATOR(pg_catalog.>) 0),
+  ('above_cap', x.criticality OPERATOR(pg_catalog.<>) 'standard' AND x.supplier_count OPERATOR(pg_catalog.>) 1
+                AND x.cr1 OPERATOR(pg_catalog.>) m.multi_vendor_cap)
+) g(gap, hit)
+WHERE g.hit
+$$;
+COMMENT ON FUNCTION @extschema@.multi_vendor_gaps_at(date, text) IS 'The rows of multi_vendor_gaps for any date and methodology.';
+CREATE VIEW @extschema@.multi_vendor_gaps WITH (security_invoker = true) AS
+  SELECT * FROM @extschema@.multi_vendor_gaps_at(CURRENT_DATE, NULL);
+COMMENT ON VIEW @extschema@.multi_vendor_gaps IS 'Entity and function pairs that break the multi-vendor guidance, one row per gap.';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.entity_id IS 'Entity.';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.entity_name IS 'Entity name.';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.member_state IS 'Member state of the entity.';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.sector_code IS 'Sector of the entity.';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.function_code IS 'ICT function.';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.criticality IS 'critical or sensitive (standard functions have no gaps).';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.gap IS 'single_supplier (one supplier group for a critical or sensitive function), high_risk_supplier (high-risk supply in a critical function) or above_cap (a group above the methodology''s cap share, several groups present).';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.supplier_count IS 'Distinct supplier groups.';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.top_group_id IS 'The largest supplier group.';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.top_share IS 'Its share (0..1).';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.hrv_share IS 'Share (0..1) of the weight from high-risk suppliers.';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.cap IS 'The methodology''s multi-vendor cap.';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.measures IS 'The toolbox measures that address the gap (toolbox:code): for high_risk_supplier those addressing high-risk suppliers (5g-2020:SM03, ...), else those addressing multi-vendor gaps (5g-2020:SM05, ...).';
+-- <<< sync
+
+-- >>> sync: 68_federation_export.sql 69_federation_pull.sql 74_review.sql
 -- Federation, member side: what a member database exports to the EU coordinator. Roles
 -- granted 'federation' access read these four views and nothing else: the views call
 -- security-definer functions that return aggregate states only (no entity, supply,
@@ -1450,14 +1866,17 @@ COMMENT ON FUNCTION @extschema@.federation_info_row() IS 'Internal (federation_i
 CREATE FUNCTION @extschema@.federation_export_rows()
 RETURNS TABLE (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix,
                country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint, weight float8,
-               hrv_weight float8, risk_weight float8, unassessed_weight float8)
+               hrv_weight float8, risk_weight float8, unassessed_weight float8, contract_gap_edges bigint)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
   SELECT x.* FROM (
     SELECT f.sector_code, f.member_state, f.function_code, f.group_mix, f.country_mix, f.entities, f.single_sourced,
-           f.weight, f.hrv_weight, f.risk_weight, f.unassessed_weight
+           f.weight, f.hrv_weight, f.risk_weight, f.unassessed_weight, COALESCE(cg.edges, 0)
     FROM @extschema@.sector_function_stats(CURRENT_DATE, NULL, true) f
+    LEFT JOIN @extschema@.contract_gap_edge_counts(CURRENT_DATE) cg
+      ON cg.sector_code OPERATOR(pg_catalog.=) f.sector_code AND cg.member_state OPERATOR(pg_catalog.=) f.member_state
+     AND cg.function_code OPERATOR(pg_catalog.=) f.function_code
     UNION ALL  -- entities registered per sector and member state, for the all-functions rows
-    SELECT e.sector_code, e.member_state, NULL, NULL, NULL, pg_catalog.count(*), 0, 0, 0, 0, 0
+    SELECT e.sector_code, e.member_state, NULL, NULL, NULL, pg_catalog.count(*), 0, 0, 0, 0, 0, 0
     FROM @extschema@.entity e GROUP BY e.sector_code, e.member_state
   ) x
   WHERE (SELECT @extschema@.federation_scope()) IS NULL OR x.member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.federation_scope()) AS text[]))
@@ -1521,7 +1940,8 @@ BEGIN
     ('weight', 'Total supply weight.'),
     ('hrv_weight', 'Supply weight from high-risk suppliers.'),
     ('risk_weight', 'Sum of weight times risk_score.'),
-    ('unassessed_weight', 'Supply weight from unassessed suppliers.')) x(col, txt) LOOP
+    ('unassessed_weight', 'Supply weight from unassessed suppliers.'),
+    ('contract_gap_edges', 'Critical or sensitive supply edges whose contracts miss a clause of point 5.1.4.')) x(col, txt) LOOP
     EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.federation_export.%I IS %L', c.col, c.txt);
   END LOOP;
 END $cm$;
@@ -1574,7 +1994,7 @@ BEGIN
                             t OPERATOR(pg_catalog.||) '_ext', server, 'pg_catalog', 'pg_extension');
   EXECUTE pg_catalog.format('CREATE FOREIGN TABLE pg_temp.%I (version text, state_format integer, schema_name text, methodology text, as_of date, member_states text[]) SERVER %I OPTIONS (schema_name %L, table_name %L)',
                             t OPERATOR(pg_catalog.||) '_info', server, '@extschema@', 'federation_info');
-  EXECUTE pg_catalog.format('CREATE FOREIGN TABLE pg_temp.%I (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint, weight float8, hrv_weight float8, risk_weight float8, unassessed_weight float8) SERVER %I OPTIONS (schema_name %L, table_name %L)',
+  EXECUTE pg_catalog.format('CREATE FOREIGN TABLE pg_temp.%I (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint, weight float8, hrv_weight float8, risk_weight float8, unassessed_weight float8, contract_gap_edges bigint) SERVER %I OPTIONS (schema_name %L, table_name %L)',
                             t OPERATOR(pg_catalog.||) '_export', server, '@extschema@', 'federation_export');
   EXECUTE pg_catalog.format('CREATE FOREIGN TABLE pg_temp.%I (sector_code text, member_state text, function_code text, gaps bigint) SERVER %I OPTIONS (schema_name %L, table_name %L)',
                             t OPERATOR(pg_catalog.||) '_gaps', server, '@extschema@', 'federation_gaps');
@@ -1640,7 +2060,7 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
         '@extschema@.supply_mix_union(f.group_mix) AS group_mix, @extschema@.supply_mix_union(f.country_mix) AS country_mix, '
         'pg_catalog.sum(f.entities)::bigint AS entities, pg_catalog.sum(f.single_sourced)::bigint AS single_sourced, '
         'pg_catalog.sum(f.weight) AS weight, pg_catalog.sum(f.hrv_weight) AS hrv_weight, pg_catalog.sum(f.risk_weight) AS risk_weight, '
-        'pg_catalog.sum(f.unassessed_weight) AS unassessed_weight '
+        'pg_catalog.sum(f.unassessed_weight) AS unassessed_weight, pg_catalog.sum(f.contract_gap_edges)::bigint AS contract_gap_edges '
         'FROM pg_temp.%1$I f WHERE f.member_state OPERATOR(pg_catalog.=) ANY (%2$L::text[]) '
         'GROUP BY f.member_state, f.sector_code, f.function_code'
       WHEN $2 OPERATOR(pg_catalog.=) 'gaps' THEN
@@ -1700,7 +2120,7 @@ BEGIN
     END IF;
     DELETE FROM @extschema@.federation_state s WHERE s.member_state OPERATOR(pg_catalog.=) ANY (ok);
     INSERT INTO @extschema@.federation_state (member_state, sector_code, function_code, group_mix, country_mix, entities,
-                                              single_sourced, weight, hrv_weight, risk_weight, unassessed_weight)
+                                              single_sourced, weight, hrv_weight, risk_weight, unassessed_weight, contract_gap_edges)
     SELECT p.* FROM pg_temp.supplyrisk_fed_pull p;
     DROP TABLE pg_temp.supplyrisk_fed_pull;
     IF gaps THEN
@@ -1810,7 +2230,226 @@ END
 $$;
 REVOKE EXECUTE ON FUNCTION @extschema@.federation_explain() FROM PUBLIC;
 COMMENT ON FUNCTION @extschema@.federation_explain() IS 'The plan of the query refresh() pulls the members'' states with (EXPLAIN VERBOSE): the remote SQL of each member, the aggregates pushed down, Async Foreign Scan when the servers are async_capable.';
+-- The one-year review (issue 15): measure progress per round and review_report, which puts
+-- side by side the measure progress of two reporting rounds and, from the snapshots nearest
+-- each round, the change in concentration, high-risk share and gaps.
 
+-- The latest observation per measure, member state, entity and round, counted over every
+-- row: confidential observations and those of member states the caller may not see count,
+-- but nothing of them but the count leaves this function.
+CREATE FUNCTION @extschema@.measure_progress_rows()
+RETURNS TABLE (toolbox_code text, measure_code text, reporting_round text, member_states bigint,
+               legal_none bigint, legal_in_preparation bigint, legal_adopted bigint,
+               not_applied bigint, being_implemented bigint, applied bigint, restrictions_imposed bigint,
+               entities bigint, entities_applied bigint, first_recorded date, last_recorded date)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  WITH latest AS (
+    SELECT DISTINCT ON (o.toolbox_code, o.measure_code, o.member_state, o.entity_id, o.reporting_round)
+           o.toolbox_code, o.measure_code, o.member_state, o.entity_id, o.reporting_round, o.legal_status, o.application, o.recorded_on
+    FROM @extschema@.measure_status o
+    ORDER BY o.toolbox_code, o.measure_code, o.member_state, o.entity_id, o.reporting_round, o.recorded_on DESC, o.recorded_at DESC, o.status_id DESC
+  )
+  SELECT l.toolbox_code, l.measure_code, l.reporting_round,
+         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL),
+         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.legal_status OPERATOR(pg_catalog.=) 'none'),
+         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.legal_status OPERATOR(pg_catalog.=) 'in_preparation'),
+         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.legal_status OPERATOR(pg_catalog.=) 'adopted'),
+         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.application OPERATOR(pg_catalog.=) 'not_applied'),
+         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.application OPERATOR(pg_catalog.=) 'being_implemented'),
+         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.application OPERATOR(pg_catalog.=) 'applied'),
+         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.application OPERATOR(pg_catalog.=) 'restrictions_imposed'),
+         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NOT NULL),
+         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NOT NULL AND l.application IN ('applied', 'restrictions_imposed')),
+         pg_catalog.min(l.recorded_on), pg_catalog.max(l.recorded_on)
+  FROM latest l
+  GROUP BY l.toolbox_code, l.measure_code, l.reporting_round
+$$;
+REVOKE EXECUTE ON FUNCTION @extschema@.measure_progress_rows() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.measure_progress_rows() IS 'Internal (measure_progress, review_report): counts of the latest observations per measure and round over every row (confidential ones and other member states'' included; counts only).';
+
+CREATE VIEW @extschema@.measure_progress WITH (security_invoker = true) AS
+  SELECT p.toolbox_code, p.measure_code, m.title, m.kind, m.review_theme, p.reporting_round, p.member_states,
+         p.legal_none, p.legal_in_preparation, p.legal_adopted, p.not_applied, p.being_implemented, p.applied,
+         p.restrictions_imposed, p.entities, p.entities_applied
+  FROM @extschema@.measure_progress_rows() p
+  JOIN @extschema@.measure m ON m.toolbox_code OPERATOR(pg_catalog.=) p.toolbox_code AND m.code OPERATOR(pg_catalog.=) p.measure_code;
+COMMENT ON VIEW @extschema@.measure_progress IS 'Per toolbox, measure and reporting round: member states per legal_status and per application (the latest observation of each member state in the round), and entities reporting at entity level. Confidential observations are counted (never shown: measure_status applies row-level security).';
+DO $cm$
+DECLARE c record;
+BEGIN
+  FOR c IN SELECT * FROM (VALUES
+    ('toolbox_code', 'Toolbox.'), ('measure_code', 'Measure.'), ('title', 'Measure title.'), ('kind', 'Kind of measure.'),
+    ('review_theme', 'Theme of the review: risk_management, multi_vendor, cooperation.'), ('reporting_round', 'Reporting round.'),
+    ('member_states', 'Member states with a member-state-level observation in the round.'),
+    ('legal_none', 'Of them: legal_status none.'), ('legal_in_preparation', 'legal_status in_preparation.'), ('legal_adopted', 'legal_status adopted.'),
+    ('not_applied', 'application not_applied.'), ('being_implemented', 'application being_implemented.'), ('applied', 'application applied.'),
+    ('restrictions_imposed', 'application restrictions_imposed.'),
+    ('entities', 'Entities with an entity-level observation in the round.'),
+    ('entities_applied', 'Of them: applied or restrictions_imposed.')) x(col, txt) LOOP
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.measure_progress.%I IS %L', c.col, c.txt);
+  END LOOP;
+END $cm$;
+
+-- "a -> b (+d)" for the review tables (NULL side: "-")
+CREATE FUNCTION @extschema@.review_change(a numeric, b numeric, digits integer DEFAULT 0) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT COALESCE(x.a::text, '-') OPERATOR(pg_catalog.||) ' → ' OPERATOR(pg_catalog.||) COALESCE(x.b::text, '-') OPERATOR(pg_catalog.||)
+         CASE WHEN x.a IS NULL OR x.b IS NULL THEN ''
+              ELSE ' (' OPERATOR(pg_catalog.||) CASE WHEN x.b OPERATOR(pg_catalog.>=) x.a THEN '+' ELSE '' END
+                   OPERATOR(pg_catalog.||) (x.b OPERATOR(pg_catalog.-) x.a)::text OPERATOR(pg_catalog.||) ')' END
+  FROM (SELECT pg_catalog.round($1, $3) AS a, pg_catalog.round($2, $3) AS b) x
+$$;
+COMMENT ON FUNCTION @extschema@.review_change(numeric, numeric, integer) IS 'A change as the review report prints it: "a → b (+d)", a and b rounded to digits and d their difference; "-" for a missing side.';
+
+-- the snapshot that stands for a reporting round: one labelled with the round, else the one
+-- taken nearest the round's last observation (the earlier of two as near)
+CREATE FUNCTION @extschema@.review_round_snapshot(round text) RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT COALESCE(
+    (SELECT s.snapshot_id FROM @extschema@.snapshot s WHERE s.label OPERATOR(pg_catalog.=) $1
+     ORDER BY s.taken_at DESC, s.snapshot_id DESC LIMIT 1),
+    (SELECT s.snapshot_id FROM @extschema@.snapshot s
+     CROSS JOIN (SELECT pg_catalog.max(p.last_recorded) AS d FROM @extschema@.measure_progress_rows() p
+                 WHERE p.reporting_round OPERATOR(pg_catalog.=) $1) r
+     WHERE r.d IS NOT NULL
+     ORDER BY pg_catalog.abs((s.taken_at AT TIME ZONE 'UTC')::date OPERATOR(pg_catalog.-) r.d), s.taken_at, s.snapshot_id LIMIT 1))
+$$;
+COMMENT ON FUNCTION @extschema@.review_round_snapshot(text) IS 'The snapshot review_report compares for a reporting round: the latest labelled with the round, else the one taken nearest the round''s last observation; NULL without snapshots.';
+
+CREATE FUNCTION @extschema@.review_report(from_round text, to_round text, format text DEFAULT 'markdown') RETURNS text
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  fmt    text := pg_catalog.lower(format);
+  rounds text;
+  sa     bigint;
+  sb     bigint;
+  th     record;
+  body   text := '';
+  t      text;
+  m      text;
+  snapln text;
+  h2     text;
+  para   text;
+BEGIN
+  IF fmt IS NULL OR fmt NOT IN ('markdown', 'html') THEN
+    RAISE EXCEPTION 'unknown report format "%"', format USING ERRCODE = 'invalid_parameter_value', HINT = 'Use markdown or html.';
+  END IF;
+  SELECT pg_catalog.string_agg(DISTINCT p.reporting_round, ', ' ORDER BY p.reporting_round) INTO rounds FROM @extschema@.measure_progress_rows() p;
+  FOREACH t IN ARRAY ARRAY[from_round, to_round] LOOP
+    IF t IS NULL OR NOT EXISTS (SELECT 1 FROM @extschema@.measure_progress_rows() p WHERE p.reporting_round OPERATOR(pg_catalog.=) t) THEN
+      RAISE EXCEPTION 'reporting round "%" does not exist', t USING ERRCODE = 'invalid_parameter_value',
+        HINT = CASE WHEN rounds IS NULL THEN 'No measure_status observation is recorded yet.'
+                    ELSE pg_catalog.format('Known rounds: %s.', rounds) END;
+    END IF;
+  END LOOP;
+  h2 := CASE WHEN fmt OPERATOR(pg_catalog.=) 'html' THEN E'<h2>%s</h2>\n' ELSE E'\n## %s\n\n' END;
+  para := CASE WHEN fmt OPERATOR(pg_catalog.=) 'html' THEN E'<p>%s</p>\n' ELSE E'%s\n\n' END;
+  sa := @extschema@.review_round_snapshot(from_round);
+  sb := @extschema@.review_round_snapshot(to_round);
+  snapln := CASE WHEN sa IS NULL OR sb IS NULL
+                 THEN 'No snapshot stands for both rounds: concentration and gaps are not compared (take_snapshot at each round, labelled with the round).'
+                 ELSE (SELECT pg_catalog.format('Concentration and gaps: snapshot %s (%s, %s) against snapshot %s (%s, %s).',
+                              a.snapshot_id, pg_catalog.to_char(a.taken_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), COALESCE(a.label, 'unlabelled'),
+                              b.snapshot_id, pg_catalog.to_char(b.taken_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), COALESCE(b.label, 'unlabelled'))
+                       FROM @extschema@.snapshot a, @extschema@.snapshot b
+                       WHERE a.snapshot_id OPERATOR(pg_catalog.=) sa AND b.snapshot_id OPERATOR(pg_catalog.=) sb) END;
+
+  FOR th IN SELECT * FROM (VALUES (1, 'risk_management', 'Strengthening risk management'),
+                                  (2, 'multi_vendor', 'Fostering multi-vendor strategies'),
+                                  (3, 'cooperation', 'Enhancing cooperation')) x(i, code, title) ORDER BY 1 LOOP
+    body := body OPERATOR(pg_catalog.||) pg_catalog.format(h2, @extschema@.report_escape(th.title, fmt));
+    -- measure progress: member states per status in each round and the change
+    SELECT pg_catalog.string_agg(@extschema@.report_line(ARRAY[
+             x.toolbox_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) x.code OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) x.title,
+             @extschema@.review_change(a.member_states, b.member_states),
+             @extschema@.review_change(a.legal_in_preparation, b.legal_in_preparation),
+             @extschema@.review_change(a.legal_adopted, b.legal_adopted),
+             @extschema@.review_change(a.being_implemented, b.being_implemented),
+             @extschema@.review_change(a.applied OPERATOR(pg_catalog.+) a.restrictions_imposed, b.applied OPERATOR(pg_catalog.+) b.restrictions_imposed),
+             @extschema@.review_change(a.entities_applied, b.entities_applied)], fmt), E'\n' ORDER BY x.toolbox_code, x.code)
+    INTO t
+    FROM @extschema@.measure x
+    LEFT JOIN @extschema@.measure_progress_rows() a ON a.toolbox_code OPERATOR(pg_catalog.=) x.toolbox_code AND a.measure_code OPERATOR(pg_catalog.=) x.code
+                                                   AND a.reporting_round OPERATOR(pg_catalog.=) from_round
+    LEFT JOIN @extschema@.measure_progress_rows() b ON b.toolbox_code OPERATOR(pg_catalog.=) x.toolbox_code AND b.measure_code OPERATOR(pg_catalog.=) x.code
+                                                   AND b.reporting_round OPERATOR(pg_catalog.=) to_round
+    WHERE x.review_theme OPERATOR(pg_catalog.=) th.code AND (a.toolbox_code IS NOT NULL OR b.toolbox_code IS NOT NULL);
+    IF t IS NULL THEN
+      body := body OPERATOR(pg_catalog.||) pg_catalog.format(para, @extschema@.report_escape(
+                pg_catalog.format('No measure of this theme has an observation in round %s or %s.', from_round, to_round), fmt));
+    ELSE
+      t := @extschema@.report_line(ARRAY['Measure', 'Member states reporting', 'Legal basis in preparation', 'Legal basis adopted',
+                                         'Being implemented', 'Applied or restrictions imposed', 'Entities applying'], fmt, true)
+           OPERATOR(pg_catalog.||) E'\n' OPERATOR(pg_catalog.||) t;
+      body := body OPERATOR(pg_catalog.||) pg_catalog.format(para, @extschema@.report_escape(
+                pg_catalog.format('Measure progress, round %s → round %s (member states; change in brackets).', from_round, to_round), fmt))
+              OPERATOR(pg_catalog.||) CASE WHEN fmt OPERATOR(pg_catalog.=) 'html' THEN E'<table>\n' OPERATOR(pg_catalog.||) t OPERATOR(pg_catalog.||) E'\n</table>\n'
+                                           ELSE t OPERATOR(pg_catalog.||) E'\n\n' END;
+    END IF;
+    -- the metrics of the theme, per sector and member state, from the two snapshots
+    IF th.code OPERATOR(pg_catalog.<>) 'cooperation' AND sa IS NOT NULL AND sb IS NOT NULL THEN
+      WITH a AS (SELECT s.sector_code, s.member_state, s.metrics FROM @extschema@.metric_snapshot s
+                 WHERE s.snapshot_id OPERATOR(pg_catalog.=) sa AND s.function_code IS NULL),
+           b AS (SELECT s.sector_code, s.member_state, s.metrics FROM @extschema@.metric_snapshot s
+                 WHERE s.snapshot_id OPERATOR(pg_catalog.=) sb AND s.function_code IS NULL),
+           j AS (SELECT COALESCE(a.sector_code, b.sector_code) AS sc, COALESCE(a.member_state, b.member_state) AS ms,
+                        COALESCE(a.metrics, '{}'::jsonb) AS am, COALESCE(b.metrics, '{}'::jsonb) AS bm
+                 FROM a FULL JOIN b ON a.sector_code OPERATOR(pg_catalog.=) b.sector_code
+                                   AND (a.member_state OPERATOR(pg_catalog.=) b.member_state OR (a.member_state IS NULL AND b.member_state IS NULL)))
+      SELECT pg_catalog.string_agg(@extschema@.report_line(
+               ARRAY[sec.name, COALESCE(j.ms, 'EU')] OPERATOR(pg_catalog.||) CASE WHEN th.code OPERATOR(pg_catalog.=) 'risk_management' THEN ARRAY[
+                 @extschema@.review_change((j.am OPERATOR(pg_catalog.->>) 'hrv_share')::numeric OPERATOR(pg_catalog.*) 100, (j.bm OPERATOR(pg_catalog.->>) 'hrv_share')::numeric OPERATOR(pg_catalog.*) 100, 1),
+                 @extschema@.review_change((j.am OPERATOR(pg_catalog.->>) 'unassessed_share')::numeric OPERATOR(pg_catalog.*) 100, (j.bm OPERATOR(pg_catalog.->>) 'unassessed_share')::numeric OPERATOR(pg_catalog.*) 100, 1),
+                 @extschema@.review_change((j.am OPERATOR(pg_catalog.->>) 'contract_gap_edges')::numeric, (j.bm OPERATOR(pg_catalog.->>) 'contract_gap_edges')::numeric)]
+               ELSE ARRAY[
+                 @extschema@.review_change((j.am OPERATOR(pg_catalog.->>) 'hhi')::numeric, (j.bm OPERATOR(pg_catalog.->>) 'hhi')::numeric),
+                 @extschema@.review_change((j.am OPERATOR(pg_catalog.->>) 'cr4')::numeric OPERATOR(pg_catalog.*) 100, (j.bm OPERATOR(pg_catalog.->>) 'cr4')::numeric OPERATOR(pg_catalog.*) 100, 1),
+                 @extschema@.review_change((j.am OPERATOR(pg_catalog.->>) 'effective_suppliers')::numeric, (j.bm OPERATOR(pg_catalog.->>) 'effective_suppliers')::numeric, 1),
+                 @extschema@.review_change((j.am OPERATOR(pg_catalog.->>) 'gaps')::numeric, (j.bm OPERATOR(pg_catalog.->>) 'gaps')::numeric)] END, fmt),
+               E'\n' ORDER BY sec.name, j.ms NULLS FIRST)
+      INTO m
+      FROM j JOIN @extschema@.sector sec ON sec.code OPERATOR(pg_catalog.=) j.sc
+      -- rows with supply in either snapshot (a sector without data has nothing to compare)
+      WHERE COALESCE((j.am OPERATOR(pg_catalog.->>) 'weight')::float8, 0::float8) OPERATOR(pg_catalog.>) 0::float8
+         OR COALESCE((j.bm OPERATOR(pg_catalog.->>) 'weight')::float8, 0::float8) OPERATOR(pg_catalog.>) 0::float8;
+      IF m IS NULL THEN
+        body := body OPERATOR(pg_catalog.||) pg_catalog.format(para, @extschema@.report_escape(snapln OPERATOR(pg_catalog.||) ' They hold no sector row with supply that you may see.', fmt));
+      ELSE
+        m := @extschema@.report_line(CASE WHEN th.code OPERATOR(pg_catalog.=) 'risk_management'
+                                          THEN ARRAY['Sector', 'Member state', 'High-risk %', 'Unassessed %', 'Contract gap edges']
+                                          ELSE ARRAY['Sector', 'Member state', 'HHI', 'CR4 %', 'Effective suppliers', 'Multi-vendor gaps'] END, fmt, true)
+             OPERATOR(pg_catalog.||) E'\n' OPERATOR(pg_catalog.||) m;
+        body := body OPERATOR(pg_catalog.||) pg_catalog.format(para, @extschema@.report_escape(snapln, fmt))
+                OPERATOR(pg_catalog.||) CASE WHEN fmt OPERATOR(pg_catalog.=) 'html' THEN E'<table>\n' OPERATOR(pg_catalog.||) m OPERATOR(pg_catalog.||) E'\n</table>\n'
+                                             ELSE m OPERATOR(pg_catalog.||) E'\n' END;
+      END IF;
+    ELSIF th.code OPERATOR(pg_catalog.<>) 'cooperation' THEN
+      body := body OPERATOR(pg_catalog.||) pg_catalog.format(para, @extschema@.report_escape(snapln, fmt));
+    END IF;
+  END LOOP;
+  t := pg_catalog.format('One-year review: round %s to round %s', from_round, to_round);
+  IF fmt OPERATOR(pg_catalog.=) 'html' THEN
+    RETURN pg_catalog.format(E'<h1>%s</h1>\n%s', @extschema@.report_escape(t, 'html'), body);
+  END IF;
+  RETURN pg_catalog.format(E'# %s\n%s', @extschema@.report_escape(t, 'markdown'), pg_catalog.rtrim(body, E'\n') OPERATOR(pg_catalog.||) E'\n');
+END
+$$;
+COMMENT ON FUNCTION @extschema@.review_report(text, text, text) IS
+  'The one-year review as Markdown or HTML text, by theme (risk management, multi-vendor strategies, cooperation): measure progress between two reporting rounds (member states per status in each round and the change; confidential observations counted, never shown) and, from the snapshots standing for the rounds (review_round_snapshot), the change in high-risk share, unassessed share and contract gaps, or in HHI, CR4, effective suppliers and multi-vendor gaps, per sector and member state.';
+-- <<< sync
+
+-- row-level security on the observations and contract checks (issue 15)
+ALTER TABLE @extschema@.measure_status ENABLE ROW LEVEL SECURITY;
+CREATE POLICY measure_status_read ON @extschema@.measure_status FOR SELECT
+  USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[])) OR (NOT confidential AND pg_catalog.cardinality((SELECT @extschema@.access_member_states())) OPERATOR(pg_catalog.>) 0)));
+CREATE POLICY measure_status_write ON @extschema@.measure_status FOR ALL
+  USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[])))) WITH CHECK (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))));
+ALTER TABLE @extschema@.contract_control ENABLE ROW LEVEL SECURITY;
+CREATE POLICY contract_control_by_entity ON @extschema@.contract_control  -- the entity's own policy scopes the subquery
+  USING (entity_id IN (SELECT e.entity_id FROM @extschema@.entity e));
+COMMENT ON POLICY measure_status_read ON @extschema@.measure_status IS 'Observations of the role''s member states, and the other member states'' that are not confidential (measure_progress counts them all).';
+COMMENT ON POLICY measure_status_write ON @extschema@.measure_status IS 'A scoped role records observations of its member states only.';
+COMMENT ON POLICY contract_control_by_entity ON @extschema@.contract_control IS 'Contract checks follow their entity.';
 ALTER TABLE @extschema@.access_grant DROP CONSTRAINT access_grant_level,
   ADD CONSTRAINT access_grant_level CHECK (access IN ('read', 'assess', 'admin', 'federation'));
 COMMENT ON COLUMN @extschema@.access_grant.access IS 'read (views and tables), assess (also writes entities, supply, assessments, designations), admin (everything, refresh, snapshots, grants, federation members), federation (the federation_* views only: the aggregate states a coordinator pulls, no table).';
@@ -1822,7 +2461,7 @@ BEGIN
   EXECUTE pg_catalog.format('REVOKE ALL ON ALL TABLES IN SCHEMA %s FROM %s', sch, role_sql);
   EXECUTE pg_catalog.format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA %s FROM %s', sch, role_sql);
   EXECUTE pg_catalog.format('REVOKE EXECUTE ON PROCEDURE %s.refresh(boolean) FROM %s', sch, role_sql);
-  EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %1$s.take_snapshot(text), %1$s.cron_schedule_job(text, text, text), %1$s.schedule_refresh(text), %1$s.schedule_snapshot(text, text), %1$s.unschedule(text), %1$s.grant_access(regrole, text, text[]), %1$s.revoke_access(regrole), %1$s.federation_add_member(text, name), %1$s.federation_remove_member(text), %1$s.federation_explain(), %1$s.federation_connect(text, name), %1$s.federation_pull(boolean, boolean), %1$s.federation_info_row(), %1$s.federation_export_rows(), %1$s.federation_gap_rows(), %1$s.federation_group_rows(), %1$s.federation_scope() FROM %2$s', sch, role_sql);
+  EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %1$s.take_snapshot(text), %1$s.cron_schedule_job(text, text, text), %1$s.schedule_refresh(text), %1$s.schedule_snapshot(text, text), %1$s.unschedule(text), %1$s.grant_access(regrole, text, text[]), %1$s.revoke_access(regrole), %1$s.federation_add_member(text, name), %1$s.federation_remove_member(text), %1$s.federation_explain(), %1$s.federation_connect(text, name), %1$s.federation_pull(boolean, boolean), %1$s.federation_info_row(), %1$s.federation_export_rows(), %1$s.federation_gap_rows(), %1$s.federation_group_rows(), %1$s.federation_scope(), %1$s.measure_progress_rows() FROM %2$s', sch, role_sql);
   EXECUTE pg_catalog.format('REVOKE USAGE ON SCHEMA %s FROM %s', sch, role_sql);
 END
 $$;
@@ -1845,12 +2484,15 @@ BEGIN
   ELSE
     EXECUTE pg_catalog.format('GRANT SELECT ON ALL TABLES IN SCHEMA %s TO %s', sch, r);
   END IF;
+  IF access OPERATOR(pg_catalog.<>) 'federation' THEN
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %1$s.measure_progress_rows() TO %2$s', sch, r);
+  END IF;
   -- every level reads the federation views (the aggregates of its member states)
   EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %1$s.federation_info_row(), %1$s.federation_export_rows(), %1$s.federation_gap_rows(), %1$s.federation_group_rows(), %1$s.federation_scope() TO %2$s', sch, r);
   IF access IN ('assess', 'admin') THEN
     EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON %1$s.entity, %1$s.supply, %1$s.assessment, %1$s.designation TO %2$s', sch, r);
     EXECUTE pg_catalog.format('GRANT INSERT ON %1$s.supplier TO %2$s', sch, r);
-    EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON %1$s.supplier_dependency, %1$s.bom, %1$s.bom_component, %1$s.bom_dependency TO %2$s', sch, r);
+    EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON %1$s.supplier_dependency, %1$s.bom, %1$s.bom_component, %1$s.bom_dependency, %1$s.measure_status, %1$s.contract_control TO %2$s', sch, r);
     EXECUTE pg_catalog.format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %s TO %s', sch, r);
   END IF;
   IF access OPERATOR(pg_catalog.=) 'admin' THEN

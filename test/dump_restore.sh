@@ -44,6 +44,16 @@ SELECT take_snapshot('taken');
 UPDATE supply SET weight = weight * 3 WHERE supply_id % 4 = 0;
 SELECT take_snapshot('later');
 SELECT grant_access('supplyrisk_dump_reader', 'read', '{DE,FR}');
+-- the toolbox: a user catalogue and measure, observations (one confidential), contract checks
+INSERT INTO toolbox (code, name, adopted_on, source) VALUES ('national-2026', 'A national supplement', '2026-03-01', 'Ministry circular 7/2026');
+INSERT INTO measure (toolbox_code, code, kind, title, pillar, review_theme, addresses, source)
+  VALUES ('ict-2026', 'MV-1', 'measure', 'Second source for critical functions', 'multi-vendor-strategies', 'multi_vendor', '{multi_vendor_gap}', 'ICT Supply Chain Security Toolbox, section 4.2'),
+         ('national-2026', 'N1', 'measure', 'Register of critical suppliers', NULL, 'risk_management', '{}', 'Circular 7/2026, point 1');
+INSERT INTO measure_status (toolbox_code, measure_code, member_state, reporting_round, legal_status, application, recorded_on, confidential, evidence)
+  VALUES ('5g-2020', 'SM03', 'DE', '2025', 'adopted', 'restrictions_imposed', '2025-05-01', true, 'restricted'),
+         ('ict-2026', 'MV-1', 'FR', '2026', 'in_preparation', 'not_applied', '2026-05-01', false, NULL);
+INSERT INTO contract_control (entity_id, supplier_id, clause, in_place, evidence, checked_on)
+  SELECT s.entity_id, s.supplier_id, '5.1.4d', true, 'contract 12, annex 3', '2026-02-01' FROM supply s ORDER BY s.supply_id LIMIT 3;
 -- a coordinator's rows (after the refresh: refresh() would pull from the member otherwise)
 INSERT INTO federation_member (member_state, server_name, last_pull, last_version, stale, last_error)
   VALUES ('LU', 'member_lu', '2026-01-02 03:04:05+00', '0.2.0', true, 'could not connect');

@@ -50,10 +50,15 @@ echo "# member states: $s1 and $s2 on the test cluster, $s3 on the second cluste
 keep() {  # keep the named member states' entities and supply only (assessments stay: suppliers are scored alike everywhere)
   local db=$1; shift; local list; list=$(printf "'%s'," "$@"); list=${list%,}
   q -d "$db" -c "DELETE FROM supplyrisk.supply s USING supplyrisk.entity e WHERE e.entity_id = s.entity_id AND e.member_state NOT IN ($list)" \
+             -c "DELETE FROM supplyrisk.contract_control k USING supplyrisk.entity e WHERE e.entity_id = k.entity_id AND e.member_state NOT IN ($list)" \
              -c "DELETE FROM supplyrisk.entity WHERE member_state NOT IN ($list)"
 }
 keep fed_one "$s1" "$s2" "$s3" || exit 1
 q -d fed_one -c "UPDATE supplyrisk.supplier SET global_id = 'EUID:ZZ' || lpad(supplier_id::text, 8, '0') WHERE parent_supplier_id IS NULL" || exit 1
+# some contracts fully checked, some partly: contract gap edges are a real count
+q -d fed_one -c "INSERT INTO supplyrisk.contract_control (entity_id, supplier_id, clause, in_place, checked_on)
+                 SELECT DISTINCT s.entity_id, s.supplier_id, c.clause, (s.entity_id + s.supplier_id) % 3 <> 0 OR c.clause <> '5.1.4e', CURRENT_DATE - 30
+                 FROM supplyrisk.supply s CROSS JOIN supplyrisk.contract_clause c WHERE s.entity_id % 2 = 0" || exit 1
 rows_one=$(q -d fed_one -c "SELECT count(*) FROM supplyrisk.supply")
 echo "# reference: $rows_one supply rows"
 
@@ -147,7 +152,7 @@ echo "$plan" | grep -E 'Foreign Scan|Relations|Remote SQL' | sed 's/^/# /' | cut
 # --- EU rollups equal the single database's
 q -d fed_one -c 'CALL supplyrisk.refresh()' || exit 1
 q -d fed_eu -c 'CALL supplyrisk.refresh()' || exit 1
-cols="sector_code, member_state, function_code, entities, single_sourced, single_sourced_critical, suppliers, weight, hrv_weight, weight_critical, hrv_weight_critical, risk_weight, hhi, cr1, cr4, effective_suppliers, country_hhi, hrv_share, hrv_share_critical, non_eu_share, mean_risk, concentration_level, unassessed_weight, unassessed_share"
+cols="sector_code, member_state, function_code, entities, single_sourced, single_sourced_critical, suppliers, contract_gap_edges, weight, hrv_weight, weight_critical, hrv_weight_critical, risk_weight, hhi, cr1, cr4, effective_suppliers, country_hhi, hrv_share, hrv_share_critical, non_eu_share, mean_risk, concentration_level, unassessed_weight, unassessed_share"
 q -d fed_eu -c "CREATE TABLE public.ref_rollup AS SELECT $cols FROM supplyrisk.sector_rollup WITH NO DATA" || exit 1
 q -d fed_one -c "COPY (SELECT $cols FROM supplyrisk.sector_rollup) TO STDOUT" | q -d fed_eu -c "COPY public.ref_rollup FROM STDIN" || exit 1
 compare() {  # the coordinator's rollups against public.ref_rollup: "rows|only one side|counts differ|floats differ|max relative difference"
@@ -167,6 +172,7 @@ compare() {  # the coordinator's rollups against public.ref_rollup: "rows|only o
     SELECT count(*), count(*) FILTER (WHERE r IS NULL OR c IS NULL),
            count(*) FILTER (WHERE (r).entities <> (c).entities OR (r).single_sourced <> (c).single_sourced
                               OR (r).single_sourced_critical <> (c).single_sourced_critical OR (r).suppliers <> (c).suppliers
+                              OR (r).contract_gap_edges <> (c).contract_gap_edges
                               OR (r).concentration_level IS DISTINCT FROM (c).concentration_level),
            count(*) FILTER (WHERE rel IS NOT NULL AND (rel > 1e-12 OR rel IS NULL)), coalesce(max(rel), 0) FROM d"
 }
@@ -174,8 +180,11 @@ res=$(compare); IFS='|' read -r n_rows n_side n_counts n_floats maxrel <<<"$res"
 ref_rows=$(q -d fed_eu -c "SELECT count(*) FROM public.ref_rollup")
 echo "# EU rollups vs one database: $n_rows rows, largest relative float difference $maxrel"
 check "coordinator rollups: the same rows as the single database ($ref_rows)" "$ref_rows|0" "$n_rows|$n_side"
-check "coordinator rollups: counts equal to the last bit (entities, single-sourced, suppliers, bands)" "0" "$n_counts"
+check "coordinator rollups: counts equal to the last bit (entities, single-sourced, suppliers, contract gap edges, bands)" "0" "$n_counts"
 check "coordinator rollups: floats within 1e-12 relative (HHI, CR, shares, weights)" "0" "$n_floats"
+edges=$(q -d fed_one -c "SELECT count(*) FROM supplyrisk.contract_edges_at()")
+check "coordinator rollups: contract gap edges are counted, fewer than the $edges critical edges (some contracts are complete)" "t" \
+  "$(q -d fed_eu -c "SELECT sum(contract_gap_edges) > 0 AND sum(contract_gap_edges) < $edges FROM supplyrisk.sector_rollup WHERE member_state IS NULL AND function_code IS NULL")"
 check "coordinator rollups: EU-wide rows are there with data" "t" \
   "$(q -d fed_eu -c "SELECT count(*) > 0 FROM supplyrisk.sector_rollup WHERE member_state IS NULL AND suppliers > 0")"
 check "coordinator: top_suppliers names the groups (names pulled from the members)" "0" \

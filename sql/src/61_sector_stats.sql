@@ -97,13 +97,18 @@ RETURNS TABLE (sector_code text, member_state text, function_code text,
                risk_weight float8, suppliers integer, hhi float8, cr1 float8, cr4 float8,
                effective_suppliers float8, country_hhi float8, hrv_share float8, hrv_share_critical float8,
                non_eu_share float8, mean_risk float8, concentration_level text, top_suppliers text,
-               unassessed_weight float8, unassessed_share float8)
+               unassessed_weight float8, unassessed_share float8, contract_gap_edges bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 WITH src AS (  -- this database's supply, or the members' states: one branch runs
-  SELECT x.* FROM @extschema@.sector_function_stats($2, $3) x WHERE NOT $1
+  SELECT x.*, COALESCE(cg.edges, 0) AS contract_gap_edges
+  FROM @extschema@.sector_function_stats($2, $3) x
+  LEFT JOIN @extschema@.contract_gap_edge_counts($2) cg
+    ON cg.sector_code OPERATOR(pg_catalog.=) x.sector_code AND cg.member_state OPERATOR(pg_catalog.=) x.member_state
+   AND cg.function_code OPERATOR(pg_catalog.=) x.function_code
+  WHERE NOT $1
   UNION ALL
   SELECT s.sector_code, s.member_state, s.function_code, s.group_mix, s.country_mix, s.entities, s.single_sourced,
-         s.weight, s.hrv_weight, s.risk_weight, s.unassessed_weight
+         s.weight, s.hrv_weight, s.risk_weight, s.unassessed_weight, s.contract_gap_edges
   FROM @extschema@.federation_state s WHERE $1 AND s.function_code IS NOT NULL
 ),
 f AS (
@@ -130,14 +135,15 @@ sums AS (  -- float sums in a fixed order, so rollups and live rows agree to the
          COALESCE(pg_catalog.sum(f.weight ORDER BY f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS wc,
          COALESCE(pg_catalog.sum(f.hrv_weight ORDER BY f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS hwc,
          pg_catalog.sum(f.risk_weight ORDER BY f.member_state, f.function_code) AS rw,
-         pg_catalog.sum(f.unassessed_weight ORDER BY f.member_state, f.function_code) AS uw
+         pg_catalog.sum(f.unassessed_weight ORDER BY f.member_state, f.function_code) AS uw,
+         pg_catalog.sum(f.contract_gap_edges)::bigint AS cge
   FROM f
   GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
                           (f.sector_code, f.member_state), (f.sector_code))
   HAVING $4 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
 ),
 cube AS (
-  SELECT g.sector_code, g.member_state, g.function_code, g.gm, g.cm, g.ent, g.ss, g.ssc, m.w, m.hw, m.wc, m.hwc, m.rw, m.uw
+  SELECT g.sector_code, g.member_state, g.function_code, g.gm, g.cm, g.ent, g.ss, g.ssc, m.w, m.hw, m.wc, m.hwc, m.rw, m.uw, m.cge
   FROM sets g
   JOIN sums m ON m.sector_code OPERATOR(pg_catalog.=) g.sector_code
              AND COALESCE(m.member_state, '') OPERATOR(pg_catalog.=) COALESCE(g.member_state, '')
@@ -154,7 +160,7 @@ ents AS (  -- entities registered, for the all-functions rows
 rows AS (  -- every sector has an EU-wide all-functions row, with or without data
   SELECT c.* FROM cube c
   UNION ALL
-  SELECT s.code, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  SELECT s.code, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
   FROM @extschema@.sector s
   WHERE NOT EXISTS (SELECT 1 FROM cube c WHERE c.sector_code OPERATOR(pg_catalog.=) s.code
                                           AND c.member_state IS NULL AND c.function_code IS NULL)
@@ -172,7 +178,8 @@ SELECT c.sector_code, c.member_state, c.function_code, c.gm, c.cm,
        @extschema@.concentration_level(@extschema@.hhi(c.gm)),
        CASE WHEN c.function_code IS NOT NULL THEN @extschema@.top_supplier_names(c.gm, 3) END,
        COALESCE(c.uw, 0::float8),
-       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.uw OPERATOR(pg_catalog./) c.w END
+       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.uw OPERATOR(pg_catalog./) c.w END,
+       COALESCE(c.cge, 0::bigint)
 FROM rows c
 LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_catalog.=) c.sector_code
                  AND (en.member_state OPERATOR(pg_catalog.=) c.member_state OR (en.member_state IS NULL AND c.member_state IS NULL))
@@ -180,7 +187,7 @@ LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_cata
 WHERE c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL
 $$;
 COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean) IS
-  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL): mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows), from this database''s supply valid at as_of, or (federated) from the states pulled from the federation members. functions false: only the all-functions rows. The one computation behind the sector views, the rollups and the snapshots.';
+  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL): mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows; contract_gap_edges: critical or sensitive supply edges missing a 5.1.4 clause), from this database''s supply valid at as_of, or (federated) from the states pulled from the federation members. functions false: only the all-functions rows. The one computation behind the sector views, the rollups and the snapshots.';
 
 CREATE FUNCTION @extschema@.sector_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
                                             functions boolean DEFAULT true)
@@ -191,7 +198,7 @@ RETURNS TABLE (sector_code text, member_state text, function_code text,
                risk_weight float8, suppliers integer, hhi float8, cr1 float8, cr4 float8,
                effective_suppliers float8, country_hhi float8, hrv_share float8, hrv_share_critical float8,
                non_eu_share float8, mean_risk float8, concentration_level text, top_suppliers text,
-               unassessed_weight float8, unassessed_share float8)
+               unassessed_weight float8, unassessed_share float8, contract_gap_edges bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT * FROM @extschema@.sector_stats_levels(false, $1, $2, $3)
 $$;

@@ -30,6 +30,7 @@ CREATE TABLE @extschema@.sector_rollup (
   top_suppliers           text,
   unassessed_weight       float8,
   unassessed_share        float8,
+  contract_gap_edges      bigint,
   CONSTRAINT sector_rollup_unique UNIQUE NULLS NOT DISTINCT (sector_code, function_code, member_state)
 );
 COMMENT ON TABLE @extschema@.sector_rollup IS 'Rollups written by refresh(): the rows of sector_stats_at at the last refresh, read by sector_overview and the sector_<code> views. Rebuilt as a whole by every refresh; do not edit.';
@@ -63,7 +64,8 @@ BEGIN
     ('concentration_level', 'Band of hhi under the EU 2004 guidelines.'),
     ('top_suppliers', 'The three largest supplier groups with their shares, as text (function rows).'),
     ('unassessed_weight', 'Supply weight from suppliers whose risk_level is unassessed (NULL in rollups refreshed before 0.2.0).'),
-    ('unassessed_share', 'Share (0..1) of the weight from unassessed suppliers (coverage below the methodology''s min_coverage).')) x(col, txt) LOOP
+    ('unassessed_share', 'Share (0..1) of the weight from unassessed suppliers (coverage below the methodology''s min_coverage).'),
+    ('contract_gap_edges', 'Critical or sensitive supply edges (entity, supplier, function) whose contracts miss a clause of Implementing Regulation 2024/2690 point 5.1.4 (contract_gaps); NULL in rollups refreshed before.')) x(col, txt) LOOP
     EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.sector_rollup.%I IS %L', c.col, c.txt);
   END LOOP;
 END $cm$;

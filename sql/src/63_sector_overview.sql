@@ -22,10 +22,11 @@ CREATE FUNCTION @extschema@.sector_function_rows(sector text, live boolean, as_o
 RETURNS TABLE (member_state text, function_code text, function_name text, criticality text, entities bigint,
                suppliers integer, hhi float8, cr1 float8, cr4 float8, effective_suppliers float8, hrv_share float8,
                unassessed_share float8, non_eu_share float8, country_hhi float8, top_suppliers text,
-               single_supplier_entities bigint)
+               single_supplier_entities bigint, contract_gap_edges bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 SELECT r.member_state, r.function_code, fn.name, fn.criticality, r.entities, r.suppliers, r.hhi, r.cr1, r.cr4,
-       r.effective_suppliers, r.hrv_share, r.unassessed_share, r.non_eu_share, r.country_hhi, r.top_suppliers, r.single_sourced
+       r.effective_suppliers, r.hrv_share, r.unassessed_share, r.non_eu_share, r.country_hhi, r.top_suppliers, r.single_sourced,
+       r.contract_gap_edges
 FROM @extschema@.sector_stats_source($2, $3, $4) r
 JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) r.function_code
 WHERE r.sector_code OPERATOR(pg_catalog.=) $1
@@ -37,7 +38,7 @@ CREATE FUNCTION @extschema@.sector_function_overview(sector text, as_of date DEF
 RETURNS TABLE (member_state text, function_code text, function_name text, criticality text, entities bigint,
                suppliers integer, hhi float8, cr1 float8, cr4 float8, effective_suppliers float8, hrv_share float8,
                unassessed_share float8, non_eu_share float8, country_hhi float8, top_suppliers text,
-               single_supplier_entities bigint)
+               single_supplier_entities bigint, contract_gap_edges bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT * FROM @extschema@.sector_function_rows($1, true, $2, $3)
 $$;
@@ -48,11 +49,11 @@ CREATE FUNCTION @extschema@.sector_overview_rows(live boolean, as_of date DEFAUL
 RETURNS TABLE (sector_code text, sector_name text, member_state text, entities bigint, suppliers integer, hhi float8,
                cr4 float8, effective_suppliers float8, country_hhi float8, hrv_share float8, unassessed_share float8,
                hrv_share_critical float8, non_eu_share float8, single_supplier_critical bigint, mean_risk float8,
-               concentration_level text)
+               concentration_level text, contract_gap_edges bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 SELECT r.sector_code, s.name, r.member_state, r.entities, r.suppliers, r.hhi, r.cr4, r.effective_suppliers,
        r.country_hhi, r.hrv_share, r.unassessed_share, r.hrv_share_critical, r.non_eu_share, r.single_sourced_critical, r.mean_risk,
-       r.concentration_level
+       r.concentration_level, r.contract_gap_edges
 FROM @extschema@.sector_stats_source($1, $2, $3, false) r
 JOIN @extschema@.sector s ON s.code OPERATOR(pg_catalog.=) r.sector_code
 WHERE r.function_code IS NULL
@@ -64,7 +65,7 @@ CREATE FUNCTION @extschema@.sector_overview_at(as_of date DEFAULT CURRENT_DATE, 
 RETURNS TABLE (sector_code text, sector_name text, member_state text, entities bigint, suppliers integer, hhi float8,
                cr4 float8, effective_suppliers float8, country_hhi float8, hrv_share float8, unassessed_share float8,
                hrv_share_critical float8, non_eu_share float8, single_supplier_critical bigint, mean_risk float8,
-               concentration_level text)
+               concentration_level text, contract_gap_edges bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT * FROM @extschema@.sector_overview_rows(true, $1, $2)
 $$;
@@ -89,3 +90,4 @@ COMMENT ON COLUMN @extschema@.sector_overview.non_eu_share IS 'Share (0..1) of t
 COMMENT ON COLUMN @extschema@.sector_overview.single_supplier_critical IS 'Entity and function pairs (critical or sensitive functions) served by a single supplier group.';
 COMMENT ON COLUMN @extschema@.sector_overview.mean_risk IS 'Supply-weighted mean risk_score (0..100) of the suppliers.';
 COMMENT ON COLUMN @extschema@.sector_overview.concentration_level IS 'Band of hhi under the EU 2004 guidelines (low, moderate, high).';
+COMMENT ON COLUMN @extschema@.sector_overview.contract_gap_edges IS 'Critical or sensitive supply edges (entity, supplier, function) whose contracts miss a clause of point 5.1.4 (contract_gaps).';

@@ -3,11 +3,13 @@
 CREATE FUNCTION @extschema@.multi_vendor_gaps_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
 RETURNS TABLE (entity_id bigint, entity_name text, member_state text, sector_code text, function_code text,
                criticality text, gap text, supplier_count integer, top_group_id bigint, top_share float8,
-               hrv_share float8, cap float8)
+               hrv_share float8, cap float8, measures text[])
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 SELECT x.entity_id, x.entity_name, x.member_state, x.sector_code, x.function_code, x.criticality, g.gap,
        x.supplier_count, (SELECT t.key::bigint FROM @extschema@.top_shares(x.mix, 1) t), x.cr1, x.hrv_share,
-       m.multi_vendor_cap
+       m.multi_vendor_cap,
+       CASE WHEN g.gap OPERATOR(pg_catalog.=) 'high_risk_supplier' THEN (SELECT @extschema@.measures_addressing('high_risk_supplier'))
+            ELSE (SELECT @extschema@.measures_addressing('multi_vendor_gap')) END
 FROM @extschema@.entity_exposure_at($1, $2) x
 CROSS JOIN (SELECT y.multi_vendor_cap FROM @extschema@.methodology y
             WHERE y.name OPERATOR(pg_catalog.=) @extschema@.methodology_name($2)) m
@@ -35,3 +37,4 @@ COMMENT ON COLUMN @extschema@.multi_vendor_gaps.top_group_id IS 'The largest sup
 COMMENT ON COLUMN @extschema@.multi_vendor_gaps.top_share IS 'Its share (0..1).';
 COMMENT ON COLUMN @extschema@.multi_vendor_gaps.hrv_share IS 'Share (0..1) of the weight from high-risk suppliers.';
 COMMENT ON COLUMN @extschema@.multi_vendor_gaps.cap IS 'The methodology''s multi-vendor cap.';
+COMMENT ON COLUMN @extschema@.multi_vendor_gaps.measures IS 'The toolbox measures that address the gap (toolbox:code): for high_risk_supplier those addressing high-risk suppliers (5g-2020:SM03, ...), else those addressing multi-vendor gaps (5g-2020:SM05, ...).';

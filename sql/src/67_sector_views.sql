@@ -28,7 +28,8 @@ BEGIN
       ('non_eu_share', 'Share (0..1) of the weight from supplier groups headquartered outside the EU.'),
       ('country_hhi', 'HHI over the headquarters countries of the supplier groups.'),
       ('top_suppliers', 'The three largest supplier groups with their shares, as text.'),
-      ('single_supplier_entities', 'Entities served by a single supplier group for the function.')) x(col, txt) LOOP
+      ('single_supplier_entities', 'Entities served by a single supplier group for the function.'),
+      ('contract_gap_edges', 'Critical or sensitive supply edges whose contracts miss a clause of point 5.1.4 (contract_gaps).')) x(col, txt) LOOP
       EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.%I.%I IS %L', v, c.col, c.txt);
     END LOOP;
   END LOOP;

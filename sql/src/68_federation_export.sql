@@ -30,14 +30,17 @@ COMMENT ON FUNCTION @extschema@.federation_info_row() IS 'Internal (federation_i
 CREATE FUNCTION @extschema@.federation_export_rows()
 RETURNS TABLE (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix,
                country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint, weight float8,
-               hrv_weight float8, risk_weight float8, unassessed_weight float8)
+               hrv_weight float8, risk_weight float8, unassessed_weight float8, contract_gap_edges bigint)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
   SELECT x.* FROM (
     SELECT f.sector_code, f.member_state, f.function_code, f.group_mix, f.country_mix, f.entities, f.single_sourced,
-           f.weight, f.hrv_weight, f.risk_weight, f.unassessed_weight
+           f.weight, f.hrv_weight, f.risk_weight, f.unassessed_weight, COALESCE(cg.edges, 0)
     FROM @extschema@.sector_function_stats(CURRENT_DATE, NULL, true) f
+    LEFT JOIN @extschema@.contract_gap_edge_counts(CURRENT_DATE) cg
+      ON cg.sector_code OPERATOR(pg_catalog.=) f.sector_code AND cg.member_state OPERATOR(pg_catalog.=) f.member_state
+     AND cg.function_code OPERATOR(pg_catalog.=) f.function_code
     UNION ALL  -- entities registered per sector and member state, for the all-functions rows
-    SELECT e.sector_code, e.member_state, NULL, NULL, NULL, pg_catalog.count(*), 0, 0, 0, 0, 0
+    SELECT e.sector_code, e.member_state, NULL, NULL, NULL, pg_catalog.count(*), 0, 0, 0, 0, 0, 0
     FROM @extschema@.entity e GROUP BY e.sector_code, e.member_state
   ) x
   WHERE (SELECT @extschema@.federation_scope()) IS NULL OR x.member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.federation_scope()) AS text[]))
@@ -101,7 +104,8 @@ BEGIN
     ('weight', 'Total supply weight.'),
     ('hrv_weight', 'Supply weight from high-risk suppliers.'),
     ('risk_weight', 'Sum of weight times risk_score.'),
-    ('unassessed_weight', 'Supply weight from unassessed suppliers.')) x(col, txt) LOOP
+    ('unassessed_weight', 'Supply weight from unassessed suppliers.'),
+    ('contract_gap_edges', 'Critical or sensitive supply edges whose contracts miss a clause of point 5.1.4.')) x(col, txt) LOOP
     EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.federation_export.%I IS %L', c.col, c.txt);
   END LOOP;
 END $cm$;

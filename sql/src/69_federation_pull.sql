@@ -32,7 +32,7 @@ BEGIN
                             t OPERATOR(pg_catalog.||) '_ext', server, 'pg_catalog', 'pg_extension');
   EXECUTE pg_catalog.format('CREATE FOREIGN TABLE pg_temp.%I (version text, state_format integer, schema_name text, methodology text, as_of date, member_states text[]) SERVER %I OPTIONS (schema_name %L, table_name %L)',
                             t OPERATOR(pg_catalog.||) '_info', server, '@extschema@', 'federation_info');
-  EXECUTE pg_catalog.format('CREATE FOREIGN TABLE pg_temp.%I (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint, weight float8, hrv_weight float8, risk_weight float8, unassessed_weight float8) SERVER %I OPTIONS (schema_name %L, table_name %L)',
+  EXECUTE pg_catalog.format('CREATE FOREIGN TABLE pg_temp.%I (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint, weight float8, hrv_weight float8, risk_weight float8, unassessed_weight float8, contract_gap_edges bigint) SERVER %I OPTIONS (schema_name %L, table_name %L)',
                             t OPERATOR(pg_catalog.||) '_export', server, '@extschema@', 'federation_export');
   EXECUTE pg_catalog.format('CREATE FOREIGN TABLE pg_temp.%I (sector_code text, member_state text, function_code text, gaps bigint) SERVER %I OPTIONS (schema_name %L, table_name %L)',
                             t OPERATOR(pg_catalog.||) '_gaps', server, '@extschema@', 'federation_gaps');
@@ -98,7 +98,7 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
         '@extschema@.supply_mix_union(f.group_mix) AS group_mix, @extschema@.supply_mix_union(f.country_mix) AS country_mix, '
         'pg_catalog.sum(f.entities)::bigint AS entities, pg_catalog.sum(f.single_sourced)::bigint AS single_sourced, '
         'pg_catalog.sum(f.weight) AS weight, pg_catalog.sum(f.hrv_weight) AS hrv_weight, pg_catalog.sum(f.risk_weight) AS risk_weight, '
-        'pg_catalog.sum(f.unassessed_weight) AS unassessed_weight '
+        'pg_catalog.sum(f.unassessed_weight) AS unassessed_weight, pg_catalog.sum(f.contract_gap_edges)::bigint AS contract_gap_edges '
         'FROM pg_temp.%1$I f WHERE f.member_state OPERATOR(pg_catalog.=) ANY (%2$L::text[]) '
         'GROUP BY f.member_state, f.sector_code, f.function_code'
       WHEN $2 OPERATOR(pg_catalog.=) 'gaps' THEN
@@ -158,7 +158,7 @@ BEGIN
     END IF;
     DELETE FROM @extschema@.federation_state s WHERE s.member_state OPERATOR(pg_catalog.=) ANY (ok);
     INSERT INTO @extschema@.federation_state (member_state, sector_code, function_code, group_mix, country_mix, entities,
-                                              single_sourced, weight, hrv_weight, risk_weight, unassessed_weight)
+                                              single_sourced, weight, hrv_weight, risk_weight, unassessed_weight, contract_gap_edges)
     SELECT p.* FROM pg_temp.supplyrisk_fed_pull p;
     DROP TABLE pg_temp.supplyrisk_fed_pull;
     IF gaps THEN

@@ -22,6 +22,14 @@ CREATE POLICY sector_rollup_by_member_state ON @extschema@.sector_rollup
 ALTER TABLE @extschema@.metric_snapshot ENABLE ROW LEVEL SECURITY;
 CREATE POLICY metric_snapshot_by_member_state ON @extschema@.metric_snapshot
   USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))));
+ALTER TABLE @extschema@.measure_status ENABLE ROW LEVEL SECURITY;
+CREATE POLICY measure_status_read ON @extschema@.measure_status FOR SELECT
+  USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[])) OR (NOT confidential AND pg_catalog.cardinality((SELECT @extschema@.access_member_states())) OPERATOR(pg_catalog.>) 0)));
+CREATE POLICY measure_status_write ON @extschema@.measure_status FOR ALL
+  USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[])))) WITH CHECK (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))));
+ALTER TABLE @extschema@.contract_control ENABLE ROW LEVEL SECURITY;
+CREATE POLICY contract_control_by_entity ON @extschema@.contract_control  -- the entity's own policy scopes the subquery
+  USING (entity_id IN (SELECT e.entity_id FROM @extschema@.entity e));
 ALTER TABLE @extschema@.access_grant ENABLE ROW LEVEL SECURITY;
 CREATE POLICY access_grant_admins ON @extschema@.access_grant
   USING ((SELECT @extschema@.access_member_states()) IS NULL);
@@ -34,6 +42,9 @@ COMMENT ON POLICY designation_write ON @extschema@.designation IS 'A scoped role
 COMMENT ON POLICY sector_rollup_by_member_state ON @extschema@.sector_rollup IS 'Rollup rows of the role''s member states; EU-wide rows for unscoped roles only.';
 COMMENT ON POLICY metric_snapshot_by_member_state ON @extschema@.metric_snapshot IS 'Snapshot rows of the role''s member states; EU-wide rows for unscoped roles only.';
 COMMENT ON POLICY access_grant_admins ON @extschema@.access_grant IS 'Only unscoped roles see the grants.';
+COMMENT ON POLICY measure_status_read ON @extschema@.measure_status IS 'Observations of the role''s member states, and the other member states'' that are not confidential (measure_progress counts them all).';
+COMMENT ON POLICY measure_status_write ON @extschema@.measure_status IS 'A scoped role records observations of its member states only.';
+COMMENT ON POLICY contract_control_by_entity ON @extschema@.contract_control IS 'Contract checks follow their entity.';
 
 -- only admins run the jobs and change access
 REVOKE EXECUTE ON PROCEDURE @extschema@.refresh(boolean) FROM PUBLIC;
