@@ -54,7 +54,7 @@ all: supplyrisk.control
 # the version string is compiled in
 src/supplyrisk.o: Makefile
 
-.PHONY: test demo demo-stop bench bench-full bench-engine bench-federation fuzz valgrind crash
+.PHONY: test demo demo-stop bench bench-full bench-engine bench-federation fuzz valgrind crash report-pictures
 
 test:
 	@bash test/run.sh
@@ -76,6 +76,10 @@ bench-engine:
 
 bench-federation:
 	@bash bench/federation.sh
+
+# pictures of the demo data's reports, rendered by chromium, into doc/ (with the report tests)
+report-pictures:
+	@SR_CLUSTER=test bash -c 'eval "$$(bash test/setup.sh)"; export PGHOST PGPORT PGUSER; SR_REPORT_PICTURES=1 bash test/report_browser.sh; bash test/cluster.sh stop >/dev/null'
 
 # opt-in campaigns, on the test cluster (or clusters of their own)
 fuzz:

@@ -44,6 +44,7 @@ regions()
 sync('82_grant_functions.sql', 'CREATE FUNCTION @extschema@.grant_access', 'COMMENT ON FUNCTION @extschema@.grant_access', True)
 sync('82_grant_functions.sql', 'CREATE FUNCTION @extschema@.grant_privileges', 'COMMENT ON FUNCTION @extschema@.grant_privileges')
 sync('82_grant_functions.sql', 'CREATE FUNCTION @extschema@.revoke_privileges', 'COMMENT ON FUNCTION @extschema@.revoke_privileges', True)
+sync('73_reports.sql', 'CREATE FUNCTION @extschema@.sector_report(', 'COMMENT ON FUNCTION @extschema@.sector_report(', True)
 sync('70_refresh.sql', 'CREATE PROCEDURE @extschema@.refresh', 'COMMENT ON PROCEDURE @extschema@.refresh')
 sync('71_snapshots_trend.sql', 'CREATE FUNCTION @extschema@.sector_gap_counts', 'COMMENT ON FUNCTION @extschema@.sector_gap_counts')
 sync('71_snapshots_trend.sql', 'CREATE FUNCTION @extschema@.take_snapshot', 'COMMENT ON FUNCTION @extschema@.take_snapshot', True)
@@ -53,7 +54,7 @@ sync('61_sector_stats.sql', 'CREATE FUNCTION @extschema@.sector_stats_at', 'COMM
 sync('61_sector_stats.sql', 'CREATE FUNCTION @extschema@.federation_group_name', 'COMMENT ON FUNCTION @extschema@.federation_group_name')
 sync('61_sector_stats.sql', 'CREATE FUNCTION @extschema@.top_shares_named', 'COMMENT ON FUNCTION @extschema@.top_shares_named')
 sync('61_sector_stats.sql', 'CREATE FUNCTION @extschema@.top_supplier_names', 'COMMENT ON FUNCTION @extschema@.top_supplier_names', True)
-for f in ('sector_function_rows', 'sector_function_overview', 'sector_overview_rows', 'sector_overview_at'):
+for f in ('sector_stats_read', 'sector_function_rows', 'sector_function_overview', 'sector_overview_rows', 'sector_overview_at'):
     sync('63_sector_overview.sql', 'CREATE FUNCTION @extschema@.' + f + '(', 'COMMENT ON FUNCTION @extschema@.' + f + '(')
 sync('63_sector_overview.sql', 'CREATE VIEW @extschema@.sector_overview', "COMMENT ON COLUMN @extschema@.sector_overview.contract_gap_edges")
 sync('67_sector_views.sql', '-- The 18 sector views: one definition', 'END $gen$')

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs, through apt, whatever `make test` / `make demo` need and is missing:
-# the PostgreSQL 15 server and headers, pgTAP and pg_prove, a C toolchain.
+# the PostgreSQL 15 server and headers, pgTAP and pg_prove, a C toolchain, and the browser
+# the report tests render in (chromium, a font, python3 for the checks).
 # pg_cron is installed when the package can be had, but nothing requires it.
 set -euo pipefail
 
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 for p in postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap \
-         libtap-parser-sourcehandler-pgtap-perl gcc make; do
+         libtap-parser-sourcehandler-pgtap-perl gcc make chromium fonts-dejavu-core python3; do
   have_pkg "$p" || need+=("$p")
 done
 optional=(postgresql-15-cron)

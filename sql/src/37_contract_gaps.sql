@@ -92,7 +92,11 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     GROUP BY c.entity_id, c.supplier_id HAVING pg_catalog.count(*) OPERATOR(pg_catalog.=) (SELECT pg_catalog.count(*) FROM @extschema@.contract_clause)
   )
   SELECT e.sector_code, e.member_state, g.function_code, pg_catalog.count(*)
-  FROM @extschema@.contract_edges_at($1) g
+  FROM (SELECT s.entity_id, s.supplier_id, s.function_code  -- the edges of contract_edges_at, without the criticality to hash
+        FROM @extschema@.supply_valid_at($1) s
+        JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) s.function_code
+                                        AND fn.criticality OPERATOR(pg_catalog.<>) 'standard'
+        GROUP BY s.entity_id, s.supplier_id, s.function_code) g
   JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) g.entity_id
   WHERE NOT EXISTS (SELECT 1 FROM covered f WHERE f.entity_id OPERATOR(pg_catalog.=) g.entity_id
                     AND f.supplier_id OPERATOR(pg_catalog.=) g.supplier_id)

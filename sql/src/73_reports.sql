@@ -36,6 +36,7 @@ DECLARE
   src   text;
   t1    text;
   t2    text := NULL;
+  notice text;
   pct   CONSTANT text := 'FM990.0';
 BEGIN
   IF fmt IS NULL OR fmt NOT IN ('markdown', 'html') THEN
@@ -88,13 +89,26 @@ BEGIN
   END IF;
 
   IF fmt OPERATOR(pg_catalog.=) 'html' THEN
-    RETURN pg_catalog.format(E'<h1>%s</h1>\n<p>Source: %s.</p>\n<table>\n%s\n</table>\n%s',
-             @extschema@.report_escape(title, 'html'), @extschema@.report_escape(src, 'html'), t1,
-             CASE WHEN t2 IS NULL THEN '' ELSE pg_catalog.format(E'<h2>ICT functions, EU-wide</h2>\n<table>\n%s\n</table>\n', t2) END);
+    -- a self-contained document: the charts, then the tables; stale rollups said so
+    SELECT CASE WHEN r.source OPERATOR(pg_catalog.=) 'live' THEN NULL
+                WHEN r.outdated THEN pg_catalog.format('The rollups are from %s, for the supply valid on %s: data recorded since are not in this report. Run CALL supplyrisk.refresh() (or schedule it) for current figures.',
+                                                       pg_catalog.to_char(r.refreshed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'), pg_catalog.to_char(r.as_of, 'YYYY-MM-DD'))
+                WHEN r.stale_members IS NOT NULL AND pg_catalog.cardinality(r.stale_members) OPERATOR(pg_catalog.>) 0
+                  THEN pg_catalog.format('Federation members %s could not be reached at the last refresh: their figures are from an earlier pull.',
+                                         pg_catalog.array_to_string(r.stale_members, ', ')) END
+    INTO notice FROM @extschema@.rollup_status r;
+    RETURN @extschema@.report_html_document(title,
+             pg_catalog.format(E'<h1>%s</h1>\n<p class="source">Source: %s.</p>\n%s%s%s%s',
+               @extschema@.report_escape(title, 'html'), @extschema@.report_escape(src, 'html'),
+               CASE WHEN notice IS NULL THEN '' ELSE pg_catalog.format(E'<p class="notice">%s</p>\n', @extschema@.report_escape(notice, 'html')) END,
+               @extschema@.sector_report_charts(sector, src),
+               @extschema@.report_section(CASE WHEN sector IS NULL THEN 'Sectors, EU-wide' ELSE 'Member states' END,
+                                          pg_catalog.format(E'<table>\n%s\n</table>', t1), NULL),
+               CASE WHEN t2 IS NULL THEN '' ELSE @extschema@.report_section('ICT functions, EU-wide', pg_catalog.format(E'<table>\n%s\n</table>', t2), NULL) END));
   END IF;
   RETURN pg_catalog.format(E'# %s\n\nSource: %s.\n\n%s\n%s', @extschema@.report_escape(title, 'markdown'), src, t1,
            CASE WHEN t2 IS NULL THEN '' ELSE pg_catalog.format(E'\n## ICT functions, EU-wide\n\n%s\n', t2) END);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.sector_report(text, text) IS
-  'A report as Markdown or HTML text: one sector (member states, EU-wide ICT functions) or, with sector NULL, the EU overview of all sectors; read from the same source as the dashboard views.';
+  'A report as Markdown or HTML: one sector (member states, EU-wide ICT functions) or, with sector NULL, the EU overview of all sectors; read from the same source as the dashboard views. html: a self-contained document with inline SVG charts (sector_report_charts), a notice when the rollups are outdated, printable on A4.';

@@ -110,7 +110,7 @@ BEGIN
                     ELSE pg_catalog.format('Known rounds: %s.', rounds) END;
     END IF;
   END LOOP;
-  h2 := CASE WHEN fmt OPERATOR(pg_catalog.=) 'html' THEN E'<h2>%s</h2>\n' ELSE E'\n## %s\n\n' END;
+  h2 := CASE WHEN fmt OPERATOR(pg_catalog.=) 'html' THEN E'<section>\n<h2>%s</h2>\n' ELSE E'\n## %s\n\n' END;
   para := CASE WHEN fmt OPERATOR(pg_catalog.=) 'html' THEN E'<p>%s</p>\n' ELSE E'%s\n\n' END;
   sa := @extschema@.review_round_snapshot(from_round);
   sb := @extschema@.review_round_snapshot(to_round);
@@ -146,6 +146,25 @@ BEGIN
       body := body OPERATOR(pg_catalog.||) pg_catalog.format(para, @extschema@.report_escape(
                 pg_catalog.format('No measure of this theme has an observation in round %s or %s.', from_round, to_round), fmt));
     ELSE
+      IF fmt OPERATOR(pg_catalog.=) 'html' THEN  -- the chart: member states with the legal basis adopted, in each round
+        SELECT @extschema@.report_svg_bars('adopted-' OPERATOR(pg_catalog.||) th.code,
+                 pg_catalog.format('%s: legal basis adopted, round %s and round %s', th.title, from_round, to_round),
+                 pg_catalog.format('Member states with the legal basis of each measure of the theme adopted, in round %s and in round %s (counts include confidential observations).', from_round, to_round),
+                 pg_catalog.array_agg(x.toolbox_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) x.code OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) x.title ORDER BY x.toolbox_code, x.code),
+                 pg_catalog.array_agg(COALESCE(a.legal_adopted, 0)::float8 ORDER BY x.toolbox_code, x.code),
+                 pg_catalog.array_agg(COALESCE(b.legal_adopted, 0)::float8 ORDER BY x.toolbox_code, x.code),
+                 ARRAY['Round ' OPERATOR(pg_catalog.||) from_round, 'Round ' OPERATOR(pg_catalog.||) to_round],
+                 GREATEST(5::float8, @extschema@.report_nice_max(GREATEST(pg_catalog.max(a.member_states), pg_catalog.max(b.member_states))::float8)),
+                 'Member states', 'int', 'measure_status (latest observation per member state and round)')
+        INTO m
+        FROM @extschema@.measure x
+        LEFT JOIN @extschema@.measure_progress_rows() a ON a.toolbox_code OPERATOR(pg_catalog.=) x.toolbox_code AND a.measure_code OPERATOR(pg_catalog.=) x.code
+                                                       AND a.reporting_round OPERATOR(pg_catalog.=) from_round
+        LEFT JOIN @extschema@.measure_progress_rows() b ON b.toolbox_code OPERATOR(pg_catalog.=) x.toolbox_code AND b.measure_code OPERATOR(pg_catalog.=) x.code
+                                                       AND b.reporting_round OPERATOR(pg_catalog.=) to_round
+        WHERE x.review_theme OPERATOR(pg_catalog.=) th.code AND (a.toolbox_code IS NOT NULL OR b.toolbox_code IS NOT NULL);
+        body := body OPERATOR(pg_catalog.||) m OPERATOR(pg_catalog.||) E'\n';
+      END IF;
       t := @extschema@.report_line(ARRAY['Measure', 'Member states reporting', 'Legal basis in preparation', 'Legal basis adopted',
                                          'Being implemented', 'Applied or restrictions imposed', 'Entities applying'], fmt, true)
            OPERATOR(pg_catalog.||) E'\n' OPERATOR(pg_catalog.||) t;
@@ -194,10 +213,13 @@ BEGIN
     ELSIF th.code OPERATOR(pg_catalog.<>) 'cooperation' THEN
       body := body OPERATOR(pg_catalog.||) pg_catalog.format(para, @extschema@.report_escape(snapln, fmt));
     END IF;
+    IF fmt OPERATOR(pg_catalog.=) 'html' THEN
+      body := body OPERATOR(pg_catalog.||) E'</section>\n';
+    END IF;
   END LOOP;
   t := pg_catalog.format('One-year review: round %s to round %s', from_round, to_round);
   IF fmt OPERATOR(pg_catalog.=) 'html' THEN
-    RETURN pg_catalog.format(E'<h1>%s</h1>\n%s', @extschema@.report_escape(t, 'html'), body);
+    RETURN @extschema@.report_html_document(t, pg_catalog.format(E'<h1>%s</h1>\n%s', @extschema@.report_escape(t, 'html'), pg_catalog.rtrim(body, E'\n')));
   END IF;
   RETURN pg_catalog.format(E'# %s\n%s', @extschema@.report_escape(t, 'markdown'), pg_catalog.rtrim(body, E'\n') OPERATOR(pg_catalog.||) E'\n');
 END

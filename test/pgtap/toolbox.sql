@@ -125,7 +125,7 @@ SELECT matches(review_report('2025', '2026'), '\| Energy \| EU \| [0-9.]+ → [0
   'review_report: the EU energy row shows contract gap edges 5 → 1');
 SELECT matches(review_report('2025', '2026'), '## Fostering multi-vendor strategies.*5g-2020:SM05.*- → 1', 'the confidential observation is counted under its theme');
 SELECT unalike(review_report('2025', '2026', 'html'), '%cabinet decision%', 'its evidence is never shown');
-SELECT matches(review_report('2025', '2026', 'html'), '^<h1>One-year review: round 2025 to round 2026</h1>', 'review_report in html');
+SELECT matches(review_report('2025', '2026', 'html'), '^<!DOCTYPE html>.*<title>One-year review: round 2025 to round 2026</title>.*<h1>One-year review: round 2025 to round 2026</h1>', 'review_report in html: a document with its title');
 SELECT matches(review_report('2025', '2026'), '## Enhancing cooperation\n\nNo measure of this theme has an observation in round 2025 or 2026\.', 'an empty theme says why it is empty');
 
 -- bad input

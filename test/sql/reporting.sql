@@ -76,8 +76,12 @@ SELECT count(*) AS null_snapshot_rows FROM trend_between(NULL, :second_snapshot)
 -- reports (the refresh time and today's date are masked)
 SELECT regexp_replace(regexp_replace(sector_report('health'), '\d{4}-\d\d-\d\d \d\d:\d\d UTC', 'TIME', 'g'),
                       '\d{4}-\d\d-\d\d', 'DATE', 'g') AS markdown;
+\pset format unaligned
+\pset tuples_only on
 SELECT regexp_replace(regexp_replace(sector_report('health', 'HTML'), '\d{4}-\d\d-\d\d \d\d:\d\d UTC', 'TIME', 'g'),
                       '\d{4}-\d\d-\d\d', 'DATE', 'g') AS html;
+\pset format aligned
+\pset tuples_only off
 SELECT position('| Health |' IN sector_report()) > 0 AS eu_report_lists_health;
 SELECT sector_report('nuclear');
 \echo :LAST_ERROR_SQLSTATE
