@@ -2353,6 +2353,10 @@ DECLARE
   snapln text;
   h2     text;
   para   text;
+  lab    text[];
+  va     float8[];
+  vb     float8[];
+  mx     float8;
 BEGIN
   IF fmt IS NULL OR fmt NOT IN ('markdown', 'html') THEN
     RAISE EXCEPTION 'unknown report format "%"', format USING ERRCODE = 'invalid_parameter_value', HINT = 'Use markdown or html.';
@@ -2381,7 +2385,8 @@ BEGIN
                                   (2, 'multi_vendor', 'Fostering multi-vendor strategies'),
                                   (3, 'cooperation', 'Enhancing cooperation')) x(i, code, title) ORDER BY 1 LOOP
     body := body OPERATOR(pg_catalog.||) pg_catalog.format(h2, @extschema@.report_escape(th.title, fmt));
-    -- measure progress: member states per status in each round and the change
+    -- measure progress: member states per status in each round and the change (the table rows,
+    -- and the chart's labels and counts, from one pass)
     SELECT pg_catalog.string_agg(@extschema@.report_line(ARRAY[
              x.toolbox_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) x.code OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) x.title,
              @extschema@.review_change(a.member_states, b.member_states),
@@ -2389,8 +2394,12 @@ BEGIN
              @extschema@.review_change(a.legal_adopted, b.legal_adopted),
              @extschema@.review_change(a.being_implemented, b.being_implemented),
              @extschema@.review_change(a.applied OPERATOR(pg_catalog.+) a.restrictions_imposed, b.applied OPERATOR(pg_catalog.+) b.restrictions_imposed),
-             @extschema@.review_change(a.entities_applied, b.entities_applied)], fmt), E'\n' ORDER BY x.toolbox_code, x.code)
-    INTO t
+             @extschema@.review_change(a.entities_applied, b.entities_applied)], fmt), E'\n' ORDER BY x.toolbox_code, x.code),
+           pg_catalog.array_agg(x.toolbox_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) x.code OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) x.title ORDER BY x.toolbox_code, x.code),
+           pg_catalog.array_agg(COALESCE(a.legal_adopted, 0)::float8 ORDER BY x.toolbox_code, x.code),
+           pg_catalog.array_agg(COALESCE(b.legal_adopted, 0)::float8 ORDER BY x.toolbox_code, x.code),
+           GREATEST(pg_catalog.max(a.member_states), pg_catalog.max(b.member_states))::float8
+    INTO t, lab, va, vb, mx
     FROM @extschema@.measure x
     LEFT JOIN @extschema@.measure_progress_rows() a ON a.toolbox_code OPERATOR(pg_catalog.=) x.toolbox_code AND a.measure_code OPERATOR(pg_catalog.=) x.code
                                                    AND a.reporting_round OPERATOR(pg_catalog.=) from_round
@@ -2402,22 +2411,12 @@ BEGIN
                 pg_catalog.format('No measure of this theme has an observation in round %s or %s.', from_round, to_round), fmt));
     ELSE
       IF fmt OPERATOR(pg_catalog.=) 'html' THEN  -- the chart: member states with the legal basis adopted, in each round
-        SELECT @extschema@.report_svg_bars('adopted-' OPERATOR(pg_catalog.||) th.code,
-                 pg_catalog.format('%s: legal basis adopted, round %s and round %s', th.title, from_round, to_round),
-                 pg_catalog.format('Member states with the legal basis of each measure of the theme adopted, in round %s and in round %s (counts include confidential observations).', from_round, to_round),
-                 pg_catalog.array_agg(x.toolbox_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) x.code OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) x.title ORDER BY x.toolbox_code, x.code),
-                 pg_catalog.array_agg(COALESCE(a.legal_adopted, 0)::float8 ORDER BY x.toolbox_code, x.code),
-                 pg_catalog.array_agg(COALESCE(b.legal_adopted, 0)::float8 ORDER BY x.toolbox_code, x.code),
-                 ARRAY['Round ' OPERATOR(pg_catalog.||) from_round, 'Round ' OPERATOR(pg_catalog.||) to_round],
-                 GREATEST(5::float8, @extschema@.report_nice_max(GREATEST(pg_catalog.max(a.member_states), pg_catalog.max(b.member_states))::float8)),
-                 'Member states', 'int', 'measure_status (latest observation per member state and round)')
-        INTO m
-        FROM @extschema@.measure x
-        LEFT JOIN @extschema@.measure_progress_rows() a ON a.toolbox_code OPERATOR(pg_catalog.=) x.toolbox_code AND a.measure_code OPERATOR(pg_catalog.=) x.code
-                                                       AND a.reporting_round OPERATOR(pg_catalog.=) from_round
-        LEFT JOIN @extschema@.measure_progress_rows() b ON b.toolbox_code OPERATOR(pg_catalog.=) x.toolbox_code AND b.measure_code OPERATOR(pg_catalog.=) x.code
-                                                       AND b.reporting_round OPERATOR(pg_catalog.=) to_round
-        WHERE x.review_theme OPERATOR(pg_catalog.=) th.code AND (a.toolbox_code IS NOT NULL OR b.toolbox_code IS NOT NULL);
+        m := @extschema@.report_svg_bars('adopted-' OPERATOR(pg_catalog.||) th.code,
+               pg_catalog.format('%s: legal basis adopted, round %s and round %s', th.title, from_round, to_round),
+               pg_catalog.format('Member states with the legal basis of each measure of the theme adopted, in round %s and in round %s (counts include confidential observations).', from_round, to_round),
+               lab, va, vb, ARRAY['Round ' OPERATOR(pg_catalog.||) from_round, 'Round ' OPERATOR(pg_catalog.||) to_round],
+               GREATEST(5::float8, @extschema@.report_nice_max(mx)), 'Member states', 'int',
+               'measure_status (latest observation per member state and round)');
         body := body OPERATOR(pg_catalog.||) m OPERATOR(pg_catalog.||) E'\n';
       END IF;
       t := @extschema@.report_line(ARRAY['Measure', 'Member states reporting', 'Legal basis in preparation', 'Legal basis adopted',

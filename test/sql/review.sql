@@ -37,5 +37,6 @@ SELECT review_report('2025', '2026');
 SELECT review_report('2025', '2026', 'html');
 \pset format aligned
 \pset tuples_only off
+\set SHOW_CONTEXT never
 SELECT review_report('2024', '2026');
 ROLLBACK;
