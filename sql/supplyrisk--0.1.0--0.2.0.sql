@@ -467,6 +467,15 @@ BEGIN
   END LOOP;
 END $cm$;
 
+-- Contract gaps are counted in the sector rows once the database records contract checks: until
+-- then every critical edge would be a gap, and counting them (a de-duplication of every
+-- critical supply edge) would cost a third of a refresh for a figure nobody tracks.
+CREATE FUNCTION @extschema@.contracts_tracked() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT EXISTS (SELECT 1 FROM @extschema@.contract_control)
+$$;
+COMMENT ON FUNCTION @extschema@.contracts_tracked() IS 'Whether the database records contract checks (contract_control has a row): the sector rows count contract gap edges only then (NULL before).';
+
 -- supply edges with at least one contract gap, per sector, member state and ICT function
 -- (an edge belongs to one of each: the counts add up across member states and functions)
 CREATE FUNCTION @extschema@.contract_gap_edge_counts(as_of date DEFAULT CURRENT_DATE)
@@ -485,9 +494,10 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
   JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) g.entity_id
   WHERE NOT EXISTS (SELECT 1 FROM covered f WHERE f.entity_id OPERATOR(pg_catalog.=) g.entity_id
                     AND f.supplier_id OPERATOR(pg_catalog.=) g.supplier_id)
+    AND (SELECT @extschema@.contracts_tracked())  -- nothing to count (nor to pay for) without contract checks
   GROUP BY e.sector_code, e.member_state, g.function_code
 $$;
-COMMENT ON FUNCTION @extschema@.contract_gap_edge_counts(date) IS 'Critical or sensitive supply edges with at least one contract gap, per sector, member state and ICT function (contract_gap_edges in the sector rows).';
+COMMENT ON FUNCTION @extschema@.contract_gap_edge_counts(date) IS 'Critical or sensitive supply edges with at least one contract gap, per sector, member state and ICT function (contract_gap_edges in the sector rows); no row while no contract check is recorded (contracts_tracked).';
 -- Federation, coordinator side: the member databases (federation_member) and what was
 -- pulled from them (federation_state, federation_group). Filled by federation_add_member
 -- and refresh(); read by sector_stats_levels. Empty on a database that is not a coordinator.
@@ -530,7 +540,7 @@ CREATE TABLE @extschema@.federation_state (
   risk_weight       float8 NOT NULL,
   unassessed_weight float8 NOT NULL,
   gaps              bigint,
-  contract_gap_edges bigint NOT NULL DEFAULT 0,
+  contract_gap_edges bigint,
   CONSTRAINT federation_state_unique UNIQUE NULLS NOT DISTINCT (member_state, sector_code, function_code)
 );
 COMMENT ON TABLE @extschema@.federation_state IS 'Federation coordinator: the mergeable states pulled from each member (its federation_export rows), replaced member by member at every pull; the input of the coordinator''s rollups and snapshots.';
@@ -550,7 +560,7 @@ BEGIN
     ('risk_weight', 'Sum of weight times risk_score.'),
     ('unassessed_weight', 'Supply weight from unassessed suppliers.'),
     ('gaps', 'Entities with a multi-vendor gap (in the function; all-functions row: in any function); pulled by take_snapshot, NULL after a refresh-only pull.'),
-    ('contract_gap_edges', 'Critical or sensitive supply edges whose contracts miss a clause of point 5.1.4.')) x(col, txt) LOOP
+    ('contract_gap_edges', 'Critical or sensitive supply edges whose contracts miss a clause of point 5.1.4 (NULL: the member records no contract check).')) x(col, txt) LOOP
     EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.federation_state.%I IS %L', c.col, c.txt);
   END LOOP;
 END $cm$;
@@ -668,7 +678,7 @@ RETURNS TABLE (sector_code text, member_state text, function_code text,
                unassessed_weight float8, unassessed_share float8, contract_gap_edges bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 WITH src AS (  -- this database's supply, or the members' states: one branch runs
-  SELECT x.*, COALESCE(cg.edges, 0) AS contract_gap_edges
+  SELECT x.*, CASE WHEN (SELECT @extschema@.contracts_tracked()) THEN COALESCE(cg.edges, 0) END AS contract_gap_edges
   FROM @extschema@.sector_function_stats($2, $3) x
   LEFT JOIN @extschema@.contract_gap_edge_counts($2) cg
     ON cg.sector_code OPERATOR(pg_catalog.=) x.sector_code AND cg.member_state OPERATOR(pg_catalog.=) x.member_state
@@ -747,7 +757,10 @@ SELECT c.sector_code, c.member_state, c.function_code, c.gm, c.cm,
        CASE WHEN c.function_code IS NOT NULL THEN @extschema@.top_supplier_names(c.gm, 3) END,
        COALESCE(c.uw, 0::float8),
        CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.uw OPERATOR(pg_catalog./) c.w END,
-       COALESCE(c.cge, 0::bigint)
+       -- counted once contract checks are recorded here (a coordinator: by a member); else NULL
+       CASE WHEN (SELECT CASE WHEN $1 THEN EXISTS (SELECT 1 FROM @extschema@.federation_state s WHERE s.contract_gap_edges IS NOT NULL)
+                              ELSE @extschema@.contracts_tracked() END)
+            THEN COALESCE(c.cge, 0::bigint) END
 FROM rows c
 LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_catalog.=) c.sector_code
                  AND (en.member_state OPERATOR(pg_catalog.=) c.member_state OR (en.member_state IS NULL AND c.member_state IS NULL))
@@ -789,7 +802,7 @@ COMMENT ON COLUMN @extschema@.sector_rollup.unassessed_weight IS 'Supply weight 
 COMMENT ON COLUMN @extschema@.sector_rollup.unassessed_share IS 'Share (0..1) of the weight from unassessed suppliers (coverage below the methodology''s min_coverage).';
 -- and the supply edges with a contract gap (issue 15)
 ALTER TABLE @extschema@.sector_rollup ADD COLUMN contract_gap_edges bigint;
-COMMENT ON COLUMN @extschema@.sector_rollup.contract_gap_edges IS 'Critical or sensitive supply edges (entity, supplier, function) whose contracts miss a clause of Implementing Regulation 2024/2690 point 5.1.4 (contract_gaps); NULL in rollups refreshed before.';
+COMMENT ON COLUMN @extschema@.sector_rollup.contract_gap_edges IS 'Critical or sensitive supply edges (entity, supplier, function) whose contracts miss a clause of Implementing Regulation 2024/2690 point 5.1.4 (contract_gaps); NULL while the database records no contract check (contracts_tracked), and in rollups refreshed before.';
 CREATE FUNCTION @extschema@.sector_stats_read(live boolean, as_of date, methodology text, functions boolean, sector text)
 RETURNS SETOF @extschema@.sector_rollup
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
@@ -881,7 +894,7 @@ COMMENT ON COLUMN @extschema@.sector_overview.non_eu_share IS 'Share (0..1) of t
 COMMENT ON COLUMN @extschema@.sector_overview.single_supplier_critical IS 'Entity and function pairs (critical or sensitive functions) served by a single supplier group.';
 COMMENT ON COLUMN @extschema@.sector_overview.mean_risk IS 'Supply-weighted mean risk_score (0..100) of the suppliers.';
 COMMENT ON COLUMN @extschema@.sector_overview.concentration_level IS 'Band of hhi under the EU 2004 guidelines (low, moderate, high).';
-COMMENT ON COLUMN @extschema@.sector_overview.contract_gap_edges IS 'Critical or sensitive supply edges (entity, supplier, function) whose contracts miss a clause of point 5.1.4 (contract_gaps).';
+COMMENT ON COLUMN @extschema@.sector_overview.contract_gap_edges IS 'Critical or sensitive supply edges (entity, supplier, function) whose contracts miss a clause of point 5.1.4 (contract_gaps); NULL while no contract check is recorded.';
 
 -- entity_exposure: concentration and exposure per entity and ICT function.
 
@@ -1893,13 +1906,14 @@ RETURNS TABLE (sector_code text, member_state text, function_code text, group_mi
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
   SELECT x.* FROM (
     SELECT f.sector_code, f.member_state, f.function_code, f.group_mix, f.country_mix, f.entities, f.single_sourced,
-           f.weight, f.hrv_weight, f.risk_weight, f.unassessed_weight, COALESCE(cg.edges, 0)
+           f.weight, f.hrv_weight, f.risk_weight, f.unassessed_weight,
+           CASE WHEN (SELECT @extschema@.contracts_tracked()) THEN COALESCE(cg.edges, 0) END
     FROM @extschema@.sector_function_stats(CURRENT_DATE, NULL, true) f
     LEFT JOIN @extschema@.contract_gap_edge_counts(CURRENT_DATE) cg
       ON cg.sector_code OPERATOR(pg_catalog.=) f.sector_code AND cg.member_state OPERATOR(pg_catalog.=) f.member_state
      AND cg.function_code OPERATOR(pg_catalog.=) f.function_code
     UNION ALL  -- entities registered per sector and member state, for the all-functions rows
-    SELECT e.sector_code, e.member_state, NULL, NULL, NULL, pg_catalog.count(*), 0, 0, 0, 0, 0, 0
+    SELECT e.sector_code, e.member_state, NULL, NULL, NULL, pg_catalog.count(*), 0, 0, 0, 0, 0, NULL
     FROM @extschema@.entity e GROUP BY e.sector_code, e.member_state
   ) x
   WHERE (SELECT @extschema@.federation_scope()) IS NULL OR x.member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.federation_scope()) AS text[]))

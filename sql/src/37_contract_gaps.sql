@@ -82,6 +82,15 @@ BEGIN
   END LOOP;
 END $cm$;
 
+-- Contract gaps are counted in the sector rows once the database records contract checks: until
+-- then every critical edge would be a gap, and counting them (a de-duplication of every
+-- critical supply edge) would cost a third of a refresh for a figure nobody tracks.
+CREATE FUNCTION @extschema@.contracts_tracked() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT EXISTS (SELECT 1 FROM @extschema@.contract_control)
+$$;
+COMMENT ON FUNCTION @extschema@.contracts_tracked() IS 'Whether the database records contract checks (contract_control has a row): the sector rows count contract gap edges only then (NULL before).';
+
 -- supply edges with at least one contract gap, per sector, member state and ICT function
 -- (an edge belongs to one of each: the counts add up across member states and functions)
 CREATE FUNCTION @extschema@.contract_gap_edge_counts(as_of date DEFAULT CURRENT_DATE)
@@ -100,6 +109,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
   JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) g.entity_id
   WHERE NOT EXISTS (SELECT 1 FROM covered f WHERE f.entity_id OPERATOR(pg_catalog.=) g.entity_id
                     AND f.supplier_id OPERATOR(pg_catalog.=) g.supplier_id)
+    AND (SELECT @extschema@.contracts_tracked())  -- nothing to count (nor to pay for) without contract checks
   GROUP BY e.sector_code, e.member_state, g.function_code
 $$;
-COMMENT ON FUNCTION @extschema@.contract_gap_edge_counts(date) IS 'Critical or sensitive supply edges with at least one contract gap, per sector, member state and ICT function (contract_gap_edges in the sector rows).';
+COMMENT ON FUNCTION @extschema@.contract_gap_edge_counts(date) IS 'Critical or sensitive supply edges with at least one contract gap, per sector, member state and ICT function (contract_gap_edges in the sector rows); no row while no contract check is recorded (contracts_tracked).';

@@ -40,7 +40,7 @@ CREATE TABLE @extschema@.federation_state (
   risk_weight       float8 NOT NULL,
   unassessed_weight float8 NOT NULL,
   gaps              bigint,
-  contract_gap_edges bigint NOT NULL DEFAULT 0,
+  contract_gap_edges bigint,
   CONSTRAINT federation_state_unique UNIQUE NULLS NOT DISTINCT (member_state, sector_code, function_code)
 );
 COMMENT ON TABLE @extschema@.federation_state IS 'Federation coordinator: the mergeable states pulled from each member (its federation_export rows), replaced member by member at every pull; the input of the coordinator''s rollups and snapshots.';
@@ -60,7 +60,7 @@ BEGIN
     ('risk_weight', 'Sum of weight times risk_score.'),
     ('unassessed_weight', 'Supply weight from unassessed suppliers.'),
     ('gaps', 'Entities with a multi-vendor gap (in the function; all-functions row: in any function); pulled by take_snapshot, NULL after a refresh-only pull.'),
-    ('contract_gap_edges', 'Critical or sensitive supply edges whose contracts miss a clause of point 5.1.4.')) x(col, txt) LOOP
+    ('contract_gap_edges', 'Critical or sensitive supply edges whose contracts miss a clause of point 5.1.4 (NULL: the member records no contract check).')) x(col, txt) LOOP
     EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.federation_state.%I IS %L', c.col, c.txt);
   END LOOP;
 END $cm$;

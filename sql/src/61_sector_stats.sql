@@ -100,7 +100,7 @@ RETURNS TABLE (sector_code text, member_state text, function_code text,
                unassessed_weight float8, unassessed_share float8, contract_gap_edges bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 WITH src AS (  -- this database's supply, or the members' states: one branch runs
-  SELECT x.*, COALESCE(cg.edges, 0) AS contract_gap_edges
+  SELECT x.*, CASE WHEN (SELECT @extschema@.contracts_tracked()) THEN COALESCE(cg.edges, 0) END AS contract_gap_edges
   FROM @extschema@.sector_function_stats($2, $3) x
   LEFT JOIN @extschema@.contract_gap_edge_counts($2) cg
     ON cg.sector_code OPERATOR(pg_catalog.=) x.sector_code AND cg.member_state OPERATOR(pg_catalog.=) x.member_state
@@ -179,7 +179,10 @@ SELECT c.sector_code, c.member_state, c.function_code, c.gm, c.cm,
        CASE WHEN c.function_code IS NOT NULL THEN @extschema@.top_supplier_names(c.gm, 3) END,
        COALESCE(c.uw, 0::float8),
        CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.uw OPERATOR(pg_catalog./) c.w END,
-       COALESCE(c.cge, 0::bigint)
+       -- counted once contract checks are recorded here (a coordinator: by a member); else NULL
+       CASE WHEN (SELECT CASE WHEN $1 THEN EXISTS (SELECT 1 FROM @extschema@.federation_state s WHERE s.contract_gap_edges IS NOT NULL)
+                              ELSE @extschema@.contracts_tracked() END)
+            THEN COALESCE(c.cge, 0::bigint) END
 FROM rows c
 LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_catalog.=) c.sector_code
                  AND (en.member_state OPERATOR(pg_catalog.=) c.member_state OR (en.member_state IS NULL AND c.member_state IS NULL))

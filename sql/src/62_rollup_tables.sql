@@ -65,7 +65,7 @@ BEGIN
     ('top_suppliers', 'The three largest supplier groups with their shares, as text (function rows).'),
     ('unassessed_weight', 'Supply weight from suppliers whose risk_level is unassessed (NULL in rollups refreshed before 0.2.0).'),
     ('unassessed_share', 'Share (0..1) of the weight from unassessed suppliers (coverage below the methodology''s min_coverage).'),
-    ('contract_gap_edges', 'Critical or sensitive supply edges (entity, supplier, function) whose contracts miss a clause of Implementing Regulation 2024/2690 point 5.1.4 (contract_gaps); NULL in rollups refreshed before.')) x(col, txt) LOOP
+    ('contract_gap_edges', 'Critical or sensitive supply edges (entity, supplier, function) whose contracts miss a clause of Implementing Regulation 2024/2690 point 5.1.4 (contract_gaps); NULL while the database records no contract check (contracts_tracked), and in rollups refreshed before.')) x(col, txt) LOOP
     EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.sector_rollup.%I IS %L', c.col, c.txt);
   END LOOP;
 END $cm$;

@@ -113,4 +113,4 @@ COMMENT ON COLUMN @extschema@.sector_overview.non_eu_share IS 'Share (0..1) of t
 COMMENT ON COLUMN @extschema@.sector_overview.single_supplier_critical IS 'Entity and function pairs (critical or sensitive functions) served by a single supplier group.';
 COMMENT ON COLUMN @extschema@.sector_overview.mean_risk IS 'Supply-weighted mean risk_score (0..100) of the suppliers.';
 COMMENT ON COLUMN @extschema@.sector_overview.concentration_level IS 'Band of hhi under the EU 2004 guidelines (low, moderate, high).';
-COMMENT ON COLUMN @extschema@.sector_overview.contract_gap_edges IS 'Critical or sensitive supply edges (entity, supplier, function) whose contracts miss a clause of point 5.1.4 (contract_gaps).';
+COMMENT ON COLUMN @extschema@.sector_overview.contract_gap_edges IS 'Critical or sensitive supply edges (entity, supplier, function) whose contracts miss a clause of point 5.1.4 (contract_gaps); NULL while no contract check is recorded.';

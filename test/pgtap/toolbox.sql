@@ -5,7 +5,7 @@
 -- every bad input with its SQLSTATE and a message that names the allowed values.
 BEGIN;
 SET search_path = supplyrisk, public;
-SELECT plan(53);
+SELECT plan(55);
 SET client_min_messages = warning;
 
 -- shipped catalogues
@@ -77,6 +77,9 @@ SET LOCAL ROLE toolbox_de_reader;
 SELECT is((SELECT evidence FROM measure_status WHERE confidential), 'cabinet decision, restricted', 'a DE reader sees its confidential observation');
 RESET ROLE;
 
+SELECT is((SELECT contract_gap_edges FROM sector_overview_at() WHERE sector_code = 'energy' AND member_state IS NULL), NULL::bigint,
+  'no contract check recorded yet: contract_gap_edges is NULL (not tracked), not a count of every critical edge');
+SELECT is((SELECT count(*)::int FROM contract_gaps), 24, 'while contract_gaps lists every critical edge and clause (3 critical edges x 8 clauses)');
 -- contract controls: edge (101, 201) fully covered; (101, 202) 5.1.4c never checked and 5.1.4h
 -- no longer in place; (102, 201) never checked; (103, 203) is a standard function
 INSERT INTO contract_control (entity_id, supplier_id, clause, in_place, checked_on)
