@@ -136,7 +136,7 @@ END $seq$;
 
 -- The toolbox and contract gaps (issue 15) and the federation's coordinator tables (issue 14),
 -- before the functions that read them. (sql/sync_upgrade.py copies the sources between the marks.)
--- >>> sync: 36_toolbox.sql 37_contract_gaps.sql 43_federation_tables.sql
+-- >>> sync: 36_toolbox.sql 37_contract_gaps.sql 38_change_tracking.sql 43_federation_tables.sql
 -- The toolbox itself (issue 15): catalogues of measures (toolbox, measure; shipped rows
 -- read-only and not dumped), dated observations of their implementation (measure_status)
 -- and the contract clauses of Implementing Regulation (EU) 2024/2690 point 5.1.4 recorded per
@@ -498,6 +498,90 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
   GROUP BY e.sector_code, e.member_state, g.function_code
 $$;
 COMMENT ON FUNCTION @extschema@.contract_gap_edge_counts(date) IS 'Critical or sensitive supply edges with at least one contract gap, per sector, member state and ICT function (contract_gap_edges in the sector rows); no row while no contract check is recorded (contracts_tracked).';
+-- Change tracking (issue 17, its first part): statement-level triggers with transition tables
+-- record which dashboard rows a change makes stale, cheaply on bulk loads (one row per
+-- statement and sector and member state). rollup_status says how much changed since the
+-- rollups were computed, and the reports say so; refresh() clears what it has seen. (The
+-- incremental refresh that recomputes only these rows is the second part, not built yet.)
+
+CREATE SEQUENCE @extschema@.rollup_change_id_seq AS bigint;
+CREATE TABLE @extschema@.rollup_change (
+  change_id    bigint PRIMARY KEY DEFAULT pg_catalog.nextval('@extschema@.rollup_change_id_seq'::pg_catalog.regclass),
+  changed_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  source       text NOT NULL,
+  sector_code  text,
+  member_state text,
+  supplier_id  bigint,
+  everything   boolean NOT NULL DEFAULT false
+);
+ALTER SEQUENCE @extschema@.rollup_change_id_seq OWNED BY @extschema@.rollup_change.change_id;
+COMMENT ON TABLE @extschema@.rollup_change IS 'Changes since the last refresh() that make dashboard rows stale, written by triggers, cleared by refresh(): a sector and member state, a supplier (its rows wherever it supplies), or everything (a methodology change). Not dumped: a restore records its own loading here, so a restored database shows pending changes until its first refresh.';
+COMMENT ON COLUMN @extschema@.rollup_change.change_id IS 'Change number.';
+COMMENT ON COLUMN @extschema@.rollup_change.changed_at IS 'Start of the transaction that made the change.';
+COMMENT ON COLUMN @extschema@.rollup_change.source IS 'The table changed.';
+COMMENT ON COLUMN @extschema@.rollup_change.sector_code IS 'With member_state: the sector and member state whose rows are stale.';
+COMMENT ON COLUMN @extschema@.rollup_change.member_state IS 'See sector_code.';
+COMMENT ON COLUMN @extschema@.rollup_change.supplier_id IS 'A supplier whose assessments, designations or ownership changed: stale wherever it (or its group) supplies.';
+COMMENT ON COLUMN @extschema@.rollup_change.everything IS 'True when every row is stale (a methodology changed).';
+
+-- One trigger function for every tracked table: the transition tables of the statement (new_rows,
+-- old_rows: whichever the trigger has) give the rows touched. Security definer, so that writers
+-- need no privilege on rollup_change and row-level security does not hide the entities.
+CREATE FUNCTION @extschema@.track_change() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  -- the rows the statement touched: the new ones, the old ones, or both (an update)
+  r text := CASE TG_OP WHEN 'INSERT' THEN 'new_rows' WHEN 'DELETE' THEN 'old_rows'
+                       ELSE '(SELECT * FROM new_rows UNION ALL SELECT * FROM old_rows)' END;
+BEGIN
+  IF TG_TABLE_NAME IN ('supply', 'contract_control') THEN
+    EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, sector_code, member_state)
+      SELECT DISTINCT %L, e.sector_code, e.member_state FROM %s r JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) r.entity_id', TG_TABLE_NAME, r);
+  ELSIF TG_TABLE_NAME OPERATOR(pg_catalog.=) 'entity' THEN
+    EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, sector_code, member_state)
+      SELECT DISTINCT %L, r.sector_code, r.member_state FROM %s r', TG_TABLE_NAME, r);
+  ELSIF TG_TABLE_NAME IN ('supplier', 'assessment', 'designation') THEN
+    EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, supplier_id)
+      SELECT DISTINCT %L, r.supplier_id FROM %s r', TG_TABLE_NAME, r);
+  ELSE  -- methodology, methodology_weight
+    EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, everything) SELECT %L, true WHERE EXISTS (SELECT 1 FROM %s r)', TG_TABLE_NAME, r);
+  END IF;
+  RETURN NULL;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION @extschema@.track_change() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.track_change() IS 'Trigger (after each statement, with its transition tables) on the tables that feed the rollups: records the sectors and member states, suppliers or everything the statement made stale in rollup_change.';
+
+-- The common case, inserts into supply (loads, single-row writes), without dynamic SQL: its
+-- plan is prepared once per session, which keeps single-row inserts cheap.
+CREATE FUNCTION @extschema@.track_supply_insert() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  INSERT INTO @extschema@.rollup_change (source, sector_code, member_state)
+  SELECT DISTINCT 'supply', e.sector_code, e.member_state
+  FROM new_rows r JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) r.entity_id;
+  RETURN NULL;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION @extschema@.track_supply_insert() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.track_supply_insert() IS 'Trigger (after each INSERT statement on supply): track_change for the common case, with a prepared plan.';
+
+DO $trk$
+DECLARE
+  t text;
+  ev record;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['supply', 'entity', 'supplier', 'assessment', 'designation', 'contract_control',
+                           'methodology', 'methodology_weight'] LOOP
+    FOR ev IN SELECT * FROM (VALUES ('insert', 'INSERT', 'NEW TABLE AS new_rows'), ('update', 'UPDATE', 'NEW TABLE AS new_rows OLD TABLE AS old_rows'),
+                                    ('delete', 'DELETE', 'OLD TABLE AS old_rows')) x(name, op, ref) LOOP
+      CONTINUE WHEN t OPERATOR(pg_catalog.=) 'supplier' AND ev.op OPERATOR(pg_catalog.=) 'INSERT';  -- a new supplier supplies nothing yet
+      EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER %s ON @extschema@.%I REFERENCING %s FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.%I()',
+                                t OPERATOR(pg_catalog.||) '_track_' OPERATOR(pg_catalog.||) ev.name, ev.op, t, ev.ref,
+                                CASE WHEN t OPERATOR(pg_catalog.=) 'supply' AND ev.op OPERATOR(pg_catalog.=) 'INSERT' THEN 'track_supply_insert' ELSE 'track_change' END);
+    END LOOP;
+  END LOOP;
+END $trk$;
 -- Federation, coordinator side: the member databases (federation_member) and what was
 -- pulled from them (federation_state, federation_group). Filled by federation_add_member
 -- and refresh(); read by sector_stats_levels. Empty on a database that is not a coordinator.
@@ -1725,10 +1809,14 @@ CREATE OR REPLACE VIEW @extschema@.rollup_status WITH (security_invoker = true) 
 SELECT CASE WHEN r.refresh_id IS NULL THEN 'live' ELSE 'rollup' END AS source,
        r.refresh_id, r.finished_at AS refreshed_at, r.finished_at OPERATOR(pg_catalog.-) r.started_at AS duration,
        pg_catalog.now() OPERATOR(pg_catalog.-) r.finished_at AS age, r.as_of,
-       r.as_of OPERATOR(pg_catalog.<) CURRENT_DATE AS outdated, r.methodology, r.rollup_rows, r.stale_members
+       r.as_of OPERATOR(pg_catalog.<) CURRENT_DATE AS outdated, r.methodology, r.rollup_rows, r.stale_members,
+       c.n AS pending_changes, c.since AS changed_since
 FROM (SELECT 1) one
-LEFT JOIN (SELECT x.* FROM @extschema@.rollup_refresh x ORDER BY x.refresh_id DESC LIMIT 1) r ON true;
+LEFT JOIN (SELECT x.* FROM @extschema@.rollup_refresh x ORDER BY x.refresh_id DESC LIMIT 1) r ON true
+CROSS JOIN (SELECT pg_catalog.count(*) AS n, pg_catalog.min(k.changed_at) AS since FROM @extschema@.rollup_change k) c;
 
+COMMENT ON COLUMN @extschema@.rollup_status.pending_changes IS 'Changes recorded since the rollups were computed (rollup_change): 0 when they are current.';
+COMMENT ON COLUMN @extschema@.rollup_status.changed_since IS 'When the earliest of those changes was made (NULL: none).';
 COMMENT ON COLUMN @extschema@.rollup_status.stale_members IS 'Federation coordinator: members whose states in the rollups are from an earlier pull (skipped as unreachable); NULL elsewhere.';
 DROP PROCEDURE @extschema@.refresh();
 CREATE PROCEDURE @extschema@.refresh(skip_unreachable boolean DEFAULT false)
@@ -1743,6 +1831,8 @@ DECLARE
 BEGIN
   -- one refresh at a time; readers (ACCESS SHARE) and supply writers are not blocked
   LOCK TABLE @extschema@.sector_rollup IN SHARE ROW EXCLUSIVE MODE;
+  -- the changes this refresh sees are in the rollups it writes (those committed later stay)
+  DELETE FROM @extschema@.rollup_change;
   IF fed THEN
     -- a coordinator: the members' states, pulled now (the methodology is the members')
     stale := @extschema@.federation_pull(false, skip_unreachable);
@@ -2883,6 +2973,9 @@ BEGIN
   IF fmt OPERATOR(pg_catalog.=) 'html' THEN
     -- a self-contained document: the charts, then the tables; stale rollups said so
     SELECT CASE WHEN r.source OPERATOR(pg_catalog.=) 'live' THEN NULL
+                WHEN r.pending_changes OPERATOR(pg_catalog.>) 0 THEN pg_catalog.format('The data changed after the rollups were computed (%s, for the supply valid on %s): %s changes recorded since %s are not in this report. Run CALL supplyrisk.refresh() (or schedule it) for current figures.',
+                                                       pg_catalog.to_char(r.refreshed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'), pg_catalog.to_char(r.as_of, 'YYYY-MM-DD'),
+                                                       r.pending_changes, pg_catalog.to_char(r.changed_since AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'))
                 WHEN r.outdated THEN pg_catalog.format('The rollups are from %s, for the supply valid on %s: data recorded since are not in this report. Run CALL supplyrisk.refresh() (or schedule it) for current figures.',
                                                        pg_catalog.to_char(r.refreshed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'), pg_catalog.to_char(r.as_of, 'YYYY-MM-DD'))
                 WHEN r.stale_members IS NOT NULL AND pg_catalog.cardinality(r.stale_members) OPERATOR(pg_catalog.>) 0

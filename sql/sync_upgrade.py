@@ -35,9 +35,10 @@ def sync(srcfile, start, end, replace=False):
     new = s[i:j]
     ustart = start
     if replace:
-        new = new.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION', 1)
-        ustart = start.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION')
-    a, b = block(U, ustart, end)
+        new = re.sub(r'CREATE (FUNCTION|VIEW)', r'CREATE OR REPLACE \1', new, count=1)
+        ustart = re.sub(r'CREATE (FUNCTION|VIEW)', r'CREATE OR REPLACE \1', start)
+    uend = re.sub(r'CREATE (FUNCTION|VIEW)', r'CREATE OR REPLACE \1', end) if replace and end == start else end
+    a, b = block(U, ustart, uend)
     U = U[:a] + new + U[b:]
 
 regions()
@@ -45,6 +46,7 @@ sync('82_grant_functions.sql', 'CREATE FUNCTION @extschema@.grant_access', 'COMM
 sync('82_grant_functions.sql', 'CREATE FUNCTION @extschema@.grant_privileges', 'COMMENT ON FUNCTION @extschema@.grant_privileges')
 sync('82_grant_functions.sql', 'CREATE FUNCTION @extschema@.revoke_privileges', 'COMMENT ON FUNCTION @extschema@.revoke_privileges', True)
 sync('73_reports.sql', 'CREATE FUNCTION @extschema@.sector_report(', 'COMMENT ON FUNCTION @extschema@.sector_report(', True)
+sync('70_refresh.sql', 'CREATE VIEW @extschema@.rollup_status', 'CREATE VIEW @extschema@.rollup_status', True)
 sync('70_refresh.sql', 'CREATE PROCEDURE @extschema@.refresh', 'COMMENT ON PROCEDURE @extschema@.refresh')
 sync('71_snapshots_trend.sql', 'CREATE FUNCTION @extschema@.sector_gap_counts', 'COMMENT ON FUNCTION @extschema@.sector_gap_counts')
 sync('71_snapshots_trend.sql', 'CREATE FUNCTION @extschema@.take_snapshot', 'COMMENT ON FUNCTION @extschema@.take_snapshot', True)

@@ -72,7 +72,7 @@ check "grant_access and revoke_access under the hostile search_path" "t" \
 psql -X -q -d postgres -c "DROP ROLE sr_hostile_probe" >/dev/null 2>&1
 check "every SECURITY DEFINER function pins search_path" "0" \
   "$(su -c "SELECT count(*) FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e' JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'supplyrisk' WHERE p.prosecdef AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')")"
-check "SECURITY DEFINER functions are the expected ten" "access_member_states_for,advance_id_sequence,federation_export_rows,federation_gap_rows,federation_group_rows,federation_info_row,federation_scope,grant_access,measure_progress_rows,revoke_access" \
+check "SECURITY DEFINER functions are the expected twelve" "access_member_states_for,advance_id_sequence,federation_export_rows,federation_gap_rows,federation_group_rows,federation_info_row,federation_scope,grant_access,measure_progress_rows,revoke_access,track_change,track_supply_insert" \
   "$(su -c "SELECT string_agg(p.proname, ',' ORDER BY p.proname) FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e' JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'supplyrisk' WHERE p.prosecdef")"
 check "every view is security_invoker" "0" \
   "$(su -c "SELECT count(*) FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 'supplyrisk' AND c.relkind = 'v' AND NOT coalesce('security_invoker=true' = ANY (c.reloptions), false)")"

@@ -12,6 +12,8 @@ DECLARE
 BEGIN
   -- one refresh at a time; readers (ACCESS SHARE) and supply writers are not blocked
   LOCK TABLE @extschema@.sector_rollup IN SHARE ROW EXCLUSIVE MODE;
+  -- the changes this refresh sees are in the rollups it writes (those committed later stay)
+  DELETE FROM @extschema@.rollup_change;
   IF fed THEN
     -- a coordinator: the members' states, pulled now (the methodology is the members')
     stale := @extschema@.federation_pull(false, skip_unreachable);
@@ -40,9 +42,11 @@ CREATE VIEW @extschema@.rollup_status WITH (security_invoker = true) AS
 SELECT CASE WHEN r.refresh_id IS NULL THEN 'live' ELSE 'rollup' END AS source,
        r.refresh_id, r.finished_at AS refreshed_at, r.finished_at OPERATOR(pg_catalog.-) r.started_at AS duration,
        pg_catalog.now() OPERATOR(pg_catalog.-) r.finished_at AS age, r.as_of,
-       r.as_of OPERATOR(pg_catalog.<) CURRENT_DATE AS outdated, r.methodology, r.rollup_rows, r.stale_members
+       r.as_of OPERATOR(pg_catalog.<) CURRENT_DATE AS outdated, r.methodology, r.rollup_rows, r.stale_members,
+       c.n AS pending_changes, c.since AS changed_since
 FROM (SELECT 1) one
-LEFT JOIN (SELECT x.* FROM @extschema@.rollup_refresh x ORDER BY x.refresh_id DESC LIMIT 1) r ON true;
+LEFT JOIN (SELECT x.* FROM @extschema@.rollup_refresh x ORDER BY x.refresh_id DESC LIMIT 1) r ON true
+CROSS JOIN (SELECT pg_catalog.count(*) AS n, pg_catalog.min(k.changed_at) AS since FROM @extschema@.rollup_change k) c;
 COMMENT ON VIEW @extschema@.rollup_status IS 'What the dashboard views read: the last refresh (source rollup) or, before the first refresh, a live computation (source live).';
 COMMENT ON COLUMN @extschema@.rollup_status.source IS 'rollup (the views read sector_rollup) or live (never refreshed: computed on every read).';
 COMMENT ON COLUMN @extschema@.rollup_status.refresh_id IS 'Number of the last refresh.';
@@ -53,4 +57,6 @@ COMMENT ON COLUMN @extschema@.rollup_status.as_of IS 'Date the supply was taken 
 COMMENT ON COLUMN @extschema@.rollup_status.outdated IS 'True when as_of is before today (a refresh is due).';
 COMMENT ON COLUMN @extschema@.rollup_status.methodology IS 'Methodology used.';
 COMMENT ON COLUMN @extschema@.rollup_status.rollup_rows IS 'Rows in sector_rollup.';
+COMMENT ON COLUMN @extschema@.rollup_status.pending_changes IS 'Changes recorded since the rollups were computed (rollup_change): 0 when they are current.';
+COMMENT ON COLUMN @extschema@.rollup_status.changed_since IS 'When the earliest of those changes was made (NULL: none).';
 COMMENT ON COLUMN @extschema@.rollup_status.stale_members IS 'Federation coordinator: members whose states in the rollups are from an earlier pull (skipped as unreachable); NULL elsewhere.';

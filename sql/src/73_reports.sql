@@ -91,6 +91,9 @@ BEGIN
   IF fmt OPERATOR(pg_catalog.=) 'html' THEN
     -- a self-contained document: the charts, then the tables; stale rollups said so
     SELECT CASE WHEN r.source OPERATOR(pg_catalog.=) 'live' THEN NULL
+                WHEN r.pending_changes OPERATOR(pg_catalog.>) 0 THEN pg_catalog.format('The data changed after the rollups were computed (%s, for the supply valid on %s): %s changes recorded since %s are not in this report. Run CALL supplyrisk.refresh() (or schedule it) for current figures.',
+                                                       pg_catalog.to_char(r.refreshed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'), pg_catalog.to_char(r.as_of, 'YYYY-MM-DD'),
+                                                       r.pending_changes, pg_catalog.to_char(r.changed_since AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'))
                 WHEN r.outdated THEN pg_catalog.format('The rollups are from %s, for the supply valid on %s: data recorded since are not in this report. Run CALL supplyrisk.refresh() (or schedule it) for current figures.',
                                                        pg_catalog.to_char(r.refreshed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'), pg_catalog.to_char(r.as_of, 'YYYY-MM-DD'))
                 WHEN r.stale_members IS NOT NULL AND pg_catalog.cardinality(r.stale_members) OPERATOR(pg_catalog.>) 0
