@@ -478,7 +478,7 @@ COMMENT ON FUNCTION @extschema@.contracts_tracked() IS 'Whether the database rec
 
 -- supply edges with at least one contract gap, per sector, member state and ICT function
 -- (an edge belongs to one of each: the counts add up across member states and functions)
-CREATE FUNCTION @extschema@.contract_gap_edge_counts(as_of date DEFAULT CURRENT_DATE)
+CREATE FUNCTION @extschema@.contract_gap_edge_counts(as_of date DEFAULT CURRENT_DATE, scope text[] DEFAULT NULL)
 RETURNS TABLE (sector_code text, member_state text, function_code text, edges bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   WITH covered AS (  -- entity and supplier pairs with all eight clauses in place
@@ -495,9 +495,10 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
   WHERE NOT EXISTS (SELECT 1 FROM covered f WHERE f.entity_id OPERATOR(pg_catalog.=) g.entity_id
                     AND f.supplier_id OPERATOR(pg_catalog.=) g.supplier_id)
     AND (SELECT @extschema@.contracts_tracked())  -- nothing to count (nor to pay for) without contract checks
+    AND ($2 IS NULL OR (e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state) OPERATOR(pg_catalog.=) ANY ($2))
   GROUP BY e.sector_code, e.member_state, g.function_code
 $$;
-COMMENT ON FUNCTION @extschema@.contract_gap_edge_counts(date) IS 'Critical or sensitive supply edges with at least one contract gap, per sector, member state and ICT function (contract_gap_edges in the sector rows); no row while no contract check is recorded (contracts_tracked).';
+COMMENT ON FUNCTION @extschema@.contract_gap_edge_counts(date, text[]) IS 'Critical or sensitive supply edges with at least one contract gap, per sector, member state and ICT function (contract_gap_edges in the sector rows), for the entities of the scope''s <sector>:<member state> keys (NULL: all); no row while no contract check is recorded (contracts_tracked).';
 -- Change tracking (issue 17, its first part): statement-level triggers with transition tables
 -- record which dashboard rows a change makes stale, cheaply on bulk loads (one row per
 -- statement and sector and member state). rollup_status says how much changed since the
@@ -713,7 +714,7 @@ DROP FUNCTION @extschema@.sector_function_stats(date, text);
 -- global_keys: the group mix is keyed by the group's global id, or by <member state>:<id>
 -- for a group without one (what a federation member exports), instead of the group id.
 CREATE FUNCTION @extschema@.sector_function_stats(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
-                                                  global_keys boolean DEFAULT false)
+                                                  global_keys boolean DEFAULT false, scope text[] DEFAULT NULL)
 RETURNS TABLE (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix,
                country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint,
                weight float8, hrv_weight float8, risk_weight float8, unassessed_weight float8)
@@ -738,20 +739,22 @@ base AS (
   FROM @extschema@.supply_valid_at($1) s
   JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
   JOIN r ON r.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
+  WHERE $4 IS NULL OR (e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state) OPERATOR(pg_catalog.=) ANY ($4)
   GROUP BY e.sector_code, e.member_state, s.function_code
 )
 SELECT b.sector_code, b.member_state, b.function_code, b.group_mix, b.country_mix,
        (b.src).entities, (b.src).single_sourced, b.weight, b.hrv_weight, b.risk_weight, b.unassessed_weight
 FROM base b
 $$;
-COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text, boolean) IS
+COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text, boolean, text[]) IS
   'Mergeable statistics per sector, member state and ICT function from the supply rows valid at as_of: supplier-group mix (keyed by group id; global_keys: by the group''s global id, else <member state>:<group id>), HQ-country mix, entities, single-sourced entities, weight, high-risk weight, risk-weighted weight, weight from unassessed suppliers.';
 
 -- federated: the input is the states pulled from the federation members (federation_state)
 -- instead of this database's supply (a coordinator's refresh and snapshots); as_of and
 -- methodology then only name the rows (the members computed the states).
 CREATE FUNCTION @extschema@.sector_stats_levels(federated boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
-                                                functions boolean DEFAULT true)
+                                                functions boolean DEFAULT true, scope text[] DEFAULT NULL,
+                                                from_rollup boolean DEFAULT false)
 RETURNS TABLE (sector_code text, member_state text, function_code text,
                group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix,
                entities bigint, single_sourced bigint, single_sourced_critical bigint,
@@ -763,11 +766,17 @@ RETURNS TABLE (sector_code text, member_state text, function_code text,
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 WITH src AS (  -- this database's supply, or the members' states: one branch runs
   SELECT x.*, CASE WHEN (SELECT @extschema@.contracts_tracked()) THEN COALESCE(cg.edges, 0) END AS contract_gap_edges
-  FROM @extschema@.sector_function_stats($2, $3) x
-  LEFT JOIN @extschema@.contract_gap_edge_counts($2) cg
+  FROM @extschema@.sector_function_stats($2, $3, false, $5) x
+  LEFT JOIN @extschema@.contract_gap_edge_counts($2, $5) cg
     ON cg.sector_code OPERATOR(pg_catalog.=) x.sector_code AND cg.member_state OPERATOR(pg_catalog.=) x.member_state
    AND cg.function_code OPERATOR(pg_catalog.=) x.function_code
-  WHERE NOT $1
+  WHERE NOT $1 AND NOT $6
+  UNION ALL
+  SELECT r.sector_code, r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
+         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
+  FROM @extschema@.sector_rollup r
+  WHERE $6 AND r.member_state IS NOT NULL AND r.function_code IS NOT NULL
+    AND r.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k))
   UNION ALL
   SELECT s.sector_code, s.member_state, s.function_code, s.group_mix, s.country_mix, s.entities, s.single_sourced,
          s.weight, s.hrv_weight, s.risk_weight, s.unassessed_weight, s.contract_gap_edges
@@ -851,7 +860,7 @@ LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_cata
 -- EU-wide rows for roles that see every member state (row-level security)
 WHERE c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL
 $$;
-COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean) IS
+COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean) IS
   'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL): mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows; contract_gap_edges: critical or sensitive supply edges missing a 5.1.4 clause), from this database''s supply valid at as_of, or (federated) from the states pulled from the federation members. functions false: only the all-functions rows. The one computation behind the sector views, the rollups and the snapshots.';
 
 CREATE FUNCTION @extschema@.sector_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
@@ -1803,61 +1812,125 @@ COMMENT ON FUNCTION @extschema@.grant_access(regrole, text, text[]) IS 'Gives a 
 -- Federation (issue 14): the refresh log says which members were stale; refresh() and
 -- take_snapshot() pull the members' states on a coordinator; members export their states
 -- to roles granted federation access.
-ALTER TABLE @extschema@.rollup_refresh ADD COLUMN stale_members text[];
+ALTER TABLE @extschema@.rollup_refresh ADD COLUMN stale_members text[], ADD COLUMN mode text, ADD COLUMN recomputed integer, ADD COLUMN version text;
+COMMENT ON COLUMN @extschema@.rollup_refresh.mode IS 'full or incremental (NULL: refreshed before 0.2.0).';
+COMMENT ON COLUMN @extschema@.rollup_refresh.recomputed IS 'Incremental: sector and member-state rows recomputed; NULL for a full refresh.';
+COMMENT ON COLUMN @extschema@.rollup_refresh.version IS 'supplyrisk version that computed the rollups (another version: the next refresh is full).';
 COMMENT ON COLUMN @extschema@.rollup_refresh.stale_members IS 'Federation coordinator: members that could not be pulled (skip_unreachable), whose earlier states were used; {} when all were pulled; NULL on a database that is not a coordinator.';
 CREATE OR REPLACE VIEW @extschema@.rollup_status WITH (security_invoker = true) AS
 SELECT CASE WHEN r.refresh_id IS NULL THEN 'live' ELSE 'rollup' END AS source,
        r.refresh_id, r.finished_at AS refreshed_at, r.finished_at OPERATOR(pg_catalog.-) r.started_at AS duration,
        pg_catalog.now() OPERATOR(pg_catalog.-) r.finished_at AS age, r.as_of,
        r.as_of OPERATOR(pg_catalog.<) CURRENT_DATE AS outdated, r.methodology, r.rollup_rows, r.stale_members,
-       c.n AS pending_changes, c.since AS changed_since
+       c.n AS pending_changes, c.since AS changed_since, r.mode, r.recomputed
 FROM (SELECT 1) one
 LEFT JOIN (SELECT x.* FROM @extschema@.rollup_refresh x ORDER BY x.refresh_id DESC LIMIT 1) r ON true
 CROSS JOIN (SELECT pg_catalog.count(*) AS n, pg_catalog.min(k.changed_at) AS since FROM @extschema@.rollup_change k) c;
 
 COMMENT ON COLUMN @extschema@.rollup_status.pending_changes IS 'Changes recorded since the rollups were computed (rollup_change): 0 when they are current.';
+COMMENT ON COLUMN @extschema@.rollup_status.mode IS 'full or incremental: how the last refresh computed the rollups.';
+COMMENT ON COLUMN @extschema@.rollup_status.recomputed IS 'Incremental: the sector and member-state rows recomputed (their sectors'' EU-wide rows merged again); NULL for a full refresh.';
 COMMENT ON COLUMN @extschema@.rollup_status.changed_since IS 'When the earliest of those changes was made (NULL: none).';
 COMMENT ON COLUMN @extschema@.rollup_status.stale_members IS 'Federation coordinator: members whose states in the rollups are from an earlier pull (skipped as unreachable); NULL elsewhere.';
 DROP PROCEDURE @extschema@.refresh();
-CREATE PROCEDURE @extschema@.refresh(skip_unreachable boolean DEFAULT false)
+CREATE PROCEDURE @extschema@.refresh(skip_unreachable boolean DEFAULT false, full boolean DEFAULT false)
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  t0  timestamptz := pg_catalog.clock_timestamp();
-  d   date := CURRENT_DATE;
-  m   text := @extschema@.methodology_name(NULL);
-  fed boolean := EXISTS (SELECT 1 FROM @extschema@.federation_member);
+  t0   timestamptz := pg_catalog.clock_timestamp();
+  d    date := CURRENT_DATE;
+  m    text := @extschema@.methodology_name(NULL);
+  fed  boolean := EXISTS (SELECT 1 FROM @extschema@.federation_member);
   stale text[];
-  n   bigint;
+  n    bigint;
+  last record;
+  mode text := 'full';
+  keys text[];
+  secs text[];
 BEGIN
   -- one refresh at a time; readers (ACCESS SHARE) and supply writers are not blocked
   LOCK TABLE @extschema@.sector_rollup IN SHARE ROW EXCLUSIVE MODE;
-  -- the changes this refresh sees are in the rollups it writes (those committed later stay)
-  DELETE FROM @extschema@.rollup_change;
+  SELECT r.* INTO last FROM @extschema@.rollup_refresh r ORDER BY r.refresh_id DESC LIMIT 1;
+  -- incremental when the rollups were computed today, by this version, under this methodology,
+  -- contract tracking unchanged, and no change made everything stale; otherwise full
+  -- the changes this refresh consumes: read and removed in one statement (one snapshot), so
+  -- that a change committed meanwhile stays for the next refresh and none is lost
+  CREATE TEMP TABLE supplyrisk_refresh_changes (LIKE @extschema@.rollup_change) ON COMMIT DROP;
+  WITH gone AS (DELETE FROM @extschema@.rollup_change RETURNING *)
+  INSERT INTO pg_temp.supplyrisk_refresh_changes SELECT * FROM gone;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  -- incremental when the rollups were computed today, by this version, under this methodology,
+  -- contract tracking unchanged, and no change made everything stale; otherwise full
+  IF NOT $2 AND NOT fed AND last.refresh_id IS NOT NULL  -- $2: full AND last.as_of OPERATOR(pg_catalog.=) d
+     AND last.methodology OPERATOR(pg_catalog.=) m AND last.version OPERATOR(pg_catalog.=) @extschema@.version()
+     AND NOT EXISTS (SELECT 1 FROM pg_temp.supplyrisk_refresh_changes c WHERE c.everything)
+     AND @extschema@.contracts_tracked() OPERATOR(pg_catalog.=)
+         EXISTS (SELECT 1 FROM @extschema@.sector_rollup r WHERE r.contract_gap_edges IS NOT NULL) THEN
+    mode := 'incremental';
+  END IF;
+  IF mode OPERATOR(pg_catalog.=) 'incremental' AND n OPERATOR(pg_catalog.>) 0 THEN
+    -- the stale member-state rows: those named, and wherever a changed supplier (or one it
+    -- controls: its group changed too) supplies
+    WITH RECURSIVE sup AS (
+      SELECT c.supplier_id FROM pg_temp.supplyrisk_refresh_changes c WHERE c.supplier_id IS NOT NULL
+      UNION
+      SELECT s.supplier_id FROM @extschema@.supplier s JOIN sup ON s.parent_supplier_id OPERATOR(pg_catalog.=) sup.supplier_id
+    )
+    SELECT pg_catalog.array_agg(DISTINCT k ORDER BY k) INTO keys FROM (
+      SELECT c.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) c.member_state AS k
+      FROM pg_temp.supplyrisk_refresh_changes c WHERE c.sector_code IS NOT NULL
+      UNION ALL
+      SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
+      FROM @extschema@.supply s JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
+      WHERE s.supplier_id IN (SELECT sup.supplier_id FROM sup)) x;
+  END IF;
+  DROP TABLE pg_temp.supplyrisk_refresh_changes;
   IF fed THEN
     -- a coordinator: the members' states, pulled now (the methodology is the members')
     stale := @extschema@.federation_pull(false, skip_unreachable);
     SELECT pg_catalog.string_agg(DISTINCT f.last_methodology, ', ' ORDER BY f.last_methodology) INTO m
     FROM @extschema@.federation_member f;
   END IF;
-  -- computed first (CREATE TABLE AS may use parallel query, INSERT ... SELECT may not),
-  -- then swapped in: readers see the previous rollups until this transaction commits
-  CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-    SELECT * FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END);
-  DELETE FROM @extschema@.sector_rollup;
-  INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
-  GET DIAGNOSTICS n = ROW_COUNT;
-  DROP TABLE pg_temp.supplyrisk_refresh_stage;
-  INSERT INTO @extschema@.rollup_refresh (started_at, finished_at, as_of, methodology, rollup_rows, stale_members)
-  VALUES (t0, pg_catalog.clock_timestamp(), d, COALESCE(m, @extschema@.methodology_name(NULL)), n, stale);
+  IF mode OPERATOR(pg_catalog.=) 'full' THEN
+    -- computed first (CREATE TABLE AS may use parallel query, INSERT ... SELECT may not),
+    -- then swapped in: readers see the previous rollups until this transaction commits
+    CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
+      SELECT * FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END);
+    DELETE FROM @extschema@.sector_rollup;
+    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    DROP TABLE pg_temp.supplyrisk_refresh_stage;
+  ELSIF keys IS NOT NULL THEN
+    -- the stale member-state rows, computed from the supply by the same code, scoped
+    CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
+      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys) x WHERE x.member_state IS NOT NULL;
+    DELETE FROM @extschema@.sector_rollup r
+    WHERE r.member_state IS NOT NULL AND (r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state) OPERATOR(pg_catalog.=) ANY (keys);
+    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
+    DROP TABLE pg_temp.supplyrisk_refresh_stage;
+    -- their sectors' EU-wide rows, merged again from the member-state states in the rollups
+    secs := ARRAY(SELECT DISTINCT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest(keys) k);
+    CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
+      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true) x
+      WHERE x.member_state IS NULL AND x.sector_code OPERATOR(pg_catalog.=) ANY (secs);
+    DELETE FROM @extschema@.sector_rollup r WHERE r.member_state IS NULL AND r.sector_code OPERATOR(pg_catalog.=) ANY (secs);
+    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
+    DROP TABLE pg_temp.supplyrisk_refresh_stage;
+  END IF;
+  IF mode OPERATOR(pg_catalog.=) 'incremental' THEN
+    n := CASE WHEN keys IS NULL THEN last.rollup_rows ELSE (SELECT pg_catalog.count(*) FROM @extschema@.sector_rollup) END;
+  END IF;
+  INSERT INTO @extschema@.rollup_refresh (started_at, finished_at, as_of, methodology, rollup_rows, stale_members, mode, recomputed, version)
+  VALUES (t0, pg_catalog.clock_timestamp(), d, COALESCE(m, @extschema@.methodology_name(NULL)), n, stale, mode,
+          CASE WHEN mode OPERATOR(pg_catalog.=) 'incremental' THEN COALESCE(pg_catalog.cardinality(keys), 0) END, @extschema@.version());
   DELETE FROM @extschema@.rollup_refresh
   WHERE refresh_id OPERATOR(pg_catalog.<=) (SELECT pg_catalog.max(r.refresh_id) OPERATOR(pg_catalog.-) 100
                                             FROM @extschema@.rollup_refresh r);
 END
 $$;
-COMMENT ON PROCEDURE @extschema@.refresh(boolean) IS
-  'Rebuilds the rollups (sector_rollup) in one transaction: dashboards keep reading the previous rollups until it commits; concurrent refreshes wait for each other. From the supply valid today under the current methodology; on a federation coordinator, from every member''s states, pulled now (a member that cannot be pulled fails the refresh, or with skip_unreachable is marked stale and keeps its states of the last pull).';
+COMMENT ON PROCEDURE @extschema@.refresh(boolean, boolean) IS
+  'Rebuilds the rollups (sector_rollup) in one transaction: dashboards keep reading the previous rollups until it commits; concurrent refreshes wait for each other. Incremental when it can (rollups of today, same version, methodology and contract tracking, no methodology change: only the member-state rows that rollup_change names are recomputed from the supply, with the same code, and their sectors'' EU-wide rows merged again from the stored states); full otherwise or with full => true. On a federation coordinator, from every member''s states, pulled now (a member that cannot be pulled fails the refresh, or with skip_unreachable is marked stale and keeps its states of the last pull).';
 
-REVOKE EXECUTE ON PROCEDURE @extschema@.refresh(boolean) FROM PUBLIC;
+REVOKE EXECUTE ON PROCEDURE @extschema@.refresh(boolean, boolean) FROM PUBLIC;
 -- Entities with a multi-vendor gap at the four levels of sector_stats_levels: from this
 -- database's supply, or (federated) the counts pulled from the members (an entity belongs
 -- to one member state, so member-state counts add up to the EU-wide ones).
@@ -3020,7 +3093,7 @@ DECLARE
 BEGIN
   EXECUTE pg_catalog.format('REVOKE ALL ON ALL TABLES IN SCHEMA %s FROM %s', sch, role_sql);
   EXECUTE pg_catalog.format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA %s FROM %s', sch, role_sql);
-  EXECUTE pg_catalog.format('REVOKE EXECUTE ON PROCEDURE %s.refresh(boolean) FROM %s', sch, role_sql);
+  EXECUTE pg_catalog.format('REVOKE EXECUTE ON PROCEDURE %s.refresh(boolean, boolean) FROM %s', sch, role_sql);
   EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %1$s.take_snapshot(text), %1$s.cron_schedule_job(text, text, text), %1$s.schedule_refresh(text), %1$s.schedule_snapshot(text, text), %1$s.unschedule(text), %1$s.grant_access(regrole, text, text[]), %1$s.revoke_access(regrole), %1$s.federation_add_member(text, name), %1$s.federation_remove_member(text), %1$s.federation_explain(), %1$s.federation_connect(text, name), %1$s.federation_pull(boolean, boolean), %1$s.federation_info_row(), %1$s.federation_export_rows(), %1$s.federation_gap_rows(), %1$s.federation_group_rows(), %1$s.federation_scope(), %1$s.measure_progress_rows() FROM %2$s', sch, role_sql);
   EXECUTE pg_catalog.format('REVOKE USAGE ON SCHEMA %s FROM %s', sch, role_sql);
 END
@@ -3057,7 +3130,7 @@ BEGIN
   END IF;
   IF access OPERATOR(pg_catalog.=) 'admin' THEN
     EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %s TO %s', sch, r);
-    EXECUTE pg_catalog.format('GRANT EXECUTE ON PROCEDURE %s.refresh(boolean) TO %s', sch, r);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON PROCEDURE %s.refresh(boolean, boolean) TO %s', sch, r);
     EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %1$s.take_snapshot(text), %1$s.cron_schedule_job(text, text, text), %1$s.schedule_refresh(text), %1$s.schedule_snapshot(text, text), %1$s.unschedule(text), %1$s.grant_access(regrole, text, text[]), %1$s.revoke_access(regrole), %1$s.federation_add_member(text, name), %1$s.federation_remove_member(text), %1$s.federation_explain(), %1$s.federation_connect(text, name), %1$s.federation_pull(boolean, boolean) TO %2$s', sch, r);
   END IF;
 END

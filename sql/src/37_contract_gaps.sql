@@ -93,7 +93,7 @@ COMMENT ON FUNCTION @extschema@.contracts_tracked() IS 'Whether the database rec
 
 -- supply edges with at least one contract gap, per sector, member state and ICT function
 -- (an edge belongs to one of each: the counts add up across member states and functions)
-CREATE FUNCTION @extschema@.contract_gap_edge_counts(as_of date DEFAULT CURRENT_DATE)
+CREATE FUNCTION @extschema@.contract_gap_edge_counts(as_of date DEFAULT CURRENT_DATE, scope text[] DEFAULT NULL)
 RETURNS TABLE (sector_code text, member_state text, function_code text, edges bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   WITH covered AS (  -- entity and supplier pairs with all eight clauses in place
@@ -110,6 +110,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
   WHERE NOT EXISTS (SELECT 1 FROM covered f WHERE f.entity_id OPERATOR(pg_catalog.=) g.entity_id
                     AND f.supplier_id OPERATOR(pg_catalog.=) g.supplier_id)
     AND (SELECT @extschema@.contracts_tracked())  -- nothing to count (nor to pay for) without contract checks
+    AND ($2 IS NULL OR (e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state) OPERATOR(pg_catalog.=) ANY ($2))
   GROUP BY e.sector_code, e.member_state, g.function_code
 $$;
-COMMENT ON FUNCTION @extschema@.contract_gap_edge_counts(date) IS 'Critical or sensitive supply edges with at least one contract gap, per sector, member state and ICT function (contract_gap_edges in the sector rows); no row while no contract check is recorded (contracts_tracked).';
+COMMENT ON FUNCTION @extschema@.contract_gap_edge_counts(date, text[]) IS 'Critical or sensitive supply edges with at least one contract gap, per sector, member state and ICT function (contract_gap_edges in the sector rows), for the entities of the scope''s <sector>:<member state> keys (NULL: all); no row while no contract check is recorded (contracts_tracked).';

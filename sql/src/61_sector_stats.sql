@@ -4,8 +4,10 @@
 -- The core: one scan of the supply rows valid at as_of, per sector, member state and ICT function.
 -- global_keys: the group mix is keyed by the group's global id, or by <member state>:<id>
 -- for a group without one (what a federation member exports), instead of the group id.
+-- scope: only the entities of these '<sector>:<member state>' keys (NULL: all), for refresh()'s
+-- incremental recomputation of stale rows.
 CREATE FUNCTION @extschema@.sector_function_stats(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
-                                                  global_keys boolean DEFAULT false)
+                                                  global_keys boolean DEFAULT false, scope text[] DEFAULT NULL)
 RETURNS TABLE (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix,
                country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint,
                weight float8, hrv_weight float8, risk_weight float8, unassessed_weight float8)
@@ -30,13 +32,14 @@ base AS (
   FROM @extschema@.supply_valid_at($1) s
   JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
   JOIN r ON r.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
+  WHERE $4 IS NULL OR (e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state) OPERATOR(pg_catalog.=) ANY ($4)
   GROUP BY e.sector_code, e.member_state, s.function_code
 )
 SELECT b.sector_code, b.member_state, b.function_code, b.group_mix, b.country_mix,
        (b.src).entities, (b.src).single_sourced, b.weight, b.hrv_weight, b.risk_weight, b.unassessed_weight
 FROM base b
 $$;
-COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text, boolean) IS
+COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text, boolean, text[]) IS
   'Mergeable statistics per sector, member state and ICT function from the supply rows valid at as_of: supplier-group mix (keyed by group id; global_keys: by the group''s global id, else <member state>:<group id>), HQ-country mix, entities, single-sourced entities, weight, high-risk weight, risk-weighted weight, weight from unassessed suppliers.';
 
 CREATE FUNCTION @extschema@.eu_member_codes() RETURNS text[]
@@ -88,8 +91,12 @@ COMMENT ON FUNCTION @extschema@.top_supplier_names(@extschema@.supply_mix, integ
 -- federated: the input is the states pulled from the federation members (federation_state)
 -- instead of this database's supply (a coordinator's refresh and snapshots); as_of and
 -- methodology then only name the rows (the members computed the states).
+-- scope: only these '<sector>:<member state>' keys' rows are computed from the supply;
+-- from_rollup: the member-state states of the scope's sectors are read from the rollups (the
+-- EU rows re-merged without a scan). Both for refresh()'s incremental recomputation.
 CREATE FUNCTION @extschema@.sector_stats_levels(federated boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
-                                                functions boolean DEFAULT true)
+                                                functions boolean DEFAULT true, scope text[] DEFAULT NULL,
+                                                from_rollup boolean DEFAULT false)
 RETURNS TABLE (sector_code text, member_state text, function_code text,
                group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix,
                entities bigint, single_sourced bigint, single_sourced_critical bigint,
@@ -101,11 +108,17 @@ RETURNS TABLE (sector_code text, member_state text, function_code text,
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 WITH src AS (  -- this database's supply, or the members' states: one branch runs
   SELECT x.*, CASE WHEN (SELECT @extschema@.contracts_tracked()) THEN COALESCE(cg.edges, 0) END AS contract_gap_edges
-  FROM @extschema@.sector_function_stats($2, $3) x
-  LEFT JOIN @extschema@.contract_gap_edge_counts($2) cg
+  FROM @extschema@.sector_function_stats($2, $3, false, $5) x
+  LEFT JOIN @extschema@.contract_gap_edge_counts($2, $5) cg
     ON cg.sector_code OPERATOR(pg_catalog.=) x.sector_code AND cg.member_state OPERATOR(pg_catalog.=) x.member_state
    AND cg.function_code OPERATOR(pg_catalog.=) x.function_code
-  WHERE NOT $1
+  WHERE NOT $1 AND NOT $6
+  UNION ALL
+  SELECT r.sector_code, r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
+         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
+  FROM @extschema@.sector_rollup r
+  WHERE $6 AND r.member_state IS NOT NULL AND r.function_code IS NOT NULL
+    AND r.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k))
   UNION ALL
   SELECT s.sector_code, s.member_state, s.function_code, s.group_mix, s.country_mix, s.entities, s.single_sourced,
          s.weight, s.hrv_weight, s.risk_weight, s.unassessed_weight, s.contract_gap_edges
@@ -189,7 +202,7 @@ LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_cata
 -- EU-wide rows for roles that see every member state (row-level security)
 WHERE c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL
 $$;
-COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean) IS
+COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean) IS
   'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL): mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows; contract_gap_edges: critical or sensitive supply edges missing a 5.1.4 clause), from this database''s supply valid at as_of, or (federated) from the states pulled from the federation members. functions false: only the all-functions rows. The one computation behind the sector views, the rollups and the snapshots.';
 
 CREATE FUNCTION @extschema@.sector_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,

@@ -78,7 +78,10 @@ CREATE TABLE @extschema@.rollup_refresh (
   as_of        date NOT NULL,
   methodology  text NOT NULL,
   rollup_rows  bigint NOT NULL,
-  stale_members text[]
+  stale_members text[],
+  mode         text,
+  recomputed   integer,
+  version      text
 );
 ALTER SEQUENCE @extschema@.rollup_refresh_id_seq OWNED BY @extschema@.rollup_refresh.refresh_id;
 COMMENT ON TABLE @extschema@.rollup_refresh IS 'One row per refresh() that committed (the last 100 are kept); the newest row describes the rollups the dashboard views read.';
@@ -88,4 +91,7 @@ COMMENT ON COLUMN @extschema@.rollup_refresh.finished_at IS 'When it finished co
 COMMENT ON COLUMN @extschema@.rollup_refresh.as_of IS 'Date the supply and assessments were taken as valid at.';
 COMMENT ON COLUMN @extschema@.rollup_refresh.methodology IS 'Scoring methodology used.';
 COMMENT ON COLUMN @extschema@.rollup_refresh.rollup_rows IS 'Rows written to sector_rollup.';
+COMMENT ON COLUMN @extschema@.rollup_refresh.mode IS 'full or incremental (NULL: refreshed before 0.2.0).';
+COMMENT ON COLUMN @extschema@.rollup_refresh.recomputed IS 'Incremental: sector and member-state rows recomputed; NULL for a full refresh.';
+COMMENT ON COLUMN @extschema@.rollup_refresh.version IS 'supplyrisk version that computed the rollups (another version: the next refresh is full).';
 COMMENT ON COLUMN @extschema@.rollup_refresh.stale_members IS 'Federation coordinator: members that could not be pulled (skip_unreachable), whose earlier states were used; {} when all were pulled; NULL on a database that is not a coordinator.';

@@ -1,49 +1,108 @@
 -- refresh() and rollup_status.
 
-CREATE PROCEDURE @extschema@.refresh(skip_unreachable boolean DEFAULT false)
+CREATE PROCEDURE @extschema@.refresh(skip_unreachable boolean DEFAULT false, full boolean DEFAULT false)
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  t0  timestamptz := pg_catalog.clock_timestamp();
-  d   date := CURRENT_DATE;
-  m   text := @extschema@.methodology_name(NULL);
-  fed boolean := EXISTS (SELECT 1 FROM @extschema@.federation_member);
+  t0   timestamptz := pg_catalog.clock_timestamp();
+  d    date := CURRENT_DATE;
+  m    text := @extschema@.methodology_name(NULL);
+  fed  boolean := EXISTS (SELECT 1 FROM @extschema@.federation_member);
   stale text[];
-  n   bigint;
+  n    bigint;
+  last record;
+  mode text := 'full';
+  keys text[];
+  secs text[];
 BEGIN
   -- one refresh at a time; readers (ACCESS SHARE) and supply writers are not blocked
   LOCK TABLE @extschema@.sector_rollup IN SHARE ROW EXCLUSIVE MODE;
-  -- the changes this refresh sees are in the rollups it writes (those committed later stay)
-  DELETE FROM @extschema@.rollup_change;
+  SELECT r.* INTO last FROM @extschema@.rollup_refresh r ORDER BY r.refresh_id DESC LIMIT 1;
+  -- incremental when the rollups were computed today, by this version, under this methodology,
+  -- contract tracking unchanged, and no change made everything stale; otherwise full
+  -- the changes this refresh consumes: read and removed in one statement (one snapshot), so
+  -- that a change committed meanwhile stays for the next refresh and none is lost
+  CREATE TEMP TABLE supplyrisk_refresh_changes (LIKE @extschema@.rollup_change) ON COMMIT DROP;
+  WITH gone AS (DELETE FROM @extschema@.rollup_change RETURNING *)
+  INSERT INTO pg_temp.supplyrisk_refresh_changes SELECT * FROM gone;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  -- incremental when the rollups were computed today, by this version, under this methodology,
+  -- contract tracking unchanged, and no change made everything stale; otherwise full
+  IF NOT $2 AND NOT fed AND last.refresh_id IS NOT NULL  -- $2: full AND last.as_of OPERATOR(pg_catalog.=) d
+     AND last.methodology OPERATOR(pg_catalog.=) m AND last.version OPERATOR(pg_catalog.=) @extschema@.version()
+     AND NOT EXISTS (SELECT 1 FROM pg_temp.supplyrisk_refresh_changes c WHERE c.everything)
+     AND @extschema@.contracts_tracked() OPERATOR(pg_catalog.=)
+         EXISTS (SELECT 1 FROM @extschema@.sector_rollup r WHERE r.contract_gap_edges IS NOT NULL) THEN
+    mode := 'incremental';
+  END IF;
+  IF mode OPERATOR(pg_catalog.=) 'incremental' AND n OPERATOR(pg_catalog.>) 0 THEN
+    -- the stale member-state rows: those named, and wherever a changed supplier (or one it
+    -- controls: its group changed too) supplies
+    WITH RECURSIVE sup AS (
+      SELECT c.supplier_id FROM pg_temp.supplyrisk_refresh_changes c WHERE c.supplier_id IS NOT NULL
+      UNION
+      SELECT s.supplier_id FROM @extschema@.supplier s JOIN sup ON s.parent_supplier_id OPERATOR(pg_catalog.=) sup.supplier_id
+    )
+    SELECT pg_catalog.array_agg(DISTINCT k ORDER BY k) INTO keys FROM (
+      SELECT c.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) c.member_state AS k
+      FROM pg_temp.supplyrisk_refresh_changes c WHERE c.sector_code IS NOT NULL
+      UNION ALL
+      SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
+      FROM @extschema@.supply s JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
+      WHERE s.supplier_id IN (SELECT sup.supplier_id FROM sup)) x;
+  END IF;
+  DROP TABLE pg_temp.supplyrisk_refresh_changes;
   IF fed THEN
     -- a coordinator: the members' states, pulled now (the methodology is the members')
     stale := @extschema@.federation_pull(false, skip_unreachable);
     SELECT pg_catalog.string_agg(DISTINCT f.last_methodology, ', ' ORDER BY f.last_methodology) INTO m
     FROM @extschema@.federation_member f;
   END IF;
-  -- computed first (CREATE TABLE AS may use parallel query, INSERT ... SELECT may not),
-  -- then swapped in: readers see the previous rollups until this transaction commits
-  CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-    SELECT * FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END);
-  DELETE FROM @extschema@.sector_rollup;
-  INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
-  GET DIAGNOSTICS n = ROW_COUNT;
-  DROP TABLE pg_temp.supplyrisk_refresh_stage;
-  INSERT INTO @extschema@.rollup_refresh (started_at, finished_at, as_of, methodology, rollup_rows, stale_members)
-  VALUES (t0, pg_catalog.clock_timestamp(), d, COALESCE(m, @extschema@.methodology_name(NULL)), n, stale);
+  IF mode OPERATOR(pg_catalog.=) 'full' THEN
+    -- computed first (CREATE TABLE AS may use parallel query, INSERT ... SELECT may not),
+    -- then swapped in: readers see the previous rollups until this transaction commits
+    CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
+      SELECT * FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END);
+    DELETE FROM @extschema@.sector_rollup;
+    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    DROP TABLE pg_temp.supplyrisk_refresh_stage;
+  ELSIF keys IS NOT NULL THEN
+    -- the stale member-state rows, computed from the supply by the same code, scoped
+    CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
+      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys) x WHERE x.member_state IS NOT NULL;
+    DELETE FROM @extschema@.sector_rollup r
+    WHERE r.member_state IS NOT NULL AND (r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state) OPERATOR(pg_catalog.=) ANY (keys);
+    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
+    DROP TABLE pg_temp.supplyrisk_refresh_stage;
+    -- their sectors' EU-wide rows, merged again from the member-state states in the rollups
+    secs := ARRAY(SELECT DISTINCT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest(keys) k);
+    CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
+      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true) x
+      WHERE x.member_state IS NULL AND x.sector_code OPERATOR(pg_catalog.=) ANY (secs);
+    DELETE FROM @extschema@.sector_rollup r WHERE r.member_state IS NULL AND r.sector_code OPERATOR(pg_catalog.=) ANY (secs);
+    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
+    DROP TABLE pg_temp.supplyrisk_refresh_stage;
+  END IF;
+  IF mode OPERATOR(pg_catalog.=) 'incremental' THEN
+    n := CASE WHEN keys IS NULL THEN last.rollup_rows ELSE (SELECT pg_catalog.count(*) FROM @extschema@.sector_rollup) END;
+  END IF;
+  INSERT INTO @extschema@.rollup_refresh (started_at, finished_at, as_of, methodology, rollup_rows, stale_members, mode, recomputed, version)
+  VALUES (t0, pg_catalog.clock_timestamp(), d, COALESCE(m, @extschema@.methodology_name(NULL)), n, stale, mode,
+          CASE WHEN mode OPERATOR(pg_catalog.=) 'incremental' THEN COALESCE(pg_catalog.cardinality(keys), 0) END, @extschema@.version());
   DELETE FROM @extschema@.rollup_refresh
   WHERE refresh_id OPERATOR(pg_catalog.<=) (SELECT pg_catalog.max(r.refresh_id) OPERATOR(pg_catalog.-) 100
                                             FROM @extschema@.rollup_refresh r);
 END
 $$;
-COMMENT ON PROCEDURE @extschema@.refresh(boolean) IS
-  'Rebuilds the rollups (sector_rollup) in one transaction: dashboards keep reading the previous rollups until it commits; concurrent refreshes wait for each other. From the supply valid today under the current methodology; on a federation coordinator, from every member''s states, pulled now (a member that cannot be pulled fails the refresh, or with skip_unreachable is marked stale and keeps its states of the last pull).';
+COMMENT ON PROCEDURE @extschema@.refresh(boolean, boolean) IS
+  'Rebuilds the rollups (sector_rollup) in one transaction: dashboards keep reading the previous rollups until it commits; concurrent refreshes wait for each other. Incremental when it can (rollups of today, same version, methodology and contract tracking, no methodology change: only the member-state rows that rollup_change names are recomputed from the supply, with the same code, and their sectors'' EU-wide rows merged again from the stored states); full otherwise or with full => true. On a federation coordinator, from every member''s states, pulled now (a member that cannot be pulled fails the refresh, or with skip_unreachable is marked stale and keeps its states of the last pull).';
 
 CREATE VIEW @extschema@.rollup_status WITH (security_invoker = true) AS
 SELECT CASE WHEN r.refresh_id IS NULL THEN 'live' ELSE 'rollup' END AS source,
        r.refresh_id, r.finished_at AS refreshed_at, r.finished_at OPERATOR(pg_catalog.-) r.started_at AS duration,
        pg_catalog.now() OPERATOR(pg_catalog.-) r.finished_at AS age, r.as_of,
        r.as_of OPERATOR(pg_catalog.<) CURRENT_DATE AS outdated, r.methodology, r.rollup_rows, r.stale_members,
-       c.n AS pending_changes, c.since AS changed_since
+       c.n AS pending_changes, c.since AS changed_since, r.mode, r.recomputed
 FROM (SELECT 1) one
 LEFT JOIN (SELECT x.* FROM @extschema@.rollup_refresh x ORDER BY x.refresh_id DESC LIMIT 1) r ON true
 CROSS JOIN (SELECT pg_catalog.count(*) AS n, pg_catalog.min(k.changed_at) AS since FROM @extschema@.rollup_change k) c;
@@ -58,5 +117,7 @@ COMMENT ON COLUMN @extschema@.rollup_status.outdated IS 'True when as_of is befo
 COMMENT ON COLUMN @extschema@.rollup_status.methodology IS 'Methodology used.';
 COMMENT ON COLUMN @extschema@.rollup_status.rollup_rows IS 'Rows in sector_rollup.';
 COMMENT ON COLUMN @extschema@.rollup_status.pending_changes IS 'Changes recorded since the rollups were computed (rollup_change): 0 when they are current.';
+COMMENT ON COLUMN @extschema@.rollup_status.mode IS 'full or incremental: how the last refresh computed the rollups.';
+COMMENT ON COLUMN @extschema@.rollup_status.recomputed IS 'Incremental: the sector and member-state rows recomputed (their sectors'' EU-wide rows merged again); NULL for a full refresh.';
 COMMENT ON COLUMN @extschema@.rollup_status.changed_since IS 'When the earliest of those changes was made (NULL: none).';
 COMMENT ON COLUMN @extschema@.rollup_status.stale_members IS 'Federation coordinator: members whose states in the rollups are from an earlier pull (skipped as unreachable); NULL elsewhere.';

@@ -47,7 +47,7 @@ COMMENT ON POLICY measure_status_write ON @extschema@.measure_status IS 'A scope
 COMMENT ON POLICY contract_control_by_entity ON @extschema@.contract_control IS 'Contract checks follow their entity.';
 
 -- only admins run the jobs and change access
-REVOKE EXECUTE ON PROCEDURE @extschema@.refresh(boolean) FROM PUBLIC;
+REVOKE EXECUTE ON PROCEDURE @extschema@.refresh(boolean, boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION @extschema@.take_snapshot(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION @extschema@.cron_schedule_job(text, text, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION @extschema@.schedule_refresh(text) FROM PUBLIC;

@@ -91,7 +91,7 @@ BEGIN
   END IF;
   IF access OPERATOR(pg_catalog.=) 'admin' THEN
     EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %s TO %s', sch, r);
-    EXECUTE pg_catalog.format('GRANT EXECUTE ON PROCEDURE %s.refresh(boolean) TO %s', sch, r);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON PROCEDURE %s.refresh(boolean, boolean) TO %s', sch, r);
     EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %1$s.take_snapshot(text), %1$s.cron_schedule_job(text, text, text), %1$s.schedule_refresh(text), %1$s.schedule_snapshot(text, text), %1$s.unschedule(text), %1$s.grant_access(regrole, text, text[]), %1$s.revoke_access(regrole), %1$s.federation_add_member(text, name), %1$s.federation_remove_member(text), %1$s.federation_explain(), %1$s.federation_connect(text, name), %1$s.federation_pull(boolean, boolean) TO %2$s', sch, r);
   END IF;
 END
@@ -106,7 +106,7 @@ DECLARE
 BEGIN
   EXECUTE pg_catalog.format('REVOKE ALL ON ALL TABLES IN SCHEMA %s FROM %s', sch, role_sql);
   EXECUTE pg_catalog.format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA %s FROM %s', sch, role_sql);
-  EXECUTE pg_catalog.format('REVOKE EXECUTE ON PROCEDURE %s.refresh(boolean) FROM %s', sch, role_sql);
+  EXECUTE pg_catalog.format('REVOKE EXECUTE ON PROCEDURE %s.refresh(boolean, boolean) FROM %s', sch, role_sql);
   EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %1$s.take_snapshot(text), %1$s.cron_schedule_job(text, text, text), %1$s.schedule_refresh(text), %1$s.schedule_snapshot(text, text), %1$s.unschedule(text), %1$s.grant_access(regrole, text, text[]), %1$s.revoke_access(regrole), %1$s.federation_add_member(text, name), %1$s.federation_remove_member(text), %1$s.federation_explain(), %1$s.federation_connect(text, name), %1$s.federation_pull(boolean, boolean), %1$s.federation_info_row(), %1$s.federation_export_rows(), %1$s.federation_gap_rows(), %1$s.federation_group_rows(), %1$s.federation_scope(), %1$s.measure_progress_rows() FROM %2$s', sch, role_sql);
   EXECUTE pg_catalog.format('REVOKE USAGE ON SCHEMA %s FROM %s', sch, role_sql);
 END
