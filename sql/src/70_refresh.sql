@@ -17,28 +17,36 @@ BEGIN
   -- one refresh at a time; readers (ACCESS SHARE) and supply writers are not blocked
   LOCK TABLE @extschema@.sector_rollup IN SHARE ROW EXCLUSIVE MODE;
   SELECT r.* INTO last FROM @extschema@.rollup_refresh r ORDER BY r.refresh_id DESC LIMIT 1;
-  -- incremental when the rollups were computed today, by this version, under this methodology,
-  -- contract tracking unchanged, and no change made everything stale; otherwise full
   -- the changes this refresh consumes: read and removed in one statement (one snapshot), so
   -- that a change committed meanwhile stays for the next refresh and none is lost
   CREATE TEMP TABLE supplyrisk_refresh_changes (LIKE @extschema@.rollup_change) ON COMMIT DROP;
   WITH gone AS (DELETE FROM @extschema@.rollup_change RETURNING *)
   INSERT INTO pg_temp.supplyrisk_refresh_changes SELECT * FROM gone;
   GET DIAGNOSTICS n = ROW_COUNT;
-  -- incremental when the rollups were computed today, by this version, under this methodology,
-  -- contract tracking unchanged, and no change made everything stale; otherwise full
-  IF NOT $2 AND NOT fed AND last.refresh_id IS NOT NULL  -- $2: full AND last.as_of OPERATOR(pg_catalog.=) d
+  -- incremental ($2: full => true forces a full one) when the rollups were computed by this
+  -- version, under this methodology, with contract tracking unchanged, and no change made
+  -- everything stale; otherwise full
+  IF NOT $2 AND NOT fed AND last.refresh_id IS NOT NULL AND last.as_of OPERATOR(pg_catalog.<=) d
      AND last.methodology OPERATOR(pg_catalog.=) m AND last.version OPERATOR(pg_catalog.=) @extschema@.version()
      AND NOT EXISTS (SELECT 1 FROM pg_temp.supplyrisk_refresh_changes c WHERE c.everything)
      AND @extschema@.contracts_tracked() OPERATOR(pg_catalog.=)
          EXISTS (SELECT 1 FROM @extschema@.sector_rollup r WHERE r.contract_gap_edges IS NOT NULL) THEN
     mode := 'incremental';
   END IF;
-  IF mode OPERATOR(pg_catalog.=) 'incremental' AND n OPERATOR(pg_catalog.>) 0 THEN
+  IF mode OPERATOR(pg_catalog.=) 'incremental' AND (n OPERATOR(pg_catalog.>) 0 OR last.as_of OPERATOR(pg_catalog.<) d) THEN
     -- the stale member-state rows: those named, and wherever a changed supplier (or one it
-    -- controls: its group changed too) supplies
+    -- controls: its group changed too) supplies; since the rollups' date, also the rows whose
+    -- validity began or ended, and the suppliers whose assessments or designations did
     WITH RECURSIVE sup AS (
       SELECT c.supplier_id FROM pg_temp.supplyrisk_refresh_changes c WHERE c.supplier_id IS NOT NULL
+      UNION
+      SELECT a.supplier_id FROM @extschema@.assessment a
+      WHERE last.as_of OPERATOR(pg_catalog.<) d
+        AND ((a.assessed_on OPERATOR(pg_catalog.>) last.as_of AND a.assessed_on OPERATOR(pg_catalog.<=) d)
+             OR (a.valid_until OPERATOR(pg_catalog.>) last.as_of AND a.valid_until OPERATOR(pg_catalog.<=) d))
+      UNION
+      SELECT g.supplier_id FROM @extschema@.designation g
+      WHERE last.as_of OPERATOR(pg_catalog.<) d AND g.decided_on OPERATOR(pg_catalog.>) last.as_of AND g.decided_on OPERATOR(pg_catalog.<=) d
       UNION
       SELECT s.supplier_id FROM @extschema@.supplier s JOIN sup ON s.parent_supplier_id OPERATOR(pg_catalog.=) sup.supplier_id
     )
@@ -48,7 +56,13 @@ BEGIN
       UNION ALL
       SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
       FROM @extschema@.supply s JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
-      WHERE s.supplier_id IN (SELECT sup.supplier_id FROM sup)) x;
+      WHERE s.supplier_id IN (SELECT sup.supplier_id FROM sup)
+      UNION ALL
+      SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
+      FROM @extschema@.supply s JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
+      WHERE last.as_of OPERATOR(pg_catalog.<) d
+        AND ((s.valid_from OPERATOR(pg_catalog.>) last.as_of AND s.valid_from OPERATOR(pg_catalog.<=) d)
+             OR (s.valid_to OPERATOR(pg_catalog.>) last.as_of AND s.valid_to OPERATOR(pg_catalog.<=) d))) x;
   END IF;
   DROP TABLE pg_temp.supplyrisk_refresh_changes;
   IF fed THEN
@@ -95,7 +109,7 @@ BEGIN
 END
 $$;
 COMMENT ON PROCEDURE @extschema@.refresh(boolean, boolean) IS
-  'Rebuilds the rollups (sector_rollup) in one transaction: dashboards keep reading the previous rollups until it commits; concurrent refreshes wait for each other. Incremental when it can (rollups of today, same version, methodology and contract tracking, no methodology change: only the member-state rows that rollup_change names are recomputed from the supply, with the same code, and their sectors'' EU-wide rows merged again from the stored states); full otherwise or with full => true. On a federation coordinator, from every member''s states, pulled now (a member that cannot be pulled fails the refresh, or with skip_unreachable is marked stale and keeps its states of the last pull).';
+  'Rebuilds the rollups (sector_rollup) in one transaction: dashboards keep reading the previous rollups until it commits; concurrent refreshes wait for each other. Incremental when it can (same version, methodology and contract tracking, no methodology change: only the member-state rows that rollup_change names, and those whose supply, assessments or designations began or ended since the rollups'' date, are recomputed from the supply with the same code, and their sectors'' EU-wide rows merged again from the stored states); full otherwise or with full => true. On a federation coordinator, from every member''s states, pulled now (a member that cannot be pulled fails the refresh, or with skip_unreachable is marked stale and keeps its states of the last pull).';
 
 CREATE VIEW @extschema@.rollup_status WITH (security_invoker = true) AS
 SELECT CASE WHEN r.refresh_id IS NULL THEN 'live' ELSE 'rollup' END AS source,
