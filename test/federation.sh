@@ -252,6 +252,15 @@ check "wrong credentials: 08001 naming the member, with the cause" "08001|federa
   "$(sed 's/ cannot be reached.*/ cannot be reached/' <<<"$e")|$(grep -c 'password authentication failed for user "fed_reader"' <<<"$e")"
 q -d fed_eu -c "ALTER USER MAPPING FOR CURRENT_USER SERVER srv_3 OPTIONS (SET password 'fed-pw')" || exit 1
 
+# --- a member exporting an ICT function the coordinator does not know; explain without members
+e1=$(q -d fed_m1 -c "SELECT min(entity_id) FROM supplyrisk.entity")
+q -d fed_m1 -c "INSERT INTO supplyrisk.ict_function (code, name, criticality) VALUES ('test.custom', 'A national function', 'standard')" \
+            -c "INSERT INTO supplyrisk.supply (entity_id, supplier_id, function_code, weight, valid_from) SELECT $e1, min(supplier_id), 'test.custom', 1, '2020-01-01' FROM supplyrisk.supplier" >/dev/null || exit 1
+check "a member's ICT function unknown here: 23503, member and code named" "23503|federation member $s1 exports ICT function \"test.custom\", which this coordinator does not know" \
+  "$(err fed_eu -c 'CALL supplyrisk.refresh()')"
+q -d fed_m1 -c "DELETE FROM supplyrisk.supply WHERE function_code = 'test.custom'" -c "DELETE FROM supplyrisk.ict_function WHERE code = 'test.custom'" >/dev/null || exit 1
+check "federation_explain without members: 55000" "55000|this database has no federation member" "$(err fed_m1 -c 'SELECT * FROM supplyrisk.federation_explain()')"
+
 # --- members that cannot be read: no extension, 0.1.0, another state format, no federation grant
 q -d postgres -c "CREATE DATABASE fed_none" -c "CREATE DATABASE fed_old" -c "CREATE DATABASE fed_future" -c "CREATE DATABASE fed_nogrant" >/dev/null || exit 1
 q -d fed_old -c "CREATE EXTENSION supplyrisk VERSION '0.1.0'" || exit 1

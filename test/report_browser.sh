@@ -88,12 +88,11 @@ REPORT_PAGES=at-least report review 'legal basis adopted, round 2025 and round 2
 check "the hostile name never reaches a report unescaped" "0" "$(grep -c '<script>alert' "$work"/*.html | awk -F: '{s+=$2} END {print s}')"
 check "a long name is cut in the chart rows and whole in their titles" "t|t" \
   "$(grep -q "${long:0:37}…" "$work/energy.html" && echo t || echo f)|$(grep -q "$long" "$work/energy.html" && echo t || echo f)"
-# an empty sector says why its charts are empty
-q -c "SELECT supplyrisk.sector_report('space', 'html')" >"$work/space.html"
-check "an empty section says why it is empty" "t" \
-  "$(q -c "SELECT count(*) = 0 FROM supplyrisk.supply s JOIN supplyrisk.entity e USING (entity_id) WHERE e.sector_code = 'space'" | grep -q t \
-     && grep -q 'class="empty">No supply is recorded for this sector' "$work/space.html" && echo t \
-     || { grep -q '<svg' "$work/space.html" && echo t || echo f; })"
+# a sector without supply (a user sector, refreshed) says why each chart is empty
+q -c "INSERT INTO supplyrisk.sector (code, name, annex) VALUES ('test_empty', 'A sector without supply', 'II')" -c "CALL supplyrisk.refresh()" >/dev/null || exit 1
+q -c "SELECT supplyrisk.sector_report('test_empty', 'html')" >"$work/empty.html"
+check "an empty sector: no chart, and every chart section says why it is empty (5)" "0|4|1" \
+  "$(grep -c '<svg' "$work/empty.html")|$(grep -c 'class="empty">No supply is recorded for this sector' "$work/empty.html")|$(grep -c 'class="empty">No snapshot with supply yet' "$work/empty.html")"
 # outdated rollups are said so
 q -c "UPDATE supplyrisk.rollup_refresh SET as_of = as_of - 3" || exit 1
 check "outdated rollups are announced" "1" "$(q -c "SELECT supplyrisk.sector_report('energy', 'html')" | grep -c 'class="notice">The rollups are from')"

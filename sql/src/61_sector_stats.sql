@@ -75,12 +75,10 @@ COMMENT ON FUNCTION @extschema@.top_shares_named(@extschema@.supply_mix, integer
 -- "Name 34%, Name 21%, ..." for the k heaviest supplier groups of a group mix
 CREATE FUNCTION @extschema@.top_supplier_names(mix @extschema@.supply_mix, k integer DEFAULT 3) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT pg_catalog.string_agg(pg_catalog.format('%s %s%%', n.name, pg_catalog.round((t.share OPERATOR(pg_catalog.*) 100)::numeric, 0)), ', ' ORDER BY t.rank)
-  FROM @extschema@.top_shares($1, $2) t
-  CROSS JOIN LATERAL (SELECT CASE WHEN @extschema@.key_type($1) OPERATOR(pg_catalog.=) 'bigint'
-                                  THEN (SELECT g.name FROM @extschema@.supplier g WHERE g.supplier_id OPERATOR(pg_catalog.=) t.key::bigint)
-                                  ELSE COALESCE(@extschema@.federation_group_name(t.key), t.key) END AS name) n
-  WHERE n.name IS NOT NULL
+  -- the names of top_shares_named (a group key is never a country code)
+  SELECT pg_catalog.string_agg(pg_catalog.format('%s %s%%', t.name, pg_catalog.round((t.share OPERATOR(pg_catalog.*) 100)::numeric, 0)), ', ' ORDER BY t.rank)
+  FROM @extschema@.top_shares_named($1, $2) t
+  WHERE t.name IS NOT NULL
 $$;
 COMMENT ON FUNCTION @extschema@.top_supplier_names(@extschema@.supply_mix, integer) IS 'The k heaviest supplier groups of a group mix as readable text: name and share in percent (bigint keys: supplier ids; text keys: groups pulled from federation members, by name, else the key).';
 

@@ -260,7 +260,7 @@ BEGIN
     ok := ok OPERATOR(pg_catalog.||) mem.member_state;
   END LOOP;
   IF pg_catalog.cardinality(ok) OPERATOR(pg_catalog.=) 0 THEN
-    RAISE EXCEPTION 'this database has no federation member' USING ERRCODE = 'no_data_found',
+    RAISE EXCEPTION 'this database has no federation member' USING ERRCODE = 'object_not_in_prerequisite_state',
       HINT = 'Add members with supplyrisk.federation_add_member(member_state, server).';
   END IF;
   RETURN QUERY EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' OPERATOR(pg_catalog.||) @extschema@.federation_pull_query(ok);

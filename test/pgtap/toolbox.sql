@@ -5,7 +5,7 @@
 -- every bad input with its SQLSTATE and a message that names the allowed values.
 BEGIN;
 SET search_path = supplyrisk, public;
-SELECT plan(55);
+SELECT plan(58);
 SET client_min_messages = warning;
 
 -- shipped catalogues
@@ -147,6 +147,12 @@ SELECT throws_ok($$INSERT INTO measure_status (toolbox_code, measure_code, membe
 SELECT throws_ok($$INSERT INTO measure_status (toolbox_code, measure_code, member_state, reporting_round, legal_status, application, recorded_on) VALUES ('5g-2020', 'SM01', 'DE', '2026', 'none', 'not_applied', CURRENT_DATE + 1)$$,
   '23514', format('recorded_on "%s" is not allowed', CURRENT_DATE + 1), 'an observation dated in the future');
 SELECT throws_ok($$UPDATE measure_status SET legal_status = 'adopted' WHERE member_state = 'IT'$$, '23001', 'measure_status observations are never changed', 'observations are never overwritten');
+SELECT throws_ok($$INSERT INTO contract_control (entity_id, supplier_id, clause, in_place, checked_on) VALUES (101, 201, '5.1.4a', true, CURRENT_DATE + 1)$$,
+  '23514', format('checked_on "%s" is not allowed', CURRENT_DATE + 1), 'a contract check dated in the future');
+SELECT throws_ok($$INSERT INTO measure_status (toolbox_code, measure_code, member_state, reporting_round, legal_status, application) VALUES ('5g-2020', 'SM01', 'DE', 'spring', 'none', 'not_applied')$$,
+  '23514', 'reporting_round "spring" is not allowed', 'a malformed reporting round');
+SELECT throws_ok($$INSERT INTO measure (toolbox_code, code, kind, title, review_theme, addresses, source) VALUES ('ict-2026', 'MV-5', 'measure', 't', 'multi_vendor', '{vendor_lock_in}', 's')$$,
+  '23514', 'addresses "{vendor_lock_in}" is not allowed', 'an unknown kind of gap in addresses');
 SELECT throws_ok($$INSERT INTO contract_control (entity_id, supplier_id, clause, in_place) VALUES (101, 201, '5.1.4i', true)$$,
   '23514', 'clause "5.1.4i" is not allowed', 'an unknown clause');
 SELECT throws_ok($$INSERT INTO measure_status (toolbox_code, measure_code, member_state, entity_id, reporting_round, legal_status, application) VALUES ('nis2-ir-2024-2690', '5.1.4', 'FR', 101, '2026', 'none', 'not_applied')$$,
