@@ -134,9 +134,114 @@ BEGIN
   END LOOP;
 END $seq$;
 
+-- Scoped recomputation (issue 17): the supply and the supplier scores of a set of rows only.
+-- The supply rows valid at as_of, with their entity's sector and member state, of the entities
+-- of these '<sector>:<member state>' keys (NULL: all rows): a scoped recomputation reads its
+-- entities' rows through supply_entity_function_idx.
+CREATE FUNCTION @extschema@.supply_in_scope(as_of date, scope text[])
+RETURNS TABLE (entity_id bigint, supplier_id bigint, function_code text, weight float8, sector_code text, member_state text)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT s.entity_id, s.supplier_id, s.function_code, s.weight, e.sector_code, e.member_state
+  FROM @extschema@.supply_valid_at($1) s
+  JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
+  WHERE $2 IS NULL
+  UNION ALL
+  SELECT s.entity_id, s.supplier_id, s.function_code, s.weight, e.sector_code, e.member_state
+  FROM (SELECT DISTINCT pg_catalog.split_part(k, ':', 1) AS sc, pg_catalog.split_part(k, ':', 2) AS ms
+        FROM pg_catalog.unnest($2) k) k
+  JOIN @extschema@.entity e ON e.sector_code OPERATOR(pg_catalog.=) k.sc AND e.member_state OPERATOR(pg_catalog.=) k.ms
+  JOIN @extschema@.supply_valid_at($1) s ON s.entity_id OPERATOR(pg_catalog.=) e.entity_id
+  WHERE $2 IS NOT NULL
+$$;
+COMMENT ON FUNCTION @extschema@.supply_in_scope(date, text[]) IS
+  'The supply rows valid at as_of (entity, supplier, ICT function, weight) with the entity''s sector and member state, of the entities of the scope''s <sector>:<member state> keys (NULL: every row valid at as_of), read by entity through the index when scoped: what the sector statistics and refresh()''s incremental recomputation read.';
+
+CREATE FUNCTION @extschema@.supplier_risk_of(as_of date, methodology text, suppliers bigint[])
+RETURNS TABLE (supplier_id bigint, supplier_name text, group_id bigint, technical_score float8,
+               non_technical_score float8, risk_score float8, risk_level text, high_risk boolean,
+               high_risk_basis text, coverage float8, top_factors text[])
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+WITH RECURSIVE chain (supplier_id, controller_id, depth) AS (  -- supplier_control_chain, from the set
+  (SELECT s.supplier_id, s.supplier_id, 0 FROM @extschema@.supplier s WHERE $3 IS NULL
+   UNION ALL  -- a set: joined (hashed), not a linear = ANY
+   SELECT s.supplier_id, s.supplier_id, 0
+   FROM (SELECT DISTINCT u.id FROM pg_catalog.unnest($3) u(id)) u
+   JOIN @extschema@.supplier s ON s.supplier_id OPERATOR(pg_catalog.=) u.id)
+  UNION ALL
+  SELECT c.supplier_id, s.parent_supplier_id, c.depth OPERATOR(pg_catalog.+) 1
+  FROM chain c JOIN @extschema@.supplier s ON s.supplier_id OPERATOR(pg_catalog.=) c.controller_id
+  WHERE s.parent_supplier_id IS NOT NULL AND c.depth OPERATOR(pg_catalog.<) 1000
+),
+prof AS (  -- the suppliers whose own status is needed (all, or the set and its controllers), scored
+  SELECT x.supplier_id,
+         @extschema@.risk_profile_agg((SELECT @extschema@.methodology_name($2)), x.factor_code, x.score,
+                                      x.assessed_on, x.recorded_at, x.assessment_id) AS p
+  FROM (SELECT s.supplier_id, a.factor_code, a.score, a.assessed_on, a.recorded_at, a.assessment_id
+        FROM @extschema@.supplier s
+        LEFT JOIN @extschema@.assessment a
+          ON a.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
+         AND a.assessed_on OPERATOR(pg_catalog.<=) $1
+         AND (a.valid_until IS NULL OR a.valid_until OPERATOR(pg_catalog.>) $1)
+        WHERE $3 IS NULL
+        UNION ALL  -- a set: its assessments by index (lateral), not a scan of them all
+        SELECT sc.supplier_id, a.factor_code, a.score, a.assessed_on, a.recorded_at, a.assessment_id
+        FROM (SELECT DISTINCT c.controller_id AS supplier_id FROM chain c) sc
+        LEFT JOIN LATERAL (
+          SELECT a.factor_code, a.score, a.assessed_on, a.recorded_at, a.assessment_id
+          FROM @extschema@.assessment a
+          WHERE a.supplier_id OPERATOR(pg_catalog.=) sc.supplier_id
+            AND a.assessed_on OPERATOR(pg_catalog.<=) $1
+            AND (a.valid_until IS NULL OR a.valid_until OPERATOR(pg_catalog.>) $1)) a ON true
+        WHERE $3 IS NOT NULL) x
+  GROUP BY x.supplier_id
+),
+decision AS (
+  SELECT DISTINCT ON (d.supplier_id) d.supplier_id, d.status
+  FROM @extschema@.designation d
+  WHERE d.decided_on OPERATOR(pg_catalog.<=) $1
+  ORDER BY d.supplier_id, d.decided_on DESC
+),
+own AS (
+  SELECT p.supplier_id, p.p,
+         CASE WHEN dc.status OPERATOR(pg_catalog.=) 'high_risk' THEN 'designation'
+              WHEN COALESCE(dc.status, '') OPERATOR(pg_catalog.<>) 'cleared' AND (p.p).above_hrv_threshold THEN 'score'
+         END AS own_basis
+  FROM prof p
+  LEFT JOIN decision dc ON dc.supplier_id OPERATOR(pg_catalog.=) p.supplier_id
+),
+control AS (  -- one row per supplier: its group (top of the chain) and whether a controller is high-risk
+  SELECT c.supplier_id,
+         (pg_catalog.array_agg(c.controller_id ORDER BY c.depth DESC))[1] AS group_id,
+         COALESCE(pg_catalog.bool_or(o.own_basis IS NOT NULL) FILTER (WHERE c.depth OPERATOR(pg_catalog.>) 0), false) AS controlled_by_high_risk
+  FROM chain c
+  LEFT JOIN own o ON o.supplier_id OPERATOR(pg_catalog.=) c.controller_id
+  GROUP BY c.supplier_id
+)
+SELECT o.supplier_id, s.name, i.group_id,
+       (o.p).technical_score, (o.p).non_technical_score, (o.p).risk_score, (o.p).risk_level,
+       (o.own_basis IS NOT NULL OR COALESCE(i.controlled_by_high_risk, false)),
+       COALESCE(o.own_basis, CASE WHEN i.controlled_by_high_risk THEN 'group' END),
+       (o.p).coverage, (o.p).top_factors
+FROM own o
+JOIN @extschema@.supplier s ON s.supplier_id OPERATOR(pg_catalog.=) o.supplier_id
+JOIN control i ON i.supplier_id OPERATOR(pg_catalog.=) o.supplier_id
+$$;
+COMMENT ON FUNCTION @extschema@.supplier_risk_of(date, text, bigint[]) IS
+  'Risk profile of every supplier (suppliers NULL) or of the given suppliers (only they and their controllers are scored), from the assessments and designations in force at as_of, under a methodology (NULL: the supplyrisk.methodology setting). supplier_risk_at''s computation.';
+
+CREATE OR REPLACE FUNCTION @extschema@.supplier_risk_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL, supplier bigint DEFAULT NULL)
+RETURNS TABLE (supplier_id bigint, supplier_name text, group_id bigint, technical_score float8,
+               non_technical_score float8, risk_score float8, risk_level text, high_risk boolean,
+               high_risk_basis text, coverage float8, top_factors text[])
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT * FROM @extschema@.supplier_risk_of($1, $2, CASE WHEN $3 IS NOT NULL THEN ARRAY[$3] END)
+$$;
+COMMENT ON FUNCTION @extschema@.supplier_risk_at(date, text, bigint) IS
+  'Risk profile of every supplier (or only one) from the assessments and designations in force at as_of, under a methodology (default: the supplyrisk.methodology setting).';
+
 -- The toolbox and contract gaps (issue 15) and the federation's coordinator tables (issue 14),
 -- before the functions that read them. (sql/sync_upgrade.py copies the sources between the marks.)
--- >>> sync: 36_toolbox.sql 37_contract_gaps.sql 38_change_tracking.sql 43_federation_tables.sql
+-- >>> sync: 36_toolbox.sql 37_contract_gaps.sql 38_change_tracking.sql 43_federation_tables.sql 44_cross_sector_tables.sql
 -- The toolbox itself (issue 15): catalogues of measures (toolbox, measure; shipped rows
 -- read-only and not dumped), dated observations of their implementation (measure_status)
 -- and the contract clauses of Implementing Regulation (EU) 2024/2690 point 5.1.4 recorded per
@@ -485,18 +590,16 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT c.entity_id, c.supplier_id FROM @extschema@.contract_clauses_in_place($1) c
     GROUP BY c.entity_id, c.supplier_id HAVING pg_catalog.count(*) OPERATOR(pg_catalog.=) (SELECT pg_catalog.count(*) FROM @extschema@.contract_clause)
   )
-  SELECT e.sector_code, e.member_state, g.function_code, pg_catalog.count(*)
-  FROM (SELECT s.entity_id, s.supplier_id, s.function_code  -- the edges of contract_edges_at, without the criticality to hash
-        FROM @extschema@.supply_valid_at($1) s
+  SELECT g.sector_code, g.member_state, g.function_code, pg_catalog.count(*)
+  FROM (SELECT s.entity_id, s.supplier_id, s.function_code, s.sector_code, s.member_state  -- the edges of contract_edges_at
+        FROM @extschema@.supply_in_scope($1, $2) s
         JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) s.function_code
                                         AND fn.criticality OPERATOR(pg_catalog.<>) 'standard'
-        GROUP BY s.entity_id, s.supplier_id, s.function_code) g
-  JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) g.entity_id
+        GROUP BY s.entity_id, s.supplier_id, s.function_code, s.sector_code, s.member_state) g
   WHERE NOT EXISTS (SELECT 1 FROM covered f WHERE f.entity_id OPERATOR(pg_catalog.=) g.entity_id
                     AND f.supplier_id OPERATOR(pg_catalog.=) g.supplier_id)
     AND (SELECT @extschema@.contracts_tracked())  -- nothing to count (nor to pay for) without contract checks
-    AND ($2 IS NULL OR (e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state) OPERATOR(pg_catalog.=) ANY ($2))
-  GROUP BY e.sector_code, e.member_state, g.function_code
+  GROUP BY g.sector_code, g.member_state, g.function_code
 $$;
 COMMENT ON FUNCTION @extschema@.contract_gap_edge_counts(date, text[]) IS 'Critical or sensitive supply edges with at least one contract gap, per sector, member state and ICT function (contract_gap_edges in the sector rows), for the entities of the scope''s <sector>:<member state> keys (NULL: all); no row while no contract check is recorded (contracts_tracked).';
 -- Change tracking (issue 17, its first part): statement-level triggers with transition tables
@@ -663,6 +766,149 @@ COMMENT ON COLUMN @extschema@.federation_group.member_state IS 'Member it was pu
 COMMENT ON COLUMN @extschema@.federation_group.key IS 'Key in the group mixes: global id, or <member state>:<local supplier id>.';
 COMMENT ON COLUMN @extschema@.federation_group.name IS 'The group''s name in that member database.';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.federation_group', '');
+-- Cross-sector concentration (issue 18): the coordinated risk assessments as scopes of ICT
+-- functions (coordinated_assessment, coordinated_assessment_function; shipped rows read-only
+-- and not dumped), the rollups per ICT function pooling every sector (function_rollup) and
+-- their snapshots (function_snapshot).
+
+CREATE TABLE @extschema@.coordinated_assessment (
+  code       text PRIMARY KEY CONSTRAINT coordinated_assessment_code_format CHECK (@extschema@.constraint_check(code ~ '^[a-z0-9][a-z0-9.-]*$', code, 'coordinated_assessment_code_format', 'coordinated assessment code',
+    'A coordinated assessment code is lower-case letters, digits, dots and hyphens, such as cav-2026.')),
+  name       text NOT NULL,
+  adopted_on date,
+  source     text NOT NULL CONSTRAINT coordinated_assessment_source_nonempty CHECK (@extschema@.constraint_check(source <> '', source, 'coordinated_assessment_source_nonempty', 'source',
+    'Every coordinated assessment names its source: the publication it is taken from.')),
+  shipped    boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE @extschema@.coordinated_assessment IS 'Coordinated risk assessments (NIS2 Article 22) as scopes of ICT functions across sectors: the shipped 5g-2019, cav-2026 and border-detection-2026 (read-only, not dumped) and users'' own; assessment_overview(code) reports on one.';
+COMMENT ON COLUMN @extschema@.coordinated_assessment.code IS 'Assessment code.';
+COMMENT ON COLUMN @extschema@.coordinated_assessment.name IS 'Name.';
+COMMENT ON COLUMN @extschema@.coordinated_assessment.adopted_on IS 'Date of publication.';
+COMMENT ON COLUMN @extschema@.coordinated_assessment.source IS 'The publication the scope is taken from.';
+COMMENT ON COLUMN @extschema@.coordinated_assessment.shipped IS 'True for rows shipped with the extension (read-only, not dumped).';
+
+CREATE TABLE @extschema@.coordinated_assessment_function (
+  assessment_code text NOT NULL REFERENCES @extschema@.coordinated_assessment (code),
+  function_code   text NOT NULL REFERENCES @extschema@.ict_function (code),
+  shipped         boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (assessment_code, function_code)
+);
+COMMENT ON TABLE @extschema@.coordinated_assessment_function IS 'The ICT functions in the scope of each coordinated assessment (shipped rows read-only and not dumped; users add their own).';
+COMMENT ON COLUMN @extschema@.coordinated_assessment_function.assessment_code IS 'Coordinated assessment.';
+COMMENT ON COLUMN @extschema@.coordinated_assessment_function.function_code IS 'An ICT function in its scope.';
+COMMENT ON COLUMN @extschema@.coordinated_assessment_function.shipped IS 'True for rows shipped with the extension (read-only, not dumped).';
+
+-- The shipped scopes (domain: nis2.md; the functions are the shipped catalogue's telecom.*,
+-- cav.* and border.* families).
+INSERT INTO @extschema@.coordinated_assessment (code, name, adopted_on, source, shipped) VALUES
+  ('5g-2019', 'EU coordinated risk assessment of the cybersecurity of 5G networks', '2019-10-09',
+   'NIS Cooperation Group, EU coordinated risk assessment of the cybersecurity of 5G networks, 9 October 2019 (core network, network management and orchestration, radio access, transport, support systems)', true),
+  ('cav-2026', 'Coordinated risk assessment of connected and automated vehicles', '2026-02-13',
+   'NIS Cooperation Group, coordinated risk assessment of connected and automated vehicles, published with the ICT Supply Chain Security Toolbox, 13 February 2026 (top concerns: vehicle control, processing and decision-making, communications, remote/OTA updates)', true),
+  ('border-detection-2026', 'Coordinated risk assessment of detection equipment used at EU borders and customs', '2026-02-13',
+   'NIS Cooperation Group, coordinated risk assessment of detection equipment used at EU borders and customs, published with the ICT Supply Chain Security Toolbox, 13 February 2026', true);
+INSERT INTO @extschema@.coordinated_assessment_function (assessment_code, function_code, shipped)
+SELECT CASE pg_catalog.split_part(f.code, '.', 1) WHEN 'telecom' THEN '5g-2019' WHEN 'cav' THEN 'cav-2026' ELSE 'border-detection-2026' END,
+       f.code, true
+FROM @extschema@.ict_function f
+WHERE pg_catalog.split_part(f.code, '.', 1) IN ('telecom', 'cav', 'border');
+
+CREATE TRIGGER coordinated_assessment_protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.coordinated_assessment
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.protect_shipped();
+CREATE TRIGGER coordinated_assessment_function_protect_shipped BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.coordinated_assessment_function
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.protect_shipped();
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.coordinated_assessment', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.coordinated_assessment_function', 'WHERE NOT shipped');
+
+-- The function rows of the rollups: per ICT function and member state (NULL: EU-wide),
+-- pooling every sector; written by refresh() from the same computation as sector_rollup.
+CREATE TABLE @extschema@.function_rollup (
+  function_code           text NOT NULL REFERENCES @extschema@.ict_function (code),
+  member_state            text REFERENCES @extschema@.country (code),
+  sectors                 integer NOT NULL,
+  group_mix               @extschema@.supply_mix,
+  country_mix             @extschema@.supply_mix,
+  entities                bigint,
+  single_sourced          bigint,
+  single_sourced_critical bigint,
+  weight                  float8,
+  hrv_weight              float8,
+  weight_critical         float8,
+  hrv_weight_critical     float8,
+  risk_weight             float8,
+  suppliers               integer,
+  hhi                     float8,
+  cr1                     float8,
+  cr4                     float8,
+  effective_suppliers     float8,
+  country_hhi             float8,
+  hrv_share               float8,
+  hrv_share_critical      float8,
+  non_eu_share            float8,
+  mean_risk               float8,
+  concentration_level     text,
+  top_suppliers           text,
+  unassessed_weight       float8,
+  unassessed_share        float8,
+  contract_gap_edges      bigint,
+  CONSTRAINT function_rollup_unique UNIQUE NULLS NOT DISTINCT (function_code, member_state)
+);
+COMMENT ON TABLE @extschema@.function_rollup IS 'Rollups written by refresh(): per ICT function and member state (NULL: EU-wide), every sector pooled (the function rows of sector_stats_levels, computed in the same pass as sector_rollup), read by function_overview and assessment_overview. Do not edit.';
+DO $cm$
+DECLARE c record;
+BEGIN
+  FOR c IN SELECT * FROM (VALUES
+    ('function_code', 'ICT function.'),
+    ('member_state', 'Member state; NULL for the EU-wide row.'),
+    ('sectors', 'Sectors in which the function is supplied (rows of sector_rollup for it).'),
+    ('group_mix', 'Mergeable state: supply weight per supplier group, every sector pooled.'),
+    ('country_mix', 'Mergeable state: supply weight per headquarters country of the group.'),
+    ('entities', 'Entities supplied with the function (an entity belongs to one sector: the sectors'' counts add up).'),
+    ('single_sourced', 'Of those, entities with a single supplier group for it.'),
+    ('single_sourced_critical', 'The same when the function is critical or sensitive.'),
+    ('weight', 'Total supply weight.'),
+    ('hrv_weight', 'Weight from high-risk suppliers.'),
+    ('weight_critical', 'Weight when the function is critical or sensitive.'),
+    ('hrv_weight_critical', 'High-risk weight when the function is critical or sensitive.'),
+    ('risk_weight', 'Sum of weight * risk_score.'),
+    ('suppliers', 'Distinct supplier groups.'),
+    ('hhi', 'HHI over supplier groups (0..10000), every sector pooled.'),
+    ('cr1', 'Share (0..1) of the largest group.'),
+    ('cr4', 'Share (0..1) of the four largest groups.'),
+    ('effective_suppliers', '10000 / hhi.'),
+    ('country_hhi', 'HHI over the groups'' headquarters countries.'),
+    ('hrv_share', 'Share (0..1) of the weight from high-risk suppliers.'),
+    ('hrv_share_critical', 'The same when the function is critical or sensitive.'),
+    ('non_eu_share', 'Share (0..1) of the weight from groups headquartered outside the EU.'),
+    ('mean_risk', 'Supply-weighted mean risk_score (0..100).'),
+    ('concentration_level', 'Band of hhi under the EU 2004 guidelines.'),
+    ('top_suppliers', 'The three largest supplier groups with their shares, as text.'),
+    ('unassessed_weight', 'Supply weight from unassessed suppliers.'),
+    ('unassessed_share', 'Share (0..1) of the weight from unassessed suppliers.'),
+    ('contract_gap_edges', 'Critical or sensitive supply edges whose contracts miss a 5.1.4 clause; NULL while no contract check is recorded.')) x(col, txt) LOOP
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.function_rollup.%I IS %L', c.col, c.txt);
+  END LOOP;
+END $cm$;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.function_rollup', '');
+
+-- The function rows of every snapshot (take_snapshot), for function_trend.
+CREATE TABLE @extschema@.function_snapshot (
+  snapshot_id   bigint NOT NULL REFERENCES @extschema@.snapshot (snapshot_id) ON DELETE CASCADE,
+  function_code text NOT NULL REFERENCES @extschema@.ict_function (code),
+  member_state  text REFERENCES @extschema@.country (code),
+  group_mix     @extschema@.supply_mix,
+  country_mix   @extschema@.supply_mix,
+  metrics       jsonb NOT NULL CONSTRAINT function_snapshot_metrics_object CHECK (pg_catalog.jsonb_typeof(metrics) OPERATOR(pg_catalog.=) 'object'),
+  CONSTRAINT function_snapshot_unique UNIQUE NULLS NOT DISTINCT (snapshot_id, function_code, member_state)
+);
+COMMENT ON TABLE @extschema@.function_snapshot IS 'Metrics stored per snapshot, ICT function and member state (NULL = EU-wide), every sector pooled, with their mergeable states (the rows of function_overview). User data: dumped, never changed by refresh().';
+COMMENT ON COLUMN @extschema@.function_snapshot.snapshot_id IS 'Snapshot.';
+COMMENT ON COLUMN @extschema@.function_snapshot.function_code IS 'ICT function.';
+COMMENT ON COLUMN @extschema@.function_snapshot.member_state IS 'Member state; NULL for the EU-wide row.';
+COMMENT ON COLUMN @extschema@.function_snapshot.group_mix IS 'Mergeable state: supply weight per supplier group.';
+COMMENT ON COLUMN @extschema@.function_snapshot.country_mix IS 'Mergeable state: supply weight per headquarters country.';
+COMMENT ON COLUMN @extschema@.function_snapshot.metrics IS 'The metrics and sums of the function row (name: value), sectors included.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.function_snapshot', '');
 -- <<< sync
 
 -- the name of a supplier group pulled from a federation member (NULL: not one)
@@ -719,16 +965,17 @@ RETURNS TABLE (sector_code text, member_state text, function_code text, group_mi
                country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint,
                weight float8, hrv_weight float8, risk_weight float8, unassessed_weight float8)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-WITH r AS (  -- per supplier: group, the group's headquarters country, risk
+WITH r AS (  -- per supplier: group, the group's headquarters country, risk (scoped: the suppliers in the scope only)
   SELECT x.supplier_id, x.group_id, g.global_id, g.hq_country, x.risk_score, x.high_risk,
          x.risk_level OPERATOR(pg_catalog.=) 'unassessed' AS unassessed
-  FROM @extschema@.supplier_risk_at($1, $2) x
+  FROM @extschema@.supplier_risk_of($1, $2,
+         CASE WHEN $4 IS NOT NULL THEN ARRAY(SELECT DISTINCT s.supplier_id FROM @extschema@.supply_in_scope($1, $4) s) END) x
   JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) x.group_id
 ),
 base AS (
-  SELECT e.sector_code, e.member_state, s.function_code,
+  SELECT s.sector_code, s.member_state, s.function_code,
          CASE WHEN $3
-              THEN @extschema@.supply_mix_agg(COALESCE(r.global_id, e.member_state OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.group_id::text), s.weight) FILTER (WHERE $3)
+              THEN @extschema@.supply_mix_agg(COALESCE(r.global_id, s.member_state OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.group_id::text), s.weight) FILTER (WHERE $3)
               ELSE @extschema@.supply_mix_agg(r.group_id, s.weight) FILTER (WHERE NOT $3) END AS group_mix,
          @extschema@.supply_mix_agg(r.hq_country, s.weight) AS country_mix,
          @extschema@.sourcing(s.entity_id, r.group_id) AS src,
@@ -736,11 +983,9 @@ base AS (
          COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.high_risk), 0::float8) AS hrv_weight,
          COALESCE(pg_catalog.sum(s.weight OPERATOR(pg_catalog.*) r.risk_score), 0::float8) AS risk_weight,
          COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.unassessed), 0::float8) AS unassessed_weight
-  FROM @extschema@.supply_valid_at($1) s
-  JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
+  FROM @extschema@.supply_in_scope($1, $4) s
   JOIN r ON r.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
-  WHERE $4 IS NULL OR (e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state) OPERATOR(pg_catalog.=) ANY ($4)
-  GROUP BY e.sector_code, e.member_state, s.function_code
+  GROUP BY s.sector_code, s.member_state, s.function_code
 )
 SELECT b.sector_code, b.member_state, b.function_code, b.group_mix, b.country_mix,
        (b.src).entities, (b.src).single_sourced, b.weight, b.hrv_weight, b.risk_weight, b.unassessed_weight
@@ -754,7 +999,7 @@ COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text, boolean, text[
 -- methodology then only name the rows (the members computed the states).
 CREATE FUNCTION @extschema@.sector_stats_levels(federated boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
                                                 functions boolean DEFAULT true, scope text[] DEFAULT NULL,
-                                                from_rollup boolean DEFAULT false)
+                                                from_rollup boolean DEFAULT false, function_rows boolean DEFAULT false)
 RETURNS TABLE (sector_code text, member_state text, function_code text,
                group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix,
                entities bigint, single_sourced bigint, single_sourced_critical bigint,
@@ -776,7 +1021,7 @@ WITH src AS (  -- this database's supply, or the members' states: one branch run
          r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
   FROM @extschema@.sector_rollup r
   WHERE $6 AND r.member_state IS NOT NULL AND r.function_code IS NOT NULL
-    AND r.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k))
+    AND ($7 OR r.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k)))
   UNION ALL
   SELECT s.sector_code, s.member_state, s.function_code, s.group_mix, s.country_mix, s.entities, s.single_sourced,
          s.weight, s.hrv_weight, s.risk_weight, s.unassessed_weight, s.contract_gap_edges
@@ -795,34 +1040,38 @@ sets AS (  -- mergeable states and counts: exact whatever the order, hashed
          COALESCE(pg_catalog.sum(f.single_sourced) FILTER (WHERE f.crit), 0)::bigint AS ssc
   FROM f
   GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
-                          (f.sector_code, f.member_state), (f.sector_code))
-  -- without functions the fx sets repeat the all-functions sets: keep one copy
-  HAVING $4 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
+                          (f.sector_code, f.member_state), (f.sector_code), (f.fx, f.member_state), (f.fx))
+  -- without functions the fx sets repeat the all-functions sets: keep one copy; the function
+  -- rows (no sector) only when asked for
+  HAVING ($4 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1) AND ($7 OR GROUPING(f.sector_code) OPERATOR(pg_catalog.=) 0)
 ),
 sums AS (  -- float sums in a fixed order, so rollups and live rows agree to the last bit
   SELECT f.sector_code, f.member_state, f.fx AS function_code,
-         pg_catalog.sum(f.weight ORDER BY f.member_state, f.function_code) AS w,
-         pg_catalog.sum(f.hrv_weight ORDER BY f.member_state, f.function_code) AS hw,
-         COALESCE(pg_catalog.sum(f.weight ORDER BY f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS wc,
-         COALESCE(pg_catalog.sum(f.hrv_weight ORDER BY f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS hwc,
-         pg_catalog.sum(f.risk_weight ORDER BY f.member_state, f.function_code) AS rw,
-         pg_catalog.sum(f.unassessed_weight ORDER BY f.member_state, f.function_code) AS uw,
+         pg_catalog.sum(f.weight ORDER BY f.sector_code, f.member_state, f.function_code) AS w,
+         pg_catalog.sum(f.hrv_weight ORDER BY f.sector_code, f.member_state, f.function_code) AS hw,
+         COALESCE(pg_catalog.sum(f.weight ORDER BY f.sector_code, f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS wc,
+         COALESCE(pg_catalog.sum(f.hrv_weight ORDER BY f.sector_code, f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS hwc,
+         pg_catalog.sum(f.risk_weight ORDER BY f.sector_code, f.member_state, f.function_code) AS rw,
+         pg_catalog.sum(f.unassessed_weight ORDER BY f.sector_code, f.member_state, f.function_code) AS uw,
          pg_catalog.sum(f.contract_gap_edges)::bigint AS cge
   FROM f
   GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
-                          (f.sector_code, f.member_state), (f.sector_code))
-  HAVING $4 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
+                          (f.sector_code, f.member_state), (f.sector_code), (f.fx, f.member_state), (f.fx))
+  HAVING ($4 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1) AND ($7 OR GROUPING(f.sector_code) OPERATOR(pg_catalog.=) 0)
 ),
 cube AS (
   SELECT g.sector_code, g.member_state, g.function_code, g.gm, g.cm, g.ent, g.ss, g.ssc, m.w, m.hw, m.wc, m.hwc, m.rw, m.uw, m.cge
   FROM sets g
-  JOIN sums m ON m.sector_code OPERATOR(pg_catalog.=) g.sector_code
+  JOIN sums m ON COALESCE(m.sector_code, '') OPERATOR(pg_catalog.=) COALESCE(g.sector_code, '')
              AND COALESCE(m.member_state, '') OPERATOR(pg_catalog.=) COALESCE(g.member_state, '')
              AND COALESCE(m.function_code, '') OPERATOR(pg_catalog.=) COALESCE(g.function_code, '')
 ),
-ents AS (  -- entities registered, for the all-functions rows
+ents AS MATERIALIZED (  -- entities registered, for the all-functions rows (computed once)
   SELECT e.sector_code, e.member_state, pg_catalog.count(*) AS n
-  FROM @extschema@.entity e WHERE NOT $1 GROUP BY GROUPING SETS ((e.sector_code, e.member_state), (e.sector_code))
+  FROM @extschema@.entity e
+  WHERE NOT $1  -- scoped: the scope's sectors
+    AND ($5 IS NULL OR e.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k)))
+  GROUP BY GROUPING SETS ((e.sector_code, e.member_state), (e.sector_code))
   UNION ALL
   SELECT s.sector_code, s.member_state, pg_catalog.sum(s.entities)::bigint
   FROM @extschema@.federation_state s WHERE $1 AND s.function_code IS NULL
@@ -856,12 +1105,12 @@ SELECT c.sector_code, c.member_state, c.function_code, c.gm, c.cm,
             THEN COALESCE(c.cge, 0::bigint) END
 FROM rows c
 LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_catalog.=) c.sector_code
-                 AND (en.member_state OPERATOR(pg_catalog.=) c.member_state OR (en.member_state IS NULL AND c.member_state IS NULL))
+                 AND COALESCE(en.member_state, '') OPERATOR(pg_catalog.=) COALESCE(c.member_state, '')  -- hashable
 -- EU-wide rows for roles that see every member state (row-level security)
 WHERE c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL
 $$;
-COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean) IS
-  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL): mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows; contract_gap_edges: critical or sensitive supply edges missing a 5.1.4 clause), from this database''s supply valid at as_of, or (federated) from the states pulled from the federation members. functions false: only the all-functions rows. The one computation behind the sector views, the rollups and the snapshots.';
+COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean, boolean) IS
+  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL): mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows; contract_gap_edges: critical or sensitive supply edges missing a 5.1.4 clause), from this database''s supply valid at as_of, or (federated) from the states pulled from the federation members. functions false: only the all-functions rows; function_rows: also the rows per ICT function pooling every sector (sector_code NULL), per member state and EU-wide. The one computation behind the sector views, function_overview, the rollups and the snapshots.';
 
 CREATE FUNCTION @extschema@.sector_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
                                             functions boolean DEFAULT true)
@@ -1844,6 +2093,10 @@ DECLARE
   mode text := 'full';
   keys text[];
   secs text[];
+  par  text;
+  jit  text;
+  gone bigint := 0;
+  added bigint := 0;
 BEGIN
   -- one refresh at a time; readers (ACCESS SHARE) and supply writers are not blocked
   LOCK TABLE @extschema@.sector_rollup IN SHARE ROW EXCLUSIVE MODE;
@@ -1860,8 +2113,10 @@ BEGIN
   IF NOT $2 AND NOT fed AND last.refresh_id IS NOT NULL AND last.as_of OPERATOR(pg_catalog.<=) d
      AND last.methodology OPERATOR(pg_catalog.=) m AND last.version OPERATOR(pg_catalog.=) @extschema@.version()
      AND NOT EXISTS (SELECT 1 FROM pg_temp.supplyrisk_refresh_changes c WHERE c.everything)
+     -- (the rollups count contract gaps when tracked: every sector's EU-wide row, by index, says)
      AND @extschema@.contracts_tracked() OPERATOR(pg_catalog.=)
-         EXISTS (SELECT 1 FROM @extschema@.sector_rollup r WHERE r.contract_gap_edges IS NOT NULL) THEN
+         EXISTS (SELECT 1 FROM @extschema@.sector_rollup r WHERE r.function_code IS NULL AND r.member_state IS NULL
+                                                             AND r.contract_gap_edges IS NOT NULL) THEN
     mode := 'incremental';
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'incremental' AND (n OPERATOR(pg_catalog.>) 0 OR last.as_of OPERATOR(pg_catalog.<) d) THEN
@@ -1905,31 +2160,60 @@ BEGIN
   IF mode OPERATOR(pg_catalog.=) 'full' THEN
     -- computed first (CREATE TABLE AS may use parallel query, INSERT ... SELECT may not),
     -- then swapped in: readers see the previous rollups until this transaction commits
+    -- (the function rows, sector_code NULL, come from the same pass)
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT * FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END);
+      SELECT * FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END, true, NULL, false, true);
     DELETE FROM @extschema@.sector_rollup;
-    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
+    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage x WHERE x.sector_code IS NOT NULL;
     GET DIAGNOSTICS n = ROW_COUNT;
-    DROP TABLE pg_temp.supplyrisk_refresh_stage;
   ELSIF keys IS NOT NULL THEN
-    -- the stale member-state rows, computed from the supply by the same code, scoped
+    -- the stale member-state rows, computed from the supply by the same code, scoped: a few
+    -- thousand rows read by index, where starting parallel workers, or JIT-compiling a plan
+    -- costed with the full scan it does not run, would cost more than the computation
+    par := pg_catalog.current_setting('max_parallel_workers_per_gather');
+    jit := pg_catalog.current_setting('jit');
+    PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', '0', true), pg_catalog.set_config('jit', 'off', true);
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
       SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys) x WHERE x.member_state IS NOT NULL;
-    DELETE FROM @extschema@.sector_rollup r
-    WHERE r.member_state IS NOT NULL AND (r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state) OPERATOR(pg_catalog.=) ANY (keys);
-    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
-    DROP TABLE pg_temp.supplyrisk_refresh_stage;
-    -- their sectors' EU-wide rows, merged again from the member-state states in the rollups
     secs := ARRAY(SELECT DISTINCT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest(keys) k);
-    CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true) x
-      WHERE x.member_state IS NULL AND x.sector_code OPERATOR(pg_catalog.=) ANY (secs);
-    DELETE FROM @extschema@.sector_rollup r WHERE r.member_state IS NULL AND r.sector_code OPERATOR(pg_catalog.=) ANY (secs);
+    DELETE FROM @extschema@.sector_rollup r  -- (by the index on the sector)
+    WHERE r.sector_code OPERATOR(pg_catalog.=) ANY (secs) AND r.member_state IS NOT NULL
+      AND (r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state) OPERATOR(pg_catalog.=) ANY (keys);
+    GET DIAGNOSTICS gone = ROW_COUNT;
     INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
+    GET DIAGNOSTICS added = ROW_COUNT;
+    DROP TABLE pg_temp.supplyrisk_refresh_stage;
+    -- their sectors' EU-wide rows and the function rows, merged again from the member-state
+    -- states in the rollups
+    CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
+      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true, true) x
+      WHERE (x.member_state IS NULL AND x.sector_code OPERATOR(pg_catalog.=) ANY (secs)) OR x.sector_code IS NULL;
+    DELETE FROM @extschema@.sector_rollup r WHERE r.member_state IS NULL AND r.sector_code OPERATOR(pg_catalog.=) ANY (secs);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    gone := gone OPERATOR(pg_catalog.+) n;
+    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage x WHERE x.sector_code IS NOT NULL;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    added := added OPERATOR(pg_catalog.+) n;
+    PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', par, true), pg_catalog.set_config('jit', jit, true);
+  END IF;
+  IF mode OPERATOR(pg_catalog.=) 'full' OR keys IS NOT NULL THEN
+    -- the function rows of the stage, with the number of sectors each function is supplied in
+    DELETE FROM @extschema@.function_rollup;
+    INSERT INTO @extschema@.function_rollup
+    SELECT x.function_code, x.member_state, COALESCE(c.n, 0)::integer, x.group_mix, x.country_mix, x.entities, x.single_sourced,
+           x.single_sourced_critical, x.weight, x.hrv_weight, x.weight_critical, x.hrv_weight_critical, x.risk_weight,
+           x.suppliers, x.hhi, x.cr1, x.cr4, x.effective_suppliers, x.country_hhi, x.hrv_share, x.hrv_share_critical,
+           x.non_eu_share, x.mean_risk, x.concentration_level, x.top_suppliers, x.unassessed_weight, x.unassessed_share,
+           x.contract_gap_edges
+    FROM pg_temp.supplyrisk_refresh_stage x
+    LEFT JOIN (SELECT r.function_code, COALESCE(r.member_state, '') AS ms, pg_catalog.count(*) AS n
+               FROM @extschema@.sector_rollup r WHERE r.function_code IS NOT NULL GROUP BY 1, 2) c
+      ON c.function_code OPERATOR(pg_catalog.=) x.function_code AND c.ms OPERATOR(pg_catalog.=) COALESCE(x.member_state, '')
+    WHERE x.sector_code IS NULL;
     DROP TABLE pg_temp.supplyrisk_refresh_stage;
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'incremental' THEN
-    n := CASE WHEN keys IS NULL THEN last.rollup_rows ELSE (SELECT pg_catalog.count(*) FROM @extschema@.sector_rollup) END;
+    n := last.rollup_rows OPERATOR(pg_catalog.-) gone OPERATOR(pg_catalog.+) added;
   END IF;
   INSERT INTO @extschema@.rollup_refresh (started_at, finished_at, as_of, methodology, rollup_rows, stale_members, mode, recomputed, version)
   VALUES (t0, pg_catalog.clock_timestamp(), d, COALESCE(m, @extschema@.methodology_name(NULL)), n, stale, mode,
@@ -1965,6 +2249,35 @@ $$;
 COMMENT ON FUNCTION @extschema@.sector_gap_counts(boolean, date, text) IS
   'Entities with a multi-vendor gap per sector, member state (NULL: EU-wide) and ICT function (NULL: any), from this database''s supply valid at as_of or (federated) from the counts pulled from the federation members.';
 
+-- the helpers of trend and function_trend (issue 18)
+-- every metric of two snapshot rows as {from, to, delta} (delta for numbers)
+CREATE FUNCTION @extschema@.metrics_delta(from_metrics jsonb, to_metrics jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT pg_catalog.jsonb_object_agg(k.key, pg_catalog.jsonb_build_object(
+           'from', $1 OPERATOR(pg_catalog.->) k.key, 'to', $2 OPERATOR(pg_catalog.->) k.key,
+           'delta', CASE WHEN pg_catalog.jsonb_typeof($1 OPERATOR(pg_catalog.->) k.key) OPERATOR(pg_catalog.=) 'number'
+                          AND pg_catalog.jsonb_typeof($2 OPERATOR(pg_catalog.->) k.key) OPERATOR(pg_catalog.=) 'number'
+                         THEN ($2 OPERATOR(pg_catalog.->>) k.key)::float8 OPERATOR(pg_catalog.-) ($1 OPERATOR(pg_catalog.->>) k.key)::float8 END))
+  FROM pg_catalog.jsonb_object_keys($1 OPERATOR(pg_catalog.||) $2) k(key)
+$$;
+COMMENT ON FUNCTION @extschema@.metrics_delta(jsonb, jsonb) IS 'Every key of two metrics objects as {"from": .., "to": .., "delta": ..}, delta = to - from when both are numbers: the metrics column of trend and function_trend.';
+
+-- snapshots named by a trend must exist
+CREATE FUNCTION @extschema@.snapshot_check(ids bigint[]) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  sid bigint;
+BEGIN
+  FOREACH sid IN ARRAY ids LOOP
+    IF NOT EXISTS (SELECT 1 FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) sid) THEN
+      RAISE EXCEPTION 'snapshot % does not exist', sid USING ERRCODE = 'invalid_parameter_value',
+        HINT = 'The snapshots are listed in supplyrisk.snapshot.';
+    END IF;
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.snapshot_check(bigint[]) IS 'Raises 22023 naming the first of the snapshots that does not exist (trend_between, function_trend_between).';
+
 CREATE OR REPLACE FUNCTION @extschema@.take_snapshot(label text DEFAULT NULL) RETURNS bigint
 LANGUAGE plpgsql SET extra_float_digits = 1 SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -1980,22 +2293,72 @@ BEGIN
     FROM @extschema@.federation_member f;
   END IF;
   INSERT INTO @extschema@.snapshot (label, as_of, methodology) VALUES ($1, d, m) RETURNING snapshot_id INTO sid;
+  -- the sector rows and the function rows (every sector pooled) of one computation
+  CREATE TEMP TABLE supplyrisk_snapshot_stage ON COMMIT DROP AS
+    SELECT * FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END, true, NULL, false, true);
+  INSERT INTO @extschema@.function_snapshot (snapshot_id, function_code, member_state, group_mix, country_mix, metrics)
+  SELECT sid, x.function_code, x.member_state, x.group_mix, x.country_mix,
+         (pg_catalog.to_jsonb(x) OPERATOR(pg_catalog.-)
+            ARRAY['sector_code', 'member_state', 'function_code', 'group_mix', 'country_mix']::text[])
+         OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('sectors', COALESCE(c.n, 0))
+  FROM pg_temp.supplyrisk_snapshot_stage x
+  LEFT JOIN (SELECT y.function_code, COALESCE(y.member_state, '') AS ms, pg_catalog.count(*) AS n
+             FROM pg_temp.supplyrisk_snapshot_stage y WHERE y.sector_code IS NOT NULL AND y.function_code IS NOT NULL GROUP BY 1, 2) c
+    ON c.function_code OPERATOR(pg_catalog.=) x.function_code AND c.ms OPERATOR(pg_catalog.=) COALESCE(x.member_state, '')
+  WHERE x.sector_code IS NULL;
   INSERT INTO @extschema@.metric_snapshot (snapshot_id, sector_code, member_state, function_code, group_mix,
                                            country_mix, metrics)
   SELECT sid, x.sector_code, x.member_state, x.function_code, x.group_mix, x.country_mix,
          (pg_catalog.to_jsonb(x) OPERATOR(pg_catalog.-)
             ARRAY['sector_code', 'member_state', 'function_code', 'group_mix', 'country_mix']::text[])
          OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('gaps', COALESCE(g.gaps, 0))
-  FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END) x
+  FROM pg_temp.supplyrisk_snapshot_stage x
   LEFT JOIN @extschema@.sector_gap_counts(fed, d, CASE WHEN NOT fed THEN m END) g
     ON g.sector_code OPERATOR(pg_catalog.=) x.sector_code
    AND (g.member_state OPERATOR(pg_catalog.=) x.member_state OR (g.member_state IS NULL AND x.member_state IS NULL))
-   AND (g.function_code OPERATOR(pg_catalog.=) x.function_code OR (g.function_code IS NULL AND x.function_code IS NULL));
+   AND (g.function_code OPERATOR(pg_catalog.=) x.function_code OR (g.function_code IS NULL AND x.function_code IS NULL))
+  WHERE x.sector_code IS NOT NULL;
+  DROP TABLE pg_temp.supplyrisk_snapshot_stage;
   RETURN sid;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.take_snapshot(text) IS
-  'Stores every sector metric (sector_stats_at, per member state and EU-wide, per function and overall, with the mergeable states) and the multi-vendor gap counts, computed live for today (on a federation coordinator: pulled now from every member); returns the snapshot id.';
+  'Stores every sector metric (sector_stats_at, per member state and EU-wide, per function and overall, with the mergeable states) and the multi-vendor gap counts, and the function rows (function_snapshot: every sector pooled, per ICT function and member state), computed live for today (on a federation coordinator: pulled now from every member); returns the snapshot id.';
+
+CREATE OR REPLACE FUNCTION @extschema@.trend_between(from_id bigint, to_id bigint)
+RETURNS TABLE (sector_code text, member_state text, from_snapshot bigint, to_snapshot bigint,
+               from_taken_at timestamptz, to_taken_at timestamptz,
+               hhi_from float8, hhi_to float8, hhi_delta float8,
+               hrv_share_from float8, hrv_share_to float8, hrv_share_delta float8,
+               gaps_from bigint, gaps_to bigint, gaps_closed bigint, metrics jsonb)
+LANGUAGE plpgsql STABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  PERFORM @extschema@.snapshot_check(ARRAY[$1, $2]);
+  RETURN QUERY
+  WITH a AS (SELECT m.* FROM @extschema@.metric_snapshot m
+             WHERE m.snapshot_id OPERATOR(pg_catalog.=) $1 AND m.function_code IS NULL),
+       b AS (SELECT m.* FROM @extschema@.metric_snapshot m
+             WHERE m.snapshot_id OPERATOR(pg_catalog.=) $2 AND m.function_code IS NULL),
+       j AS (SELECT COALESCE(a.sector_code, b.sector_code) AS sc, COALESCE(a.member_state, b.member_state) AS ms,
+                    COALESCE(a.metrics, '{}'::jsonb) AS am, COALESCE(b.metrics, '{}'::jsonb) AS bm
+             FROM a FULL JOIN b ON a.sector_code OPERATOR(pg_catalog.=) b.sector_code
+                               AND (a.member_state OPERATOR(pg_catalog.=) b.member_state OR (a.member_state IS NULL AND b.member_state IS NULL)))
+  SELECT j.sc, j.ms, $1, $2, sa.taken_at, sb.taken_at,
+         (j.am OPERATOR(pg_catalog.->>) 'hhi')::float8, (j.bm OPERATOR(pg_catalog.->>) 'hhi')::float8,
+         (j.bm OPERATOR(pg_catalog.->>) 'hhi')::float8 OPERATOR(pg_catalog.-) (j.am OPERATOR(pg_catalog.->>) 'hhi')::float8,
+         (j.am OPERATOR(pg_catalog.->>) 'hrv_share')::float8, (j.bm OPERATOR(pg_catalog.->>) 'hrv_share')::float8,
+         (j.bm OPERATOR(pg_catalog.->>) 'hrv_share')::float8 OPERATOR(pg_catalog.-) (j.am OPERATOR(pg_catalog.->>) 'hrv_share')::float8,
+         COALESCE((j.am OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0), COALESCE((j.bm OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0),
+         COALESCE((j.am OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0) OPERATOR(pg_catalog.-) COALESCE((j.bm OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0),
+         @extschema@.metrics_delta(j.am, j.bm)
+  FROM j
+  CROSS JOIN (SELECT s.taken_at FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) $1) sa
+  CROSS JOIN (SELECT s.taken_at FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) $2) sb
+  ORDER BY j.sc, j.ms NULLS FIRST;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.trend_between(bigint, bigint) IS
+  'Change of every sector metric between two snapshots, per sector and member state (NULL: EU-wide): the headline figures as columns and every metric as {from, to, delta} in metrics.';
 
 -- multi_vendor_gaps names the measures that address each gap (issue 15): a new column, so the
 -- function and its view are created again.
@@ -2044,7 +2407,7 @@ COMMENT ON COLUMN @extschema@.multi_vendor_gaps.cap IS 'The methodology''s multi
 COMMENT ON COLUMN @extschema@.multi_vendor_gaps.measures IS 'The toolbox measures that address the gap (toolbox:code): for high_risk_supplier those addressing high-risk suppliers (5g-2020:SM03, ...), else those addressing multi-vendor gaps (5g-2020:SM05, ...).';
 -- <<< sync
 
--- >>> sync: 68_federation_export.sql 69_federation_pull.sql 74_review.sql 75_report_charts.sql
+-- >>> sync: 68_federation_export.sql 69_federation_pull.sql 74_review.sql 75_report_charts.sql 76_function_overview.sql
 -- Federation, member side: what a member database exports to the EU coordinator. Roles
 -- granted 'federation' access read these four views and nothing else: the views call
 -- security-definer functions that return aggregate states only (no entity, supply,
@@ -2992,6 +3355,222 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.sector_report_charts(text, text) IS
   'The chart sections of sector_report''s html: concentration by member state (a sector) or by sector (the EU overview) with the concentration bands, the largest supplier groups, the country of origin, high-risk and unassessed share, and the HHI trend across the snapshots (from two); each chart over the rows the caller may see, or a sentence saying why it is empty.';
+-- Cross-sector concentration (issue 18): function_overview (per ICT function, every sector
+-- pooled), assessment_overview (the scope of a coordinated risk assessment), and the function
+-- rows of the snapshots (function_trend).
+
+-- The function rows of sector_stats_levels for a date and methodology, computed live, with the
+-- number of sectors each function is supplied in (what refresh() writes into function_rollup).
+CREATE FUNCTION @extschema@.function_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS SETOF @extschema@.function_rollup
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  WITH x AS MATERIALIZED (  -- one computation: the function rows and the sector rows they are counted in
+    SELECT y.* FROM @extschema@.sector_stats_levels(false, $1, $2, true, NULL, false, true) y WHERE y.function_code IS NOT NULL
+  )
+  SELECT x.function_code, x.member_state, COALESCE(c.n, 0)::integer, x.group_mix, x.country_mix, x.entities, x.single_sourced,
+         x.single_sourced_critical, x.weight, x.hrv_weight, x.weight_critical, x.hrv_weight_critical, x.risk_weight,
+         x.suppliers, x.hhi, x.cr1, x.cr4, x.effective_suppliers, x.country_hhi, x.hrv_share, x.hrv_share_critical,
+         x.non_eu_share, x.mean_risk, x.concentration_level, x.top_suppliers, x.unassessed_weight, x.unassessed_share,
+         x.contract_gap_edges
+  FROM x
+  LEFT JOIN (SELECT s.function_code, COALESCE(s.member_state, '') AS ms, pg_catalog.count(*) AS n
+             FROM x s WHERE s.sector_code IS NOT NULL GROUP BY 1, 2) c
+    ON c.function_code OPERATOR(pg_catalog.=) x.function_code AND c.ms OPERATOR(pg_catalog.=) COALESCE(x.member_state, '')
+  WHERE x.sector_code IS NULL
+$$;
+COMMENT ON FUNCTION @extschema@.function_stats_at(date, text) IS
+  'Statistics per ICT function and member state (NULL: EU-wide), every sector pooled, from the supply valid at as_of: the function rows of sector_stats_levels (the same pass as the sector rows) with the number of sectors each function is supplied in. What refresh() stores in function_rollup.';
+
+-- What function_overview and assessment_overview read: the rollups once refresh() has run,
+-- else (or when live) the live computation; the branch is chosen before planning (see
+-- sector_stats_read).
+CREATE FUNCTION @extschema@.function_stats_read(live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS SETOF @extschema@.function_rollup
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+SET plan_cache_mode = force_custom_plan AS $$
+BEGIN
+  IF live OR NOT EXISTS (SELECT 1 FROM @extschema@.rollup_refresh) THEN
+    RETURN QUERY SELECT x.* FROM @extschema@.function_stats_at(as_of, methodology) x;
+  ELSE
+    RETURN QUERY SELECT r.* FROM @extschema@.function_rollup r;
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.function_stats_read(boolean, date, text) IS
+  'The function rows: from the rollups of the last refresh() (function_rollup), or computed live (function_stats_at) when live is true or before the first refresh.';
+
+CREATE FUNCTION @extschema@.function_overview_rows(live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (function_code text, function_name text, criticality text, member_state text, sectors integer,
+               entities bigint, suppliers integer, hhi float8, cr1 float8, cr4 float8, effective_suppliers float8,
+               hrv_share float8, unassessed_share float8, non_eu_share float8, country_hhi float8, top_suppliers text,
+               single_supplier_entities bigint, concentration_level text, contract_gap_edges bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT r.function_code, fn.name, fn.criticality, r.member_state, r.sectors, r.entities, r.suppliers, r.hhi, r.cr1, r.cr4,
+       r.effective_suppliers, r.hrv_share, r.unassessed_share, r.non_eu_share, r.country_hhi, r.top_suppliers,
+       r.single_sourced, r.concentration_level, r.contract_gap_edges
+FROM @extschema@.function_stats_read($1, $2, $3) r
+JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) r.function_code
+$$;
+COMMENT ON FUNCTION @extschema@.function_overview_rows(boolean, date, text) IS
+  'The rows of function_overview, live or from the rollups (see function_stats_read).';
+
+CREATE FUNCTION @extschema@.function_overview_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS TABLE (function_code text, function_name text, criticality text, member_state text, sectors integer,
+               entities bigint, suppliers integer, hhi float8, cr1 float8, cr4 float8, effective_suppliers float8,
+               hrv_share float8, unassessed_share float8, non_eu_share float8, country_hhi float8, top_suppliers text,
+               single_supplier_entities bigint, concentration_level text, contract_gap_edges bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT * FROM @extschema@.function_overview_rows(true, $1, $2)
+$$;
+COMMENT ON FUNCTION @extschema@.function_overview_at(date, text) IS 'The rows of function_overview for any date and methodology, computed live.';
+
+CREATE VIEW @extschema@.function_overview WITH (security_invoker = true) AS
+  SELECT * FROM @extschema@.function_overview_rows(false, CURRENT_DATE, NULL);
+COMMENT ON VIEW @extschema@.function_overview IS 'Per ICT function, every sector pooled: a row per member state and an EU-wide row (member_state NULL). The systemic view: the same supplier group behind a function in many sectors at once. Read from the rollups of the last refresh() (function_rollup); computed live for today until the first refresh.';
+DO $cm$
+DECLARE c record;
+BEGIN
+  FOR c IN SELECT * FROM (VALUES
+    ('function_code', 'ICT function.'),
+    ('function_name', 'Its name.'),
+    ('criticality', 'critical, sensitive or standard.'),
+    ('member_state', 'Member state; NULL for the EU-wide row (the merge of the member states).'),
+    ('sectors', 'Number of sectors in which the function is supplied.'),
+    ('entities', 'Entities supplied with the function, all sectors.'),
+    ('suppliers', 'Distinct supplier groups.'),
+    ('hhi', 'HHI (0..10000) per supplier group of the supply pooled over every sector.'),
+    ('cr1', 'Share (0..1) of the largest supplier group.'),
+    ('cr4', 'Share (0..1) of the four largest supplier groups.'),
+    ('effective_suppliers', 'Numbers equivalent 10000/HHI.'),
+    ('hrv_share', 'Share (0..1) of the supply weight from high-risk suppliers.'),
+    ('unassessed_share', 'Share (0..1) of the supply weight from unassessed suppliers.'),
+    ('non_eu_share', 'Share (0..1) of the supply from supplier groups headquartered outside the EU.'),
+    ('country_hhi', 'HHI of the supply by the headquarters country of the supplier group.'),
+    ('top_suppliers', 'The three largest supplier groups with their shares, as text.'),
+    ('single_supplier_entities', 'Entities served by a single supplier group for the function.'),
+    ('concentration_level', 'Band of hhi under the EU 2004 guidelines (low, moderate, high).'),
+    ('contract_gap_edges', 'Critical or sensitive supply edges whose contracts miss a clause of point 5.1.4; NULL while no contract check is recorded.')) x(col, txt) LOOP
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.function_overview.%I IS %L', c.col, c.txt);
+  END LOOP;
+END $cm$;
+
+-- The scope of a coordinated risk assessment: the function_overview rows of its ICT functions
+-- and, per member state and EU-wide, a row for the whole scope (function_code NULL) merging
+-- the states of its functions.
+CREATE FUNCTION @extschema@.assessment_overview(code text)
+RETURNS TABLE (assessment_code text, function_code text, function_name text, criticality text, member_state text,
+               sectors integer, entities bigint, suppliers integer, hhi float8, cr1 float8, cr4 float8,
+               effective_suppliers float8, hrv_share float8, unassessed_share float8, non_eu_share float8,
+               country_hhi float8, top_suppliers text, single_supplier_entities bigint, concentration_level text,
+               contract_gap_edges bigint)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  known text;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM @extschema@.coordinated_assessment a WHERE a.code OPERATOR(pg_catalog.=) $1) THEN
+    SELECT pg_catalog.string_agg(a.code, ', ' ORDER BY a.code) INTO known FROM @extschema@.coordinated_assessment a;
+    RAISE EXCEPTION 'unknown coordinated assessment "%"', $1 USING ERRCODE = 'invalid_parameter_value',
+      DETAIL = pg_catalog.format('The coordinated assessments are: %s.', COALESCE(known, 'none')),
+      HINT = 'Add your own scope to supplyrisk.coordinated_assessment and supplyrisk.coordinated_assessment_function.';
+  END IF;
+  RETURN QUERY
+  WITH scope AS (SELECT f.function_code FROM @extschema@.coordinated_assessment_function f
+                 WHERE f.assessment_code OPERATOR(pg_catalog.=) $1),
+  r AS MATERIALIZED (SELECT x.* FROM @extschema@.function_stats_read(false) x
+                     WHERE x.function_code IN (SELECT scope.function_code FROM scope)),
+  whole AS (  -- the functions' states merged: exact for the mixes and sums (entities are not
+              -- additive across functions: an entity may use several)
+    SELECT r.member_state, @extschema@.supply_mix_union(r.group_mix) AS gm, @extschema@.supply_mix_union(r.country_mix) AS cm,
+           pg_catalog.sum(r.weight ORDER BY r.function_code) AS w, pg_catalog.sum(r.hrv_weight ORDER BY r.function_code) AS hw,
+           pg_catalog.sum(r.unassessed_weight ORDER BY r.function_code) AS uw, pg_catalog.sum(r.contract_gap_edges)::bigint AS cge
+    FROM r GROUP BY r.member_state
+  ),
+  secs AS (  -- sectors in which any function of the scope is supplied
+    SELECT COALESCE(s.member_state, '') AS ms, pg_catalog.count(DISTINCT s.sector_code)::integer AS n
+    FROM @extschema@.sector_stats_read(false, CURRENT_DATE, NULL, true, NULL) s
+    WHERE s.function_code IN (SELECT scope.function_code FROM scope)
+    GROUP BY 1
+  )
+  SELECT $1, r.function_code, fn.name, fn.criticality, r.member_state, r.sectors, r.entities, r.suppliers, r.hhi, r.cr1, r.cr4,
+         r.effective_suppliers, r.hrv_share, r.unassessed_share, r.non_eu_share, r.country_hhi, r.top_suppliers,
+         r.single_sourced, r.concentration_level, r.contract_gap_edges
+  FROM r JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) r.function_code
+  UNION ALL
+  SELECT $1, NULL, NULL, NULL, w.member_state, COALESCE(c.n, 0), NULL, COALESCE(@extschema@.key_count(w.gm), 0),
+         @extschema@.hhi(w.gm), @extschema@.cr(w.gm, 1), @extschema@.cr(w.gm, 4), @extschema@.effective_suppliers(w.gm),
+         CASE WHEN w.w OPERATOR(pg_catalog.>) 0::float8 THEN w.hw OPERATOR(pg_catalog./) w.w END,
+         CASE WHEN w.w OPERATOR(pg_catalog.>) 0::float8 THEN w.uw OPERATOR(pg_catalog./) w.w END,
+         1 OPERATOR(pg_catalog.-) @extschema@.share(w.cm, (SELECT @extschema@.eu_member_codes())),
+         @extschema@.hhi(w.cm), @extschema@.top_supplier_names(w.gm, 3), NULL,
+         @extschema@.concentration_level(@extschema@.hhi(w.gm)), w.cge
+  FROM whole w LEFT JOIN secs c ON c.ms OPERATOR(pg_catalog.=) COALESCE(w.member_state, '')
+  ORDER BY 2 NULLS FIRST, 5 NULLS FIRST;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.assessment_overview(text) IS
+  'The scope of a coordinated risk assessment (coordinated_assessment): the function_overview rows of its ICT functions and, per member state and EU-wide, a row for the whole scope (function_code NULL) merging its functions'' supplier-group and country mixes and sums; entities and single_supplier_entities are NULL there (an entity may use several functions of the scope). From the rollups, like function_overview. Unknown code: SQLSTATE 22023 naming the known ones.';
+
+-- The function rows of two snapshots compared, per ICT function and member state (NULL:
+-- EU-wide).
+CREATE FUNCTION @extschema@.function_trend_between(from_id bigint, to_id bigint)
+RETURNS TABLE (function_code text, member_state text, from_snapshot bigint, to_snapshot bigint,
+               from_taken_at timestamptz, to_taken_at timestamptz,
+               hhi_from float8, hhi_to float8, hhi_delta float8,
+               hrv_share_from float8, hrv_share_to float8, hrv_share_delta float8,
+               sectors_from integer, sectors_to integer, metrics jsonb)
+LANGUAGE plpgsql STABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  PERFORM @extschema@.snapshot_check(ARRAY[$1, $2]);
+  RETURN QUERY
+  WITH a AS (SELECT m.* FROM @extschema@.function_snapshot m WHERE m.snapshot_id OPERATOR(pg_catalog.=) $1),
+       b AS (SELECT m.* FROM @extschema@.function_snapshot m WHERE m.snapshot_id OPERATOR(pg_catalog.=) $2),
+       j AS (SELECT COALESCE(a.function_code, b.function_code) AS fc, COALESCE(a.member_state, b.member_state) AS ms,
+                    COALESCE(a.metrics, '{}'::jsonb) AS am, COALESCE(b.metrics, '{}'::jsonb) AS bm
+             FROM a FULL JOIN b ON a.function_code OPERATOR(pg_catalog.=) b.function_code
+                               AND COALESCE(a.member_state, '') OPERATOR(pg_catalog.=) COALESCE(b.member_state, ''))
+  SELECT j.fc, j.ms, $1, $2, sa.taken_at, sb.taken_at,
+         (j.am OPERATOR(pg_catalog.->>) 'hhi')::float8, (j.bm OPERATOR(pg_catalog.->>) 'hhi')::float8,
+         (j.bm OPERATOR(pg_catalog.->>) 'hhi')::float8 OPERATOR(pg_catalog.-) (j.am OPERATOR(pg_catalog.->>) 'hhi')::float8,
+         (j.am OPERATOR(pg_catalog.->>) 'hrv_share')::float8, (j.bm OPERATOR(pg_catalog.->>) 'hrv_share')::float8,
+         (j.bm OPERATOR(pg_catalog.->>) 'hrv_share')::float8 OPERATOR(pg_catalog.-) (j.am OPERATOR(pg_catalog.->>) 'hrv_share')::float8,
+         COALESCE((j.am OPERATOR(pg_catalog.->>) 'sectors')::integer, 0), COALESCE((j.bm OPERATOR(pg_catalog.->>) 'sectors')::integer, 0),
+         @extschema@.metrics_delta(j.am, j.bm)
+  FROM j
+  CROSS JOIN (SELECT s.taken_at FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) $1) sa
+  CROSS JOIN (SELECT s.taken_at FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) $2) sb
+  ORDER BY j.fc, j.ms NULLS FIRST;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.function_trend_between(bigint, bigint) IS
+  'Change of every function_overview metric between two snapshots, per ICT function and member state (NULL: EU-wide): the headline figures as columns and every metric as {from, to, delta} in metrics.';
+
+CREATE VIEW @extschema@.function_trend WITH (security_invoker = true) AS
+  SELECT t.* FROM @extschema@.function_trend_between(
+    (SELECT s.snapshot_id FROM @extschema@.snapshot s ORDER BY s.taken_at, s.snapshot_id LIMIT 1),
+    (SELECT s.snapshot_id FROM @extschema@.snapshot s ORDER BY s.taken_at DESC, s.snapshot_id DESC LIMIT 1)) t;
+COMMENT ON VIEW @extschema@.function_trend IS 'Change of every function_overview metric between the first and the latest snapshot, per ICT function and member state (NULL: EU-wide). Empty without snapshots; function_trend_between compares any two.';
+DO $cm$
+DECLARE c record;
+BEGIN
+  FOR c IN SELECT * FROM (VALUES
+    ('function_code', 'ICT function.'),
+    ('member_state', 'Member state; NULL for the EU-wide row.'),
+    ('from_snapshot', 'The earlier snapshot.'),
+    ('to_snapshot', 'The later snapshot.'),
+    ('from_taken_at', 'When the earlier snapshot was taken.'),
+    ('to_taken_at', 'When the later snapshot was taken.'),
+    ('hhi_from', 'HHI over supplier groups, every sector pooled, at the earlier snapshot.'),
+    ('hhi_to', 'HHI at the later snapshot.'),
+    ('hhi_delta', 'hhi_to - hhi_from (negative: less concentrated).'),
+    ('hrv_share_from', 'Share (0..1) of high-risk supply at the earlier snapshot.'),
+    ('hrv_share_to', 'The same at the later snapshot.'),
+    ('hrv_share_delta', 'hrv_share_to - hrv_share_from.'),
+    ('sectors_from', 'Sectors the function was supplied in at the earlier snapshot.'),
+    ('sectors_to', 'The same at the later snapshot.'),
+    ('metrics', 'Every stored metric as {"from": .., "to": .., "delta": ..} (delta for numbers).')) x(col, txt) LOOP
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.function_trend.%I IS %L', c.col, c.txt);
+  END LOOP;
+END $cm$;
 -- <<< sync
 
 -- reports people look at (issue 16): sector_report's html is a document with charts
@@ -3082,6 +3661,16 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.sector_report(text, text) IS
   'A report as Markdown or HTML: one sector (member states, EU-wide ICT functions) or, with sector NULL, the EU overview of all sectors; read from the same source as the dashboard views. html: a self-contained document with inline SVG charts (sector_report_charts), a notice when the rollups are outdated, printable on A4.';
+
+-- row-level security on the function rollups and snapshots (issue 18)
+ALTER TABLE @extschema@.function_rollup ENABLE ROW LEVEL SECURITY;
+CREATE POLICY function_rollup_by_member_state ON @extschema@.function_rollup
+  USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))));
+ALTER TABLE @extschema@.function_snapshot ENABLE ROW LEVEL SECURITY;
+CREATE POLICY function_snapshot_by_member_state ON @extschema@.function_snapshot
+  USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))));
+COMMENT ON POLICY function_rollup_by_member_state ON @extschema@.function_rollup IS 'Function rollup rows of the role''s member states; EU-wide rows for unscoped roles only.';
+COMMENT ON POLICY function_snapshot_by_member_state ON @extschema@.function_snapshot IS 'Function snapshot rows of the role''s member states; EU-wide rows for unscoped roles only.';
 
 -- row-level security on the observations and contract checks (issue 15)
 ALTER TABLE @extschema@.measure_status ENABLE ROW LEVEL SECURITY;

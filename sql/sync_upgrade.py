@@ -42,6 +42,9 @@ def sync(srcfile, start, end, replace=False):
     U = U[:a] + new + U[b:]
 
 regions()
+sync('32_supply.sql', 'CREATE FUNCTION @extschema@.supply_in_scope', 'COMMENT ON FUNCTION @extschema@.supply_in_scope')
+sync('52_supplier_risk.sql', 'CREATE FUNCTION @extschema@.supplier_risk_of', 'COMMENT ON FUNCTION @extschema@.supplier_risk_of')
+sync('52_supplier_risk.sql', 'CREATE FUNCTION @extschema@.supplier_risk_at', 'COMMENT ON FUNCTION @extschema@.supplier_risk_at', True)
 sync('82_grant_functions.sql', 'CREATE FUNCTION @extschema@.grant_access', 'COMMENT ON FUNCTION @extschema@.grant_access', True)
 sync('82_grant_functions.sql', 'CREATE FUNCTION @extschema@.grant_privileges', 'COMMENT ON FUNCTION @extschema@.grant_privileges')
 sync('82_grant_functions.sql', 'CREATE FUNCTION @extschema@.revoke_privileges', 'COMMENT ON FUNCTION @extschema@.revoke_privileges', True)
@@ -49,6 +52,9 @@ sync('73_reports.sql', 'CREATE FUNCTION @extschema@.sector_report(', 'COMMENT ON
 sync('70_refresh.sql', 'CREATE VIEW @extschema@.rollup_status', 'CREATE VIEW @extschema@.rollup_status', True)
 sync('70_refresh.sql', 'CREATE PROCEDURE @extschema@.refresh', 'COMMENT ON PROCEDURE @extschema@.refresh')
 sync('71_snapshots_trend.sql', 'CREATE FUNCTION @extschema@.sector_gap_counts', 'COMMENT ON FUNCTION @extschema@.sector_gap_counts')
+sync('71_snapshots_trend.sql', 'CREATE FUNCTION @extschema@.metrics_delta', 'COMMENT ON FUNCTION @extschema@.metrics_delta')
+sync('71_snapshots_trend.sql', 'CREATE FUNCTION @extschema@.snapshot_check', 'COMMENT ON FUNCTION @extschema@.snapshot_check')
+sync('71_snapshots_trend.sql', 'CREATE FUNCTION @extschema@.trend_between', 'COMMENT ON FUNCTION @extschema@.trend_between', True)
 sync('71_snapshots_trend.sql', 'CREATE FUNCTION @extschema@.take_snapshot', 'COMMENT ON FUNCTION @extschema@.take_snapshot', True)
 sync('61_sector_stats.sql', 'CREATE FUNCTION @extschema@.sector_function_stats', 'COMMENT ON FUNCTION @extschema@.sector_function_stats')
 sync('61_sector_stats.sql', 'CREATE FUNCTION @extschema@.sector_stats_levels', 'COMMENT ON FUNCTION @extschema@.sector_stats_levels')

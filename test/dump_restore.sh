@@ -54,6 +54,10 @@ INSERT INTO measure_status (toolbox_code, measure_code, member_state, reporting_
          ('ict-2026', 'MV-1', 'FR', '2026', 'in_preparation', 'not_applied', '2026-05-01', false, NULL);
 INSERT INTO contract_control (entity_id, supplier_id, clause, in_place, evidence, checked_on)
   SELECT s.entity_id, s.supplier_id, '5.1.4d', true, 'contract 12, annex 3', '2026-02-01' FROM supply s ORDER BY s.supply_id LIMIT 3;
+-- a user scope of ICT functions, and a user function in a shipped scope (issue 18)
+INSERT INTO coordinated_assessment (code, name, adopted_on, source) VALUES ('payments-2027', 'National payments scope', '2027-01-15', 'Ministry circular 9/2027');
+INSERT INTO coordinated_assessment_function (assessment_code, function_code)
+  VALUES ('payments-2027', 'finance.payment_processing'), ('payments-2027', 'cloud.iaas'), ('cav-2026', 'cloud.iaas');
 -- a coordinator's rows (after the refresh: refresh() would pull from the member otherwise)
 INSERT INTO federation_member (member_state, server_name, last_pull, last_version, stale, last_error)
   VALUES ('LU', 'member_lu', '2026-01-02 03:04:05+00', '0.2.0', true, 'could not connect');

@@ -42,6 +42,27 @@ $$;
 COMMENT ON FUNCTION @extschema@.supply_valid_at(date) IS
   'The supply rows valid at a date (default today): valid_from <= as_of < valid_to (valid_to NULL: open-ended). What every view and metric reads.';
 
+-- The supply rows valid at as_of, with their entity's sector and member state, of the entities
+-- of these '<sector>:<member state>' keys (NULL: all rows): a scoped recomputation reads its
+-- entities' rows through supply_entity_function_idx.
+CREATE FUNCTION @extschema@.supply_in_scope(as_of date, scope text[])
+RETURNS TABLE (entity_id bigint, supplier_id bigint, function_code text, weight float8, sector_code text, member_state text)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT s.entity_id, s.supplier_id, s.function_code, s.weight, e.sector_code, e.member_state
+  FROM @extschema@.supply_valid_at($1) s
+  JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
+  WHERE $2 IS NULL
+  UNION ALL
+  SELECT s.entity_id, s.supplier_id, s.function_code, s.weight, e.sector_code, e.member_state
+  FROM (SELECT DISTINCT pg_catalog.split_part(k, ':', 1) AS sc, pg_catalog.split_part(k, ':', 2) AS ms
+        FROM pg_catalog.unnest($2) k) k
+  JOIN @extschema@.entity e ON e.sector_code OPERATOR(pg_catalog.=) k.sc AND e.member_state OPERATOR(pg_catalog.=) k.ms
+  JOIN @extschema@.supply_valid_at($1) s ON s.entity_id OPERATOR(pg_catalog.=) e.entity_id
+  WHERE $2 IS NOT NULL
+$$;
+COMMENT ON FUNCTION @extschema@.supply_in_scope(date, text[]) IS
+  'The supply rows valid at as_of (entity, supplier, ICT function, weight) with the entity''s sector and member state, of the entities of the scope''s <sector>:<member state> keys (NULL: every row valid at as_of), read by entity through the index when scoped: what the sector statistics and refresh()''s incremental recomputation read.';
+
 CREATE TABLE @extschema@.supplier_dependency (
   supplier_id           bigint NOT NULL REFERENCES @extschema@.supplier (supplier_id),
   depends_on_supplier_id bigint NOT NULL REFERENCES @extschema@.supplier (supplier_id),

@@ -100,17 +100,15 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT c.entity_id, c.supplier_id FROM @extschema@.contract_clauses_in_place($1) c
     GROUP BY c.entity_id, c.supplier_id HAVING pg_catalog.count(*) OPERATOR(pg_catalog.=) (SELECT pg_catalog.count(*) FROM @extschema@.contract_clause)
   )
-  SELECT e.sector_code, e.member_state, g.function_code, pg_catalog.count(*)
-  FROM (SELECT s.entity_id, s.supplier_id, s.function_code  -- the edges of contract_edges_at, without the criticality to hash
-        FROM @extschema@.supply_valid_at($1) s
+  SELECT g.sector_code, g.member_state, g.function_code, pg_catalog.count(*)
+  FROM (SELECT s.entity_id, s.supplier_id, s.function_code, s.sector_code, s.member_state  -- the edges of contract_edges_at
+        FROM @extschema@.supply_in_scope($1, $2) s
         JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) s.function_code
                                         AND fn.criticality OPERATOR(pg_catalog.<>) 'standard'
-        GROUP BY s.entity_id, s.supplier_id, s.function_code) g
-  JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) g.entity_id
+        GROUP BY s.entity_id, s.supplier_id, s.function_code, s.sector_code, s.member_state) g
   WHERE NOT EXISTS (SELECT 1 FROM covered f WHERE f.entity_id OPERATOR(pg_catalog.=) g.entity_id
                     AND f.supplier_id OPERATOR(pg_catalog.=) g.supplier_id)
     AND (SELECT @extschema@.contracts_tracked())  -- nothing to count (nor to pay for) without contract checks
-    AND ($2 IS NULL OR (e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state) OPERATOR(pg_catalog.=) ANY ($2))
-  GROUP BY e.sector_code, e.member_state, g.function_code
+  GROUP BY g.sector_code, g.member_state, g.function_code
 $$;
 COMMENT ON FUNCTION @extschema@.contract_gap_edge_counts(date, text[]) IS 'Critical or sensitive supply edges with at least one contract gap, per sector, member state and ICT function (contract_gap_edges in the sector rows), for the entities of the scope''s <sector>:<member state> keys (NULL: all); no row while no contract check is recorded (contracts_tracked).';

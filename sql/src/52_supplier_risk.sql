@@ -23,27 +23,47 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 $$;
 COMMENT ON FUNCTION @extschema@.methodology_name(text) IS 'The methodology to use: the argument, else the supplyrisk.methodology setting, else default.';
 
--- The risk of every supplier (supplier = NULL) or of one supplier, at a date, under a methodology.
-CREATE FUNCTION @extschema@.supplier_risk_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL, supplier bigint DEFAULT NULL)
+-- The risk of every supplier (suppliers = NULL) or of a set of suppliers, at a date, under a
+-- methodology: only the set's suppliers and their controllers are scored (refresh()'s scoped
+-- recomputation scores the suppliers of the stale rows, not all of them).
+CREATE FUNCTION @extschema@.supplier_risk_of(as_of date, methodology text, suppliers bigint[])
 RETURNS TABLE (supplier_id bigint, supplier_name text, group_id bigint, technical_score float8,
                non_technical_score float8, risk_score float8, risk_level text, high_risk boolean,
                high_risk_basis text, coverage float8, top_factors text[])
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-WITH scope AS (  -- the suppliers whose own status is needed: all, or one and its controllers
-  SELECT s.supplier_id FROM @extschema@.supplier s WHERE $3 IS NULL
+WITH RECURSIVE chain (supplier_id, controller_id, depth) AS (  -- supplier_control_chain, from the set
+  (SELECT s.supplier_id, s.supplier_id, 0 FROM @extschema@.supplier s WHERE $3 IS NULL
+   UNION ALL  -- a set: joined (hashed), not a linear = ANY
+   SELECT s.supplier_id, s.supplier_id, 0
+   FROM (SELECT DISTINCT u.id FROM pg_catalog.unnest($3) u(id)) u
+   JOIN @extschema@.supplier s ON s.supplier_id OPERATOR(pg_catalog.=) u.id)
   UNION ALL
-  SELECT c.controller_id FROM @extschema@.supplier_control_chain c WHERE $3 IS NOT NULL AND c.supplier_id OPERATOR(pg_catalog.=) $3
+  SELECT c.supplier_id, s.parent_supplier_id, c.depth OPERATOR(pg_catalog.+) 1
+  FROM chain c JOIN @extschema@.supplier s ON s.supplier_id OPERATOR(pg_catalog.=) c.controller_id
+  WHERE s.parent_supplier_id IS NOT NULL AND c.depth OPERATOR(pg_catalog.<) 1000
 ),
-prof AS (
-  SELECT sc.supplier_id,
-         @extschema@.risk_profile_agg((SELECT @extschema@.methodology_name($2)), a.factor_code, a.score,
-                                      a.assessed_on, a.recorded_at, a.assessment_id) AS p
-  FROM scope sc
-  LEFT JOIN @extschema@.assessment a
-    ON a.supplier_id OPERATOR(pg_catalog.=) sc.supplier_id
-   AND a.assessed_on OPERATOR(pg_catalog.<=) $1
-   AND (a.valid_until IS NULL OR a.valid_until OPERATOR(pg_catalog.>) $1)
-  GROUP BY sc.supplier_id
+prof AS (  -- the suppliers whose own status is needed (all, or the set and its controllers), scored
+  SELECT x.supplier_id,
+         @extschema@.risk_profile_agg((SELECT @extschema@.methodology_name($2)), x.factor_code, x.score,
+                                      x.assessed_on, x.recorded_at, x.assessment_id) AS p
+  FROM (SELECT s.supplier_id, a.factor_code, a.score, a.assessed_on, a.recorded_at, a.assessment_id
+        FROM @extschema@.supplier s
+        LEFT JOIN @extschema@.assessment a
+          ON a.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
+         AND a.assessed_on OPERATOR(pg_catalog.<=) $1
+         AND (a.valid_until IS NULL OR a.valid_until OPERATOR(pg_catalog.>) $1)
+        WHERE $3 IS NULL
+        UNION ALL  -- a set: its assessments by index (lateral), not a scan of them all
+        SELECT sc.supplier_id, a.factor_code, a.score, a.assessed_on, a.recorded_at, a.assessment_id
+        FROM (SELECT DISTINCT c.controller_id AS supplier_id FROM chain c) sc
+        LEFT JOIN LATERAL (
+          SELECT a.factor_code, a.score, a.assessed_on, a.recorded_at, a.assessment_id
+          FROM @extschema@.assessment a
+          WHERE a.supplier_id OPERATOR(pg_catalog.=) sc.supplier_id
+            AND a.assessed_on OPERATOR(pg_catalog.<=) $1
+            AND (a.valid_until IS NULL OR a.valid_until OPERATOR(pg_catalog.>) $1)) a ON true
+        WHERE $3 IS NOT NULL) x
+  GROUP BY x.supplier_id
 ),
 decision AS (
   SELECT DISTINCT ON (d.supplier_id) d.supplier_id, d.status
@@ -63,7 +83,7 @@ control AS (  -- one row per supplier: its group (top of the chain) and whether 
   SELECT c.supplier_id,
          (pg_catalog.array_agg(c.controller_id ORDER BY c.depth DESC))[1] AS group_id,
          COALESCE(pg_catalog.bool_or(o.own_basis IS NOT NULL) FILTER (WHERE c.depth OPERATOR(pg_catalog.>) 0), false) AS controlled_by_high_risk
-  FROM @extschema@.supplier_control_chain c
+  FROM chain c
   LEFT JOIN own o ON o.supplier_id OPERATOR(pg_catalog.=) c.controller_id
   GROUP BY c.supplier_id
 )
@@ -74,8 +94,18 @@ SELECT o.supplier_id, s.name, i.group_id,
        (o.p).coverage, (o.p).top_factors
 FROM own o
 JOIN @extschema@.supplier s ON s.supplier_id OPERATOR(pg_catalog.=) o.supplier_id
-LEFT JOIN control i ON i.supplier_id OPERATOR(pg_catalog.=) o.supplier_id
-WHERE $3 IS NULL OR o.supplier_id OPERATOR(pg_catalog.=) $3
+JOIN control i ON i.supplier_id OPERATOR(pg_catalog.=) o.supplier_id
+$$;
+COMMENT ON FUNCTION @extschema@.supplier_risk_of(date, text, bigint[]) IS
+  'Risk profile of every supplier (suppliers NULL) or of the given suppliers (only they and their controllers are scored), from the assessments and designations in force at as_of, under a methodology (NULL: the supplyrisk.methodology setting). supplier_risk_at''s computation.';
+
+-- The risk of every supplier (supplier = NULL) or of one supplier, at a date, under a methodology.
+CREATE FUNCTION @extschema@.supplier_risk_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL, supplier bigint DEFAULT NULL)
+RETURNS TABLE (supplier_id bigint, supplier_name text, group_id bigint, technical_score float8,
+               non_technical_score float8, risk_score float8, risk_level text, high_risk boolean,
+               high_risk_basis text, coverage float8, top_factors text[])
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT * FROM @extschema@.supplier_risk_of($1, $2, CASE WHEN $3 IS NOT NULL THEN ARRAY[$3] END)
 $$;
 COMMENT ON FUNCTION @extschema@.supplier_risk_at(date, text, bigint) IS
   'Risk profile of every supplier (or only one) from the assessments and designations in force at as_of, under a methodology (default: the supplyrisk.methodology setting).';

@@ -12,16 +12,17 @@ RETURNS TABLE (sector_code text, member_state text, function_code text, group_mi
                country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint,
                weight float8, hrv_weight float8, risk_weight float8, unassessed_weight float8)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-WITH r AS (  -- per supplier: group, the group's headquarters country, risk
+WITH r AS (  -- per supplier: group, the group's headquarters country, risk (scoped: the suppliers in the scope only)
   SELECT x.supplier_id, x.group_id, g.global_id, g.hq_country, x.risk_score, x.high_risk,
          x.risk_level OPERATOR(pg_catalog.=) 'unassessed' AS unassessed
-  FROM @extschema@.supplier_risk_at($1, $2) x
+  FROM @extschema@.supplier_risk_of($1, $2,
+         CASE WHEN $4 IS NOT NULL THEN ARRAY(SELECT DISTINCT s.supplier_id FROM @extschema@.supply_in_scope($1, $4) s) END) x
   JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) x.group_id
 ),
 base AS (
-  SELECT e.sector_code, e.member_state, s.function_code,
+  SELECT s.sector_code, s.member_state, s.function_code,
          CASE WHEN $3
-              THEN @extschema@.supply_mix_agg(COALESCE(r.global_id, e.member_state OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.group_id::text), s.weight) FILTER (WHERE $3)
+              THEN @extschema@.supply_mix_agg(COALESCE(r.global_id, s.member_state OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.group_id::text), s.weight) FILTER (WHERE $3)
               ELSE @extschema@.supply_mix_agg(r.group_id, s.weight) FILTER (WHERE NOT $3) END AS group_mix,
          @extschema@.supply_mix_agg(r.hq_country, s.weight) AS country_mix,
          @extschema@.sourcing(s.entity_id, r.group_id) AS src,
@@ -29,11 +30,9 @@ base AS (
          COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.high_risk), 0::float8) AS hrv_weight,
          COALESCE(pg_catalog.sum(s.weight OPERATOR(pg_catalog.*) r.risk_score), 0::float8) AS risk_weight,
          COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.unassessed), 0::float8) AS unassessed_weight
-  FROM @extschema@.supply_valid_at($1) s
-  JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
+  FROM @extschema@.supply_in_scope($1, $4) s
   JOIN r ON r.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
-  WHERE $4 IS NULL OR (e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state) OPERATOR(pg_catalog.=) ANY ($4)
-  GROUP BY e.sector_code, e.member_state, s.function_code
+  GROUP BY s.sector_code, s.member_state, s.function_code
 )
 SELECT b.sector_code, b.member_state, b.function_code, b.group_mix, b.country_mix,
        (b.src).entities, (b.src).single_sourced, b.weight, b.hrv_weight, b.risk_weight, b.unassessed_weight
@@ -92,9 +91,12 @@ COMMENT ON FUNCTION @extschema@.top_supplier_names(@extschema@.supply_mix, integ
 -- scope: only these '<sector>:<member state>' keys' rows are computed from the supply;
 -- from_rollup: the member-state states of the scope's sectors are read from the rollups (the
 -- EU rows re-merged without a scan). Both for refresh()'s incremental recomputation.
+-- function_rows: also the rows per ICT function pooling every sector (sector_code NULL), per
+-- member state and EU-wide: two more grouping sets of the same states (issue 18); with
+-- from_rollup, from every member-state state in the rollups.
 CREATE FUNCTION @extschema@.sector_stats_levels(federated boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
                                                 functions boolean DEFAULT true, scope text[] DEFAULT NULL,
-                                                from_rollup boolean DEFAULT false)
+                                                from_rollup boolean DEFAULT false, function_rows boolean DEFAULT false)
 RETURNS TABLE (sector_code text, member_state text, function_code text,
                group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix,
                entities bigint, single_sourced bigint, single_sourced_critical bigint,
@@ -116,7 +118,7 @@ WITH src AS (  -- this database's supply, or the members' states: one branch run
          r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
   FROM @extschema@.sector_rollup r
   WHERE $6 AND r.member_state IS NOT NULL AND r.function_code IS NOT NULL
-    AND r.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k))
+    AND ($7 OR r.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k)))
   UNION ALL
   SELECT s.sector_code, s.member_state, s.function_code, s.group_mix, s.country_mix, s.entities, s.single_sourced,
          s.weight, s.hrv_weight, s.risk_weight, s.unassessed_weight, s.contract_gap_edges
@@ -135,34 +137,38 @@ sets AS (  -- mergeable states and counts: exact whatever the order, hashed
          COALESCE(pg_catalog.sum(f.single_sourced) FILTER (WHERE f.crit), 0)::bigint AS ssc
   FROM f
   GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
-                          (f.sector_code, f.member_state), (f.sector_code))
-  -- without functions the fx sets repeat the all-functions sets: keep one copy
-  HAVING $4 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
+                          (f.sector_code, f.member_state), (f.sector_code), (f.fx, f.member_state), (f.fx))
+  -- without functions the fx sets repeat the all-functions sets: keep one copy; the function
+  -- rows (no sector) only when asked for
+  HAVING ($4 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1) AND ($7 OR GROUPING(f.sector_code) OPERATOR(pg_catalog.=) 0)
 ),
 sums AS (  -- float sums in a fixed order, so rollups and live rows agree to the last bit
   SELECT f.sector_code, f.member_state, f.fx AS function_code,
-         pg_catalog.sum(f.weight ORDER BY f.member_state, f.function_code) AS w,
-         pg_catalog.sum(f.hrv_weight ORDER BY f.member_state, f.function_code) AS hw,
-         COALESCE(pg_catalog.sum(f.weight ORDER BY f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS wc,
-         COALESCE(pg_catalog.sum(f.hrv_weight ORDER BY f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS hwc,
-         pg_catalog.sum(f.risk_weight ORDER BY f.member_state, f.function_code) AS rw,
-         pg_catalog.sum(f.unassessed_weight ORDER BY f.member_state, f.function_code) AS uw,
+         pg_catalog.sum(f.weight ORDER BY f.sector_code, f.member_state, f.function_code) AS w,
+         pg_catalog.sum(f.hrv_weight ORDER BY f.sector_code, f.member_state, f.function_code) AS hw,
+         COALESCE(pg_catalog.sum(f.weight ORDER BY f.sector_code, f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS wc,
+         COALESCE(pg_catalog.sum(f.hrv_weight ORDER BY f.sector_code, f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS hwc,
+         pg_catalog.sum(f.risk_weight ORDER BY f.sector_code, f.member_state, f.function_code) AS rw,
+         pg_catalog.sum(f.unassessed_weight ORDER BY f.sector_code, f.member_state, f.function_code) AS uw,
          pg_catalog.sum(f.contract_gap_edges)::bigint AS cge
   FROM f
   GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
-                          (f.sector_code, f.member_state), (f.sector_code))
-  HAVING $4 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1
+                          (f.sector_code, f.member_state), (f.sector_code), (f.fx, f.member_state), (f.fx))
+  HAVING ($4 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1) AND ($7 OR GROUPING(f.sector_code) OPERATOR(pg_catalog.=) 0)
 ),
 cube AS (
   SELECT g.sector_code, g.member_state, g.function_code, g.gm, g.cm, g.ent, g.ss, g.ssc, m.w, m.hw, m.wc, m.hwc, m.rw, m.uw, m.cge
   FROM sets g
-  JOIN sums m ON m.sector_code OPERATOR(pg_catalog.=) g.sector_code
+  JOIN sums m ON COALESCE(m.sector_code, '') OPERATOR(pg_catalog.=) COALESCE(g.sector_code, '')
              AND COALESCE(m.member_state, '') OPERATOR(pg_catalog.=) COALESCE(g.member_state, '')
              AND COALESCE(m.function_code, '') OPERATOR(pg_catalog.=) COALESCE(g.function_code, '')
 ),
-ents AS (  -- entities registered, for the all-functions rows
+ents AS MATERIALIZED (  -- entities registered, for the all-functions rows (computed once)
   SELECT e.sector_code, e.member_state, pg_catalog.count(*) AS n
-  FROM @extschema@.entity e WHERE NOT $1 GROUP BY GROUPING SETS ((e.sector_code, e.member_state), (e.sector_code))
+  FROM @extschema@.entity e
+  WHERE NOT $1  -- scoped: the scope's sectors
+    AND ($5 IS NULL OR e.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k)))
+  GROUP BY GROUPING SETS ((e.sector_code, e.member_state), (e.sector_code))
   UNION ALL
   SELECT s.sector_code, s.member_state, pg_catalog.sum(s.entities)::bigint
   FROM @extschema@.federation_state s WHERE $1 AND s.function_code IS NULL
@@ -196,12 +202,12 @@ SELECT c.sector_code, c.member_state, c.function_code, c.gm, c.cm,
             THEN COALESCE(c.cge, 0::bigint) END
 FROM rows c
 LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_catalog.=) c.sector_code
-                 AND (en.member_state OPERATOR(pg_catalog.=) c.member_state OR (en.member_state IS NULL AND c.member_state IS NULL))
+                 AND COALESCE(en.member_state, '') OPERATOR(pg_catalog.=) COALESCE(c.member_state, '')  -- hashable
 -- EU-wide rows for roles that see every member state (row-level security)
 WHERE c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL
 $$;
-COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean) IS
-  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL): mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows; contract_gap_edges: critical or sensitive supply edges missing a 5.1.4 clause), from this database''s supply valid at as_of, or (federated) from the states pulled from the federation members. functions false: only the all-functions rows. The one computation behind the sector views, the rollups and the snapshots.';
+COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean, boolean) IS
+  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL): mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows; contract_gap_edges: critical or sensitive supply edges missing a 5.1.4 clause), from this database''s supply valid at as_of, or (federated) from the states pulled from the federation members. functions false: only the all-functions rows; function_rows: also the rows per ICT function pooling every sector (sector_code NULL), per member state and EU-wide. The one computation behind the sector views, function_overview, the rollups and the snapshots.';
 
 CREATE FUNCTION @extschema@.sector_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
                                             functions boolean DEFAULT true)

@@ -13,6 +13,10 @@ DECLARE
   mode text := 'full';
   keys text[];
   secs text[];
+  par  text;
+  jit  text;
+  gone bigint := 0;
+  added bigint := 0;
 BEGIN
   -- one refresh at a time; readers (ACCESS SHARE) and supply writers are not blocked
   LOCK TABLE @extschema@.sector_rollup IN SHARE ROW EXCLUSIVE MODE;
@@ -29,8 +33,10 @@ BEGIN
   IF NOT $2 AND NOT fed AND last.refresh_id IS NOT NULL AND last.as_of OPERATOR(pg_catalog.<=) d
      AND last.methodology OPERATOR(pg_catalog.=) m AND last.version OPERATOR(pg_catalog.=) @extschema@.version()
      AND NOT EXISTS (SELECT 1 FROM pg_temp.supplyrisk_refresh_changes c WHERE c.everything)
+     -- (the rollups count contract gaps when tracked: every sector's EU-wide row, by index, says)
      AND @extschema@.contracts_tracked() OPERATOR(pg_catalog.=)
-         EXISTS (SELECT 1 FROM @extschema@.sector_rollup r WHERE r.contract_gap_edges IS NOT NULL) THEN
+         EXISTS (SELECT 1 FROM @extschema@.sector_rollup r WHERE r.function_code IS NULL AND r.member_state IS NULL
+                                                             AND r.contract_gap_edges IS NOT NULL) THEN
     mode := 'incremental';
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'incremental' AND (n OPERATOR(pg_catalog.>) 0 OR last.as_of OPERATOR(pg_catalog.<) d) THEN
@@ -74,31 +80,60 @@ BEGIN
   IF mode OPERATOR(pg_catalog.=) 'full' THEN
     -- computed first (CREATE TABLE AS may use parallel query, INSERT ... SELECT may not),
     -- then swapped in: readers see the previous rollups until this transaction commits
+    -- (the function rows, sector_code NULL, come from the same pass)
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT * FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END);
+      SELECT * FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END, true, NULL, false, true);
     DELETE FROM @extschema@.sector_rollup;
-    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
+    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage x WHERE x.sector_code IS NOT NULL;
     GET DIAGNOSTICS n = ROW_COUNT;
-    DROP TABLE pg_temp.supplyrisk_refresh_stage;
   ELSIF keys IS NOT NULL THEN
-    -- the stale member-state rows, computed from the supply by the same code, scoped
+    -- the stale member-state rows, computed from the supply by the same code, scoped: a few
+    -- thousand rows read by index, where starting parallel workers, or JIT-compiling a plan
+    -- costed with the full scan it does not run, would cost more than the computation
+    par := pg_catalog.current_setting('max_parallel_workers_per_gather');
+    jit := pg_catalog.current_setting('jit');
+    PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', '0', true), pg_catalog.set_config('jit', 'off', true);
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
       SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys) x WHERE x.member_state IS NOT NULL;
-    DELETE FROM @extschema@.sector_rollup r
-    WHERE r.member_state IS NOT NULL AND (r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state) OPERATOR(pg_catalog.=) ANY (keys);
-    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
-    DROP TABLE pg_temp.supplyrisk_refresh_stage;
-    -- their sectors' EU-wide rows, merged again from the member-state states in the rollups
     secs := ARRAY(SELECT DISTINCT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest(keys) k);
-    CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true) x
-      WHERE x.member_state IS NULL AND x.sector_code OPERATOR(pg_catalog.=) ANY (secs);
-    DELETE FROM @extschema@.sector_rollup r WHERE r.member_state IS NULL AND r.sector_code OPERATOR(pg_catalog.=) ANY (secs);
+    DELETE FROM @extschema@.sector_rollup r  -- (by the index on the sector)
+    WHERE r.sector_code OPERATOR(pg_catalog.=) ANY (secs) AND r.member_state IS NOT NULL
+      AND (r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state) OPERATOR(pg_catalog.=) ANY (keys);
+    GET DIAGNOSTICS gone = ROW_COUNT;
     INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
+    GET DIAGNOSTICS added = ROW_COUNT;
+    DROP TABLE pg_temp.supplyrisk_refresh_stage;
+    -- their sectors' EU-wide rows and the function rows, merged again from the member-state
+    -- states in the rollups
+    CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
+      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true, true) x
+      WHERE (x.member_state IS NULL AND x.sector_code OPERATOR(pg_catalog.=) ANY (secs)) OR x.sector_code IS NULL;
+    DELETE FROM @extschema@.sector_rollup r WHERE r.member_state IS NULL AND r.sector_code OPERATOR(pg_catalog.=) ANY (secs);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    gone := gone OPERATOR(pg_catalog.+) n;
+    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage x WHERE x.sector_code IS NOT NULL;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    added := added OPERATOR(pg_catalog.+) n;
+    PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', par, true), pg_catalog.set_config('jit', jit, true);
+  END IF;
+  IF mode OPERATOR(pg_catalog.=) 'full' OR keys IS NOT NULL THEN
+    -- the function rows of the stage, with the number of sectors each function is supplied in
+    DELETE FROM @extschema@.function_rollup;
+    INSERT INTO @extschema@.function_rollup
+    SELECT x.function_code, x.member_state, COALESCE(c.n, 0)::integer, x.group_mix, x.country_mix, x.entities, x.single_sourced,
+           x.single_sourced_critical, x.weight, x.hrv_weight, x.weight_critical, x.hrv_weight_critical, x.risk_weight,
+           x.suppliers, x.hhi, x.cr1, x.cr4, x.effective_suppliers, x.country_hhi, x.hrv_share, x.hrv_share_critical,
+           x.non_eu_share, x.mean_risk, x.concentration_level, x.top_suppliers, x.unassessed_weight, x.unassessed_share,
+           x.contract_gap_edges
+    FROM pg_temp.supplyrisk_refresh_stage x
+    LEFT JOIN (SELECT r.function_code, COALESCE(r.member_state, '') AS ms, pg_catalog.count(*) AS n
+               FROM @extschema@.sector_rollup r WHERE r.function_code IS NOT NULL GROUP BY 1, 2) c
+      ON c.function_code OPERATOR(pg_catalog.=) x.function_code AND c.ms OPERATOR(pg_catalog.=) COALESCE(x.member_state, '')
+    WHERE x.sector_code IS NULL;
     DROP TABLE pg_temp.supplyrisk_refresh_stage;
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'incremental' THEN
-    n := CASE WHEN keys IS NULL THEN last.rollup_rows ELSE (SELECT pg_catalog.count(*) FROM @extschema@.sector_rollup) END;
+    n := last.rollup_rows OPERATOR(pg_catalog.-) gone OPERATOR(pg_catalog.+) added;
   END IF;
   INSERT INTO @extschema@.rollup_refresh (started_at, finished_at, as_of, methodology, rollup_rows, stale_members, mode, recomputed, version)
   VALUES (t0, pg_catalog.clock_timestamp(), d, COALESCE(m, @extschema@.methodology_name(NULL)), n, stale, mode,

@@ -60,22 +60,65 @@ BEGIN
     FROM @extschema@.federation_member f;
   END IF;
   INSERT INTO @extschema@.snapshot (label, as_of, methodology) VALUES ($1, d, m) RETURNING snapshot_id INTO sid;
+  -- the sector rows and the function rows (every sector pooled) of one computation
+  CREATE TEMP TABLE supplyrisk_snapshot_stage ON COMMIT DROP AS
+    SELECT * FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END, true, NULL, false, true);
+  INSERT INTO @extschema@.function_snapshot (snapshot_id, function_code, member_state, group_mix, country_mix, metrics)
+  SELECT sid, x.function_code, x.member_state, x.group_mix, x.country_mix,
+         (pg_catalog.to_jsonb(x) OPERATOR(pg_catalog.-)
+            ARRAY['sector_code', 'member_state', 'function_code', 'group_mix', 'country_mix']::text[])
+         OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('sectors', COALESCE(c.n, 0))
+  FROM pg_temp.supplyrisk_snapshot_stage x
+  LEFT JOIN (SELECT y.function_code, COALESCE(y.member_state, '') AS ms, pg_catalog.count(*) AS n
+             FROM pg_temp.supplyrisk_snapshot_stage y WHERE y.sector_code IS NOT NULL AND y.function_code IS NOT NULL GROUP BY 1, 2) c
+    ON c.function_code OPERATOR(pg_catalog.=) x.function_code AND c.ms OPERATOR(pg_catalog.=) COALESCE(x.member_state, '')
+  WHERE x.sector_code IS NULL;
   INSERT INTO @extschema@.metric_snapshot (snapshot_id, sector_code, member_state, function_code, group_mix,
                                            country_mix, metrics)
   SELECT sid, x.sector_code, x.member_state, x.function_code, x.group_mix, x.country_mix,
          (pg_catalog.to_jsonb(x) OPERATOR(pg_catalog.-)
             ARRAY['sector_code', 'member_state', 'function_code', 'group_mix', 'country_mix']::text[])
          OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('gaps', COALESCE(g.gaps, 0))
-  FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END) x
+  FROM pg_temp.supplyrisk_snapshot_stage x
   LEFT JOIN @extschema@.sector_gap_counts(fed, d, CASE WHEN NOT fed THEN m END) g
     ON g.sector_code OPERATOR(pg_catalog.=) x.sector_code
    AND (g.member_state OPERATOR(pg_catalog.=) x.member_state OR (g.member_state IS NULL AND x.member_state IS NULL))
-   AND (g.function_code OPERATOR(pg_catalog.=) x.function_code OR (g.function_code IS NULL AND x.function_code IS NULL));
+   AND (g.function_code OPERATOR(pg_catalog.=) x.function_code OR (g.function_code IS NULL AND x.function_code IS NULL))
+  WHERE x.sector_code IS NOT NULL;
+  DROP TABLE pg_temp.supplyrisk_snapshot_stage;
   RETURN sid;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.take_snapshot(text) IS
-  'Stores every sector metric (sector_stats_at, per member state and EU-wide, per function and overall, with the mergeable states) and the multi-vendor gap counts, computed live for today (on a federation coordinator: pulled now from every member); returns the snapshot id.';
+  'Stores every sector metric (sector_stats_at, per member state and EU-wide, per function and overall, with the mergeable states) and the multi-vendor gap counts, and the function rows (function_snapshot: every sector pooled, per ICT function and member state), computed live for today (on a federation coordinator: pulled now from every member); returns the snapshot id.';
+
+-- every metric of two snapshot rows as {from, to, delta} (delta for numbers)
+CREATE FUNCTION @extschema@.metrics_delta(from_metrics jsonb, to_metrics jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT pg_catalog.jsonb_object_agg(k.key, pg_catalog.jsonb_build_object(
+           'from', $1 OPERATOR(pg_catalog.->) k.key, 'to', $2 OPERATOR(pg_catalog.->) k.key,
+           'delta', CASE WHEN pg_catalog.jsonb_typeof($1 OPERATOR(pg_catalog.->) k.key) OPERATOR(pg_catalog.=) 'number'
+                          AND pg_catalog.jsonb_typeof($2 OPERATOR(pg_catalog.->) k.key) OPERATOR(pg_catalog.=) 'number'
+                         THEN ($2 OPERATOR(pg_catalog.->>) k.key)::float8 OPERATOR(pg_catalog.-) ($1 OPERATOR(pg_catalog.->>) k.key)::float8 END))
+  FROM pg_catalog.jsonb_object_keys($1 OPERATOR(pg_catalog.||) $2) k(key)
+$$;
+COMMENT ON FUNCTION @extschema@.metrics_delta(jsonb, jsonb) IS 'Every key of two metrics objects as {"from": .., "to": .., "delta": ..}, delta = to - from when both are numbers: the metrics column of trend and function_trend.';
+
+-- snapshots named by a trend must exist
+CREATE FUNCTION @extschema@.snapshot_check(ids bigint[]) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  sid bigint;
+BEGIN
+  FOREACH sid IN ARRAY ids LOOP
+    IF NOT EXISTS (SELECT 1 FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) sid) THEN
+      RAISE EXCEPTION 'snapshot % does not exist', sid USING ERRCODE = 'invalid_parameter_value',
+        HINT = 'The snapshots are listed in supplyrisk.snapshot.';
+    END IF;
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.snapshot_check(bigint[]) IS 'Raises 22023 naming the first of the snapshots that does not exist (trend_between, function_trend_between).';
 
 CREATE FUNCTION @extschema@.trend_between(from_id bigint, to_id bigint)
 RETURNS TABLE (sector_code text, member_state text, from_snapshot bigint, to_snapshot bigint,
@@ -84,15 +127,8 @@ RETURNS TABLE (sector_code text, member_state text, from_snapshot bigint, to_sna
                hrv_share_from float8, hrv_share_to float8, hrv_share_delta float8,
                gaps_from bigint, gaps_to bigint, gaps_closed bigint, metrics jsonb)
 LANGUAGE plpgsql STABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-  sid bigint;
 BEGIN
-  FOREACH sid IN ARRAY ARRAY[$1, $2] LOOP
-    IF NOT EXISTS (SELECT 1 FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) sid) THEN
-      RAISE EXCEPTION 'snapshot % does not exist', sid USING ERRCODE = 'invalid_parameter_value',
-        HINT = 'The snapshots are listed in supplyrisk.snapshot.';
-    END IF;
-  END LOOP;
+  PERFORM @extschema@.snapshot_check(ARRAY[$1, $2]);
   RETURN QUERY
   WITH a AS (SELECT m.* FROM @extschema@.metric_snapshot m
              WHERE m.snapshot_id OPERATOR(pg_catalog.=) $1 AND m.function_code IS NULL),
@@ -109,12 +145,7 @@ BEGIN
          (j.bm OPERATOR(pg_catalog.->>) 'hrv_share')::float8 OPERATOR(pg_catalog.-) (j.am OPERATOR(pg_catalog.->>) 'hrv_share')::float8,
          COALESCE((j.am OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0), COALESCE((j.bm OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0),
          COALESCE((j.am OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0) OPERATOR(pg_catalog.-) COALESCE((j.bm OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0),
-         (SELECT pg_catalog.jsonb_object_agg(k.key, pg_catalog.jsonb_build_object(
-                   'from', j.am OPERATOR(pg_catalog.->) k.key, 'to', j.bm OPERATOR(pg_catalog.->) k.key,
-                   'delta', CASE WHEN pg_catalog.jsonb_typeof(j.am OPERATOR(pg_catalog.->) k.key) OPERATOR(pg_catalog.=) 'number'
-                                  AND pg_catalog.jsonb_typeof(j.bm OPERATOR(pg_catalog.->) k.key) OPERATOR(pg_catalog.=) 'number'
-                                 THEN (j.bm OPERATOR(pg_catalog.->>) k.key)::float8 OPERATOR(pg_catalog.-) (j.am OPERATOR(pg_catalog.->>) k.key)::float8 END))
-          FROM pg_catalog.jsonb_object_keys(j.am OPERATOR(pg_catalog.||) j.bm) k(key))
+         @extschema@.metrics_delta(j.am, j.bm)
   FROM j
   CROSS JOIN (SELECT s.taken_at FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) $1) sa
   CROSS JOIN (SELECT s.taken_at FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) $2) sb

@@ -19,6 +19,12 @@ CREATE POLICY designation_write ON @extschema@.designation FOR ALL
 ALTER TABLE @extschema@.sector_rollup ENABLE ROW LEVEL SECURITY;
 CREATE POLICY sector_rollup_by_member_state ON @extschema@.sector_rollup
   USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))));
+ALTER TABLE @extschema@.function_rollup ENABLE ROW LEVEL SECURITY;
+CREATE POLICY function_rollup_by_member_state ON @extschema@.function_rollup
+  USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))));
+ALTER TABLE @extschema@.function_snapshot ENABLE ROW LEVEL SECURITY;
+CREATE POLICY function_snapshot_by_member_state ON @extschema@.function_snapshot
+  USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))));
 ALTER TABLE @extschema@.metric_snapshot ENABLE ROW LEVEL SECURITY;
 CREATE POLICY metric_snapshot_by_member_state ON @extschema@.metric_snapshot
   USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))));
@@ -41,6 +47,8 @@ COMMENT ON POLICY designation_read ON @extschema@.designation IS 'Designations o
 COMMENT ON POLICY designation_write ON @extschema@.designation IS 'A scoped role writes designations of its member states only.';
 COMMENT ON POLICY sector_rollup_by_member_state ON @extschema@.sector_rollup IS 'Rollup rows of the role''s member states; EU-wide rows for unscoped roles only.';
 COMMENT ON POLICY metric_snapshot_by_member_state ON @extschema@.metric_snapshot IS 'Snapshot rows of the role''s member states; EU-wide rows for unscoped roles only.';
+COMMENT ON POLICY function_rollup_by_member_state ON @extschema@.function_rollup IS 'Function rollup rows of the role''s member states; EU-wide rows for unscoped roles only.';
+COMMENT ON POLICY function_snapshot_by_member_state ON @extschema@.function_snapshot IS 'Function snapshot rows of the role''s member states; EU-wide rows for unscoped roles only.';
 COMMENT ON POLICY access_grant_admins ON @extschema@.access_grant IS 'Only unscoped roles see the grants.';
 COMMENT ON POLICY measure_status_read ON @extschema@.measure_status IS 'Observations of the role''s member states, and the other member states'' that are not confidential (measure_progress counts them all).';
 COMMENT ON POLICY measure_status_write ON @extschema@.measure_status IS 'A scoped role records observations of its member states only.';

@@ -1,10 +1,11 @@
 -- pgTAP: incremental refresh (issue 17). A sequence of changes of every kind that feeds the
 -- rollups, each followed by refresh(): it recomputes only the stale member-state rows (and
--- re-merges their sectors' EU rows) and must equal the full computation — every row, counts
--- exact, floats within 1e-12 relative. Methodology and contract-tracking changes go full.
+-- re-merges their sectors' EU rows and the function rows) and must equal the full computation
+-- — every sector and function row, counts exact, floats within 1e-12 relative. Methodology and
+-- contract-tracking changes go full. Then a random sequence of the same kinds of change.
 BEGIN;
 SET search_path = supplyrisk, public;
-SELECT plan(20);
+SELECT plan(24);
 SET client_min_messages = warning;
 \set scale 0.05
 \ir ../../data/generate.sql
@@ -35,6 +36,25 @@ BEGIN
                 ARRAY[l.weight, l.hrv_weight, l.weight_critical, l.hrv_weight_critical, l.risk_weight, l.hhi, l.cr1, l.cr4,
                       l.effective_suppliers, l.country_hhi, l.hrv_share, l.hrv_share_critical, l.non_eu_share, l.mean_risk,
                       l.unassessed_weight, l.unassessed_share]) u(a, b)) x ON true;
+  -- the function rows (every sector pooled, issue 18) likewise: added to the same counts
+  UPDATE steps t SET only_one = t.only_one + f.only_one, counts = t.counts + f.counts, floats = t.floats + f.floats,
+                     maxrel = greatest(t.maxrel, f.maxrel)
+  FROM (SELECT count(*) FILTER (WHERE r.function_code IS NULL OR l.function_code IS NULL) AS only_one,
+               count(*) FILTER (WHERE r.entities IS DISTINCT FROM l.entities OR r.single_sourced IS DISTINCT FROM l.single_sourced
+                                  OR r.suppliers IS DISTINCT FROM l.suppliers OR r.sectors IS DISTINCT FROM l.sectors
+                                  OR r.contract_gap_edges IS DISTINCT FROM l.contract_gap_edges
+                                  OR r.top_suppliers IS DISTINCT FROM l.top_suppliers) AS counts,
+               count(*) FILTER (WHERE x.rel > 1e-12 OR x.nulls) AS floats, COALESCE(max(x.rel), 0) AS maxrel
+        FROM supplyrisk.function_rollup r
+        FULL JOIN supplyrisk.function_stats_at() l
+          ON l.function_code = r.function_code AND l.member_state IS NOT DISTINCT FROM r.member_state
+        LEFT JOIN LATERAL (
+          SELECT max(abs(a - b) / greatest(abs(a), abs(b))) FILTER (WHERE a <> b) AS rel, bool_or((a IS NULL) <> (b IS NULL)) AS nulls
+          FROM unnest(ARRAY[r.weight, r.hrv_weight, r.risk_weight, r.hhi, r.cr1, r.cr4, r.country_hhi, r.hrv_share,
+                            r.non_eu_share, r.mean_risk, r.unassessed_share],
+                      ARRAY[l.weight, l.hrv_weight, l.risk_weight, l.hhi, l.cr1, l.cr4, l.country_hhi, l.hrv_share,
+                            l.non_eu_share, l.mean_risk, l.unassessed_share]) u(a, b)) x ON true) f
+  WHERE t.step = label;
 END
 $f$;
 CREATE TEMP TABLE pick AS  -- a member state and entities of it, suppliers, all fixed by the generated data
@@ -114,6 +134,90 @@ SELECT is((SELECT only_one || '|' || counts || '|' || floats FROM steps WHERE st
 FROM (SELECT step FROM steps ORDER BY ctid) s;
 SELECT diag(format($$recomputed per step: %s; largest relative float difference %s$$, (SELECT string_agg(coalesce(recomputed::text, $$full$$), $$, $$ ORDER BY ctid) FROM steps), (SELECT max(maxrel) FROM steps)));
 SELECT cmp_ok((SELECT max(maxrel) FROM steps), '<=', 1e-12::float8, 'largest relative float difference over all steps');
+
+-- A random sequence: 16 changes drawn at random (kind, rows, suppliers, values), each followed
+-- by refresh(), which must equal a full computation every time. The seed is printed: set it
+-- with psql -v seed=<n> to replay a sequence.
+\if :{?seed}
+\else
+SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint % 1000000 AS seed \gset
+\endif
+SELECT diag('random sequence seed ' || :'seed');
+SELECT setseed((:'seed'::bigint % 1000000) / 1000000.0);
+TRUNCATE steps;
+CREATE FUNCTION pg_temp.random_change(i integer) RETURNS text LANGUAGE plpgsql AS $f$
+DECLARE
+  k integer := floor(random() * 10)::int;
+  ent bigint := (SELECT entity_id FROM supplyrisk.entity ORDER BY random() LIMIT 1);
+  sup bigint := (SELECT supplier_id FROM supplyrisk.supplier ORDER BY random() LIMIT 1);
+  ms text := (SELECT code FROM supplyrisk.country WHERE eu_member ORDER BY random() LIMIT 1);
+BEGIN
+  CASE k
+  WHEN 0 THEN
+    INSERT INTO supplyrisk.supply (entity_id, supplier_id, function_code, weight, valid_from)
+    SELECT e.entity_id, sup, (SELECT code FROM supplyrisk.ict_function ORDER BY random() LIMIT 1), round((random() * 100)::numeric, 2) + 1, '2020-01-01'
+    FROM (SELECT entity_id FROM supplyrisk.entity WHERE sector_code = (SELECT sector_code FROM supplyrisk.entity WHERE entity_id = ent)
+          ORDER BY random() LIMIT 1 + floor(random() * 30)::int) e;
+    RETURN 'insert supply';
+  WHEN 1 THEN
+    UPDATE supplyrisk.supply SET weight = weight * (1 + random()) WHERE random() < 0.02;
+    RETURN 'update weights';
+  WHEN 2 THEN
+    DELETE FROM supplyrisk.supply WHERE supply_id IN (SELECT supply_id FROM supplyrisk.supply ORDER BY random() LIMIT 1 + floor(random() * 50)::int);
+    RETURN 'delete supply';
+  WHEN 3 THEN
+    UPDATE supplyrisk.entity SET member_state = ms WHERE entity_id = ent;
+    RETURN 'move an entity to ' || ms;
+  WHEN 4 THEN
+    UPDATE supplyrisk.supplier SET hq_country = (SELECT code FROM supplyrisk.country ORDER BY random() LIMIT 1) WHERE supplier_id = sup;
+    RETURN 'move a supplier''s headquarters';
+  WHEN 5 THEN  -- a supplier with no subsidiaries joins another group (no cycle), or leaves its group
+    UPDATE supplyrisk.supplier s SET parent_supplier_id = CASE WHEN s.parent_supplier_id IS NULL OR random() < 0.5
+                                                              THEN (SELECT r.supplier_id FROM supplyrisk.supplier r WHERE r.parent_supplier_id IS NULL AND r.supplier_id <> s.supplier_id ORDER BY random() LIMIT 1) END
+    WHERE s.supplier_id = (SELECT x.supplier_id FROM supplyrisk.supplier x
+                           WHERE NOT EXISTS (SELECT 1 FROM supplyrisk.supplier c WHERE c.parent_supplier_id = x.supplier_id) ORDER BY random() LIMIT 1);
+    RETURN 'ownership';
+  WHEN 6 THEN
+    INSERT INTO supplyrisk.assessment (supplier_id, factor_code, score)
+    SELECT sup, f.code, floor(random() * 5)::int FROM supplyrisk.risk_factor f WHERE random() < 0.6;
+    RETURN 'assessment';
+  WHEN 7 THEN
+    INSERT INTO supplyrisk.designation (supplier_id, status, decided_on)
+    SELECT sup, CASE WHEN random() < 0.7 THEN 'high_risk' ELSE 'cleared' END, CURRENT_DATE - i
+    WHERE NOT EXISTS (SELECT 1 FROM supplyrisk.designation d WHERE d.supplier_id = sup AND d.decided_on = CURRENT_DATE - i);
+    RETURN 'designation';
+  WHEN 8 THEN  -- supply that ends today (no longer valid) or did not start yet
+    IF random() < 0.5 THEN
+      UPDATE supplyrisk.supply SET valid_to = CURRENT_DATE
+      WHERE supply_id IN (SELECT supply_id FROM supplyrisk.supply WHERE valid_from < CURRENT_DATE ORDER BY random() LIMIT 1 + floor(random() * 40)::int);
+    ELSE
+      UPDATE supplyrisk.supply SET valid_from = CURRENT_DATE + 1, valid_to = NULL
+      WHERE supply_id IN (SELECT supply_id FROM supplyrisk.supply ORDER BY random() LIMIT 1 + floor(random() * 40)::int);
+    END IF;
+    RETURN 'date shift';
+  ELSE
+    UPDATE supplyrisk.supply SET function_code = (SELECT code FROM supplyrisk.ict_function ORDER BY random() LIMIT 1)
+    WHERE supply_id = (SELECT supply_id FROM supplyrisk.supply ORDER BY random() LIMIT 1);
+    RETURN 'change a supply row''s ICT function';
+  END CASE;
+END
+$f$;
+DO $d$
+DECLARE what text;
+BEGIN
+  FOR i IN 1..16 LOOP
+    what := pg_temp.random_change(i);
+    CALL supplyrisk.refresh();
+    PERFORM pg_temp.step(i || ' ' || what);
+  END LOOP;
+END
+$d$;
+SELECT diag('random steps: ' || string_agg(step || ' (' || coalesce(recomputed::text, mode) || ')', '; ' ORDER BY ctid)) FROM steps;
+SELECT is((SELECT count(*)::int FROM steps WHERE mode = 'incremental'), 16, 'random sequence: every refresh incremental');
+SELECT is((SELECT string_agg(step, ', ') FROM steps WHERE only_one + counts + floats > 0), NULL,
+  'random sequence: after every step the rollups equal a full computation');
+SELECT cmp_ok((SELECT max(maxrel) FROM steps), '<=', 1e-12::float8, 'random sequence: largest relative float difference');
+SELECT ok((SELECT bool_or(recomputed > 0) FROM steps), 'random sequence: some step recomputed rows');
 SELECT is((SELECT count(*)::int FROM rollup_change), 0, 'the changes are consumed');
 CALL refresh(full => true);
 SELECT is((SELECT mode FROM rollup_status), 'full', 'refresh(full => true) is full');
