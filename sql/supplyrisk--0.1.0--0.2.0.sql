@@ -3510,6 +3510,36 @@ $$;
 COMMENT ON FUNCTION @extschema@.assessment_overview(text) IS
   'The scope of a coordinated risk assessment (coordinated_assessment): the function_overview rows of its ICT functions and, per member state and EU-wide, a row for the whole scope (function_code NULL) merging its functions'' supplier-group and country mixes and sums; entities and single_supplier_entities are NULL there (an entity may use several functions of the scope). From the rollups, like function_overview. Unknown code: SQLSTATE 22023 naming the known ones.';
 
+-- The systemic dependencies: the ICT functions whose EU-wide supplier-group concentration is
+-- highest, with the largest group and the number of sectors it supplies the function in.
+CREATE FUNCTION @extschema@.systemic_dependencies(k integer DEFAULT 10)
+RETURNS TABLE (rank integer, function_code text, function_name text, criticality text, sectors integer, entities bigint,
+               hhi float8, concentration_level text, top_group text, top_group_share float8, top_group_sectors integer)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  WITH f AS (
+    SELECT r.*, t.key AS tkey, t.name AS tname, t.share AS tshare
+    FROM @extschema@.function_stats_read(false) r
+    CROSS JOIN LATERAL @extschema@.top_shares_named(r.group_mix, 1) t
+    WHERE r.member_state IS NULL AND r.hhi IS NOT NULL
+    ORDER BY r.hhi DESC, r.function_code LIMIT $1
+  ),
+  s AS (  -- the EU-wide sector rows of those functions
+    SELECT x.sector_code, x.function_code, x.group_mix
+    FROM @extschema@.sector_stats_read(false, CURRENT_DATE, NULL, true, NULL) x
+    WHERE x.member_state IS NULL AND x.function_code IN (SELECT f.function_code FROM f)
+  )
+  SELECT (pg_catalog.row_number() OVER (ORDER BY f.hhi DESC, f.function_code))::integer, f.function_code, fn.name, fn.criticality,
+         f.sectors, f.entities, f.hhi, f.concentration_level, COALESCE(f.tname, f.tkey), f.tshare,
+         (SELECT pg_catalog.count(*)::integer FROM s
+          WHERE s.function_code OPERATOR(pg_catalog.=) f.function_code
+            AND CASE WHEN @extschema@.key_type(s.group_mix) OPERATOR(pg_catalog.=) 'bigint'
+                     THEN @extschema@.share(s.group_mix, f.tkey::bigint) ELSE @extschema@.share(s.group_mix, f.tkey) END OPERATOR(pg_catalog.>) 0::float8)
+  FROM f JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) f.function_code
+  ORDER BY 1
+$$;
+COMMENT ON FUNCTION @extschema@.systemic_dependencies(integer) IS
+  'The k ICT functions with the highest EU-wide supplier-group HHI, every sector pooled (function_overview): sectors and entities supplied, the largest group, its share and the number of sectors in which it supplies the function. The "systemic dependencies" section of the EU report.';
+
 -- The function rows of two snapshots compared, per ICT function and member state (NULL:
 -- EU-wide).
 CREATE FUNCTION @extschema@.function_trend_between(from_id bigint, to_id bigint)
@@ -3582,6 +3612,8 @@ DECLARE
   src   text;
   t1    text;
   t2    text := NULL;
+  t2_title text;
+  t2_note  text;
   notice text;
   pct   CONSTANT text := 'FM990.0';
 BEGIN
@@ -3632,8 +3664,25 @@ BEGIN
     INTO t2
     FROM @extschema@.sector_function_rows(sector, false) f
     WHERE f.member_state IS NULL;
+  ELSE
+    -- the EU overview: the systemic dependencies, every sector pooled per ICT function
+    SELECT @extschema@.report_line(ARRAY['ICT function', 'Criticality', 'Sectors', 'Entities', 'HHI', 'Level',
+             'Largest supplier group', 'Its share %', 'Sectors it supplies'], fmt, true)
+           OPERATOR(pg_catalog.||) E'\n' OPERATOR(pg_catalog.||)
+           COALESCE(pg_catalog.string_agg(@extschema@.report_line(ARRAY[
+             d.function_name, d.criticality, d.sectors::text, d.entities::text, pg_catalog.round(d.hhi::numeric, 0)::text,
+             d.concentration_level, d.top_group, pg_catalog.to_char(d.top_group_share OPERATOR(pg_catalog.*) 100, pct),
+             d.top_group_sectors::text], fmt), E'\n' ORDER BY d.rank), '')
+    INTO t2
+    FROM @extschema@.systemic_dependencies(10) d;
   END IF;
 
+  IF sector IS NOT NULL THEN
+    t2_title := 'ICT functions, EU-wide';
+  ELSE
+    t2_title := 'Systemic dependencies: ICT functions across sectors';
+    t2_note := 'The ICT functions whose supply, every sector and member state pooled, is the most concentrated on supplier groups (HHI), with the largest group and the number of sectors in which it supplies the function: one group behind the same function in many sectors is a dependency no sector view shows.';
+  END IF;
   IF fmt OPERATOR(pg_catalog.=) 'html' THEN
     -- a self-contained document: the charts, then the tables; stale rollups said so
     SELECT CASE WHEN r.source OPERATOR(pg_catalog.=) 'live' THEN NULL
@@ -3653,14 +3702,15 @@ BEGIN
                @extschema@.sector_report_charts(sector, src),
                @extschema@.report_section(CASE WHEN sector IS NULL THEN 'Sectors, EU-wide' ELSE 'Member states' END,
                                           pg_catalog.format(E'<table>\n%s\n</table>', t1), NULL),
-               CASE WHEN t2 IS NULL THEN '' ELSE @extschema@.report_section('ICT functions, EU-wide', pg_catalog.format(E'<table>\n%s\n</table>', t2), NULL) END));
+               @extschema@.report_section(t2_title, pg_catalog.format(E'%s<table>\n%s\n</table>',
+                 CASE WHEN t2_note IS NULL THEN '' ELSE pg_catalog.format(E'<p>%s</p>\n', @extschema@.report_escape(t2_note, 'html')) END, t2), NULL)));
   END IF;
-  RETURN pg_catalog.format(E'# %s\n\nSource: %s.\n\n%s\n%s', @extschema@.report_escape(title, 'markdown'), src, t1,
-           CASE WHEN t2 IS NULL THEN '' ELSE pg_catalog.format(E'\n## ICT functions, EU-wide\n\n%s\n', t2) END);
+  RETURN pg_catalog.format(E'# %s\n\nSource: %s.\n\n%s\n\n## %s\n\n%s%s\n', @extschema@.report_escape(title, 'markdown'), src, t1,
+           t2_title, CASE WHEN t2_note IS NULL THEN '' ELSE t2_note OPERATOR(pg_catalog.||) E'\n\n' END, t2);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.sector_report(text, text) IS
-  'A report as Markdown or HTML: one sector (member states, EU-wide ICT functions) or, with sector NULL, the EU overview of all sectors; read from the same source as the dashboard views. html: a self-contained document with inline SVG charts (sector_report_charts), a notice when the rollups are outdated, printable on A4.';
+  'A report as Markdown or HTML: one sector (member states, EU-wide ICT functions) or, with sector NULL, the EU overview of all sectors and its systemic dependencies (systemic_dependencies: the most concentrated ICT functions across sectors); read from the same source as the dashboard views. html: a self-contained document with inline SVG charts (sector_report_charts), a notice when the rollups are outdated, printable on A4.';
 
 -- row-level security on the function rollups and snapshots (issue 18)
 ALTER TABLE @extschema@.function_rollup ENABLE ROW LEVEL SECURITY;

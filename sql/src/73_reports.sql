@@ -36,6 +36,8 @@ DECLARE
   src   text;
   t1    text;
   t2    text := NULL;
+  t2_title text;
+  t2_note  text;
   notice text;
   pct   CONSTANT text := 'FM990.0';
 BEGIN
@@ -86,8 +88,25 @@ BEGIN
     INTO t2
     FROM @extschema@.sector_function_rows(sector, false) f
     WHERE f.member_state IS NULL;
+  ELSE
+    -- the EU overview: the systemic dependencies, every sector pooled per ICT function
+    SELECT @extschema@.report_line(ARRAY['ICT function', 'Criticality', 'Sectors', 'Entities', 'HHI', 'Level',
+             'Largest supplier group', 'Its share %', 'Sectors it supplies'], fmt, true)
+           OPERATOR(pg_catalog.||) E'\n' OPERATOR(pg_catalog.||)
+           COALESCE(pg_catalog.string_agg(@extschema@.report_line(ARRAY[
+             d.function_name, d.criticality, d.sectors::text, d.entities::text, pg_catalog.round(d.hhi::numeric, 0)::text,
+             d.concentration_level, d.top_group, pg_catalog.to_char(d.top_group_share OPERATOR(pg_catalog.*) 100, pct),
+             d.top_group_sectors::text], fmt), E'\n' ORDER BY d.rank), '')
+    INTO t2
+    FROM @extschema@.systemic_dependencies(10) d;
   END IF;
 
+  IF sector IS NOT NULL THEN
+    t2_title := 'ICT functions, EU-wide';
+  ELSE
+    t2_title := 'Systemic dependencies: ICT functions across sectors';
+    t2_note := 'The ICT functions whose supply, every sector and member state pooled, is the most concentrated on supplier groups (HHI), with the largest group and the number of sectors in which it supplies the function: one group behind the same function in many sectors is a dependency no sector view shows.';
+  END IF;
   IF fmt OPERATOR(pg_catalog.=) 'html' THEN
     -- a self-contained document: the charts, then the tables; stale rollups said so
     SELECT CASE WHEN r.source OPERATOR(pg_catalog.=) 'live' THEN NULL
@@ -107,11 +126,12 @@ BEGIN
                @extschema@.sector_report_charts(sector, src),
                @extschema@.report_section(CASE WHEN sector IS NULL THEN 'Sectors, EU-wide' ELSE 'Member states' END,
                                           pg_catalog.format(E'<table>\n%s\n</table>', t1), NULL),
-               CASE WHEN t2 IS NULL THEN '' ELSE @extschema@.report_section('ICT functions, EU-wide', pg_catalog.format(E'<table>\n%s\n</table>', t2), NULL) END));
+               @extschema@.report_section(t2_title, pg_catalog.format(E'%s<table>\n%s\n</table>',
+                 CASE WHEN t2_note IS NULL THEN '' ELSE pg_catalog.format(E'<p>%s</p>\n', @extschema@.report_escape(t2_note, 'html')) END, t2), NULL)));
   END IF;
-  RETURN pg_catalog.format(E'# %s\n\nSource: %s.\n\n%s\n%s', @extschema@.report_escape(title, 'markdown'), src, t1,
-           CASE WHEN t2 IS NULL THEN '' ELSE pg_catalog.format(E'\n## ICT functions, EU-wide\n\n%s\n', t2) END);
+  RETURN pg_catalog.format(E'# %s\n\nSource: %s.\n\n%s\n\n## %s\n\n%s%s\n', @extschema@.report_escape(title, 'markdown'), src, t1,
+           t2_title, CASE WHEN t2_note IS NULL THEN '' ELSE t2_note OPERATOR(pg_catalog.||) E'\n\n' END, t2);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.sector_report(text, text) IS
-  'A report as Markdown or HTML: one sector (member states, EU-wide ICT functions) or, with sector NULL, the EU overview of all sectors; read from the same source as the dashboard views. html: a self-contained document with inline SVG charts (sector_report_charts), a notice when the rollups are outdated, printable on A4.';
+  'A report as Markdown or HTML: one sector (member states, EU-wide ICT functions) or, with sector NULL, the EU overview of all sectors and its systemic dependencies (systemic_dependencies: the most concentrated ICT functions across sectors); read from the same source as the dashboard views. html: a self-contained document with inline SVG charts (sector_report_charts), a notice when the rollups are outdated, printable on A4.';

@@ -153,6 +153,36 @@ $$;
 COMMENT ON FUNCTION @extschema@.assessment_overview(text) IS
   'The scope of a coordinated risk assessment (coordinated_assessment): the function_overview rows of its ICT functions and, per member state and EU-wide, a row for the whole scope (function_code NULL) merging its functions'' supplier-group and country mixes and sums; entities and single_supplier_entities are NULL there (an entity may use several functions of the scope). From the rollups, like function_overview. Unknown code: SQLSTATE 22023 naming the known ones.';
 
+-- The systemic dependencies: the ICT functions whose EU-wide supplier-group concentration is
+-- highest, with the largest group and the number of sectors it supplies the function in.
+CREATE FUNCTION @extschema@.systemic_dependencies(k integer DEFAULT 10)
+RETURNS TABLE (rank integer, function_code text, function_name text, criticality text, sectors integer, entities bigint,
+               hhi float8, concentration_level text, top_group text, top_group_share float8, top_group_sectors integer)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  WITH f AS (
+    SELECT r.*, t.key AS tkey, t.name AS tname, t.share AS tshare
+    FROM @extschema@.function_stats_read(false) r
+    CROSS JOIN LATERAL @extschema@.top_shares_named(r.group_mix, 1) t
+    WHERE r.member_state IS NULL AND r.hhi IS NOT NULL
+    ORDER BY r.hhi DESC, r.function_code LIMIT $1
+  ),
+  s AS (  -- the EU-wide sector rows of those functions
+    SELECT x.sector_code, x.function_code, x.group_mix
+    FROM @extschema@.sector_stats_read(false, CURRENT_DATE, NULL, true, NULL) x
+    WHERE x.member_state IS NULL AND x.function_code IN (SELECT f.function_code FROM f)
+  )
+  SELECT (pg_catalog.row_number() OVER (ORDER BY f.hhi DESC, f.function_code))::integer, f.function_code, fn.name, fn.criticality,
+         f.sectors, f.entities, f.hhi, f.concentration_level, COALESCE(f.tname, f.tkey), f.tshare,
+         (SELECT pg_catalog.count(*)::integer FROM s
+          WHERE s.function_code OPERATOR(pg_catalog.=) f.function_code
+            AND CASE WHEN @extschema@.key_type(s.group_mix) OPERATOR(pg_catalog.=) 'bigint'
+                     THEN @extschema@.share(s.group_mix, f.tkey::bigint) ELSE @extschema@.share(s.group_mix, f.tkey) END OPERATOR(pg_catalog.>) 0::float8)
+  FROM f JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) f.function_code
+  ORDER BY 1
+$$;
+COMMENT ON FUNCTION @extschema@.systemic_dependencies(integer) IS
+  'The k ICT functions with the highest EU-wide supplier-group HHI, every sector pooled (function_overview): sectors and entities supplied, the largest group, its share and the number of sectors in which it supplies the function. The "systemic dependencies" section of the EU report.';
+
 -- The function rows of two snapshots compared, per ICT function and member state (NULL:
 -- EU-wide).
 CREATE FUNCTION @extschema@.function_trend_between(from_id bigint, to_id bigint)
