@@ -8,12 +8,14 @@ cd "$(dirname "$0")/.."
 [ -n "${PGHOST:-}" ] || { export SR_CLUSTER=${SR_CLUSTER:-bench}; eval "$(bash test/setup.sh 2>/dev/null)"; export PGHOST PGPORT PGUSER; }
 . bench/lib.sh
 rows=${BENCH_INC_ROWS:-1000000}
-db=supplyrisk_bench_incremental
-scale=$(awk -v r="$rows" 'BEGIN {printf "%.4g", r / 40000}')
-q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
-q -d $db -c "CREATE EXTENSION supplyrisk" >/dev/null
-q -d $db -v scale="$scale" -f data/generate.sql >/dev/null
-q -d $db -c "VACUUM ANALYZE" >/dev/null
+db=${BENCH_INC_DB:-supplyrisk_bench_incremental}  # BENCH_INC_DB: an existing generated database (kept)
+if [ -z "${BENCH_INC_DB:-}" ]; then
+  scale=$(awk -v r="$rows" 'BEGIN {printf "%.4g", r / 40000}')
+  q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+  q -d $db -c "CREATE EXTENSION supplyrisk" >/dev/null
+  q -d $db -v scale="$scale" -f data/generate.sql >/dev/null
+  q -d $db -c "VACUUM ANALYZE" >/dev/null
+fi
 # server round trip of a statement, from psql's \timing (a connection costs ~80 ms more here)
 ms() { psql -X -q -d $db -c '\timing on' -c "$1" 2>&1 | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1; }
 key=$(q -d $db -c "SELECT e.sector_code || ':' || e.member_state FROM supplyrisk.supply s JOIN supplyrisk.entity e USING (entity_id) GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
@@ -34,4 +36,4 @@ echo "== incremental refresh, $n supply rows (psql \\timing, each in a new sessi
 printf "%-52s %8.0f\n" "full refresh" "$a"
 printf "%-52s %8.0f   %.1f%% of full (last: %s row set)\n" "after 1,000 rows changed in $key" "$b" "$(echo "100 * $b / $a" | bc -l)" "$mode"
 printf "%-52s %8.1f   (target <= 50 ms; the first call of a session)\n" "nothing changed" "$c"
-q -d postgres -c "DROP DATABASE $db" >/dev/null
+[ -n "${BENCH_INC_DB:-}" ] || q -d postgres -c "DROP DATABASE $db" >/dev/null

@@ -98,6 +98,8 @@ echo
 bash bench/tracking.sh
 echo
 bash bench/incremental.sh
+echo
+bash bench/cross_sector.sh
 
 echo
 dsup=${BENCH_DEEP_SUPPLIERS:-100000}; dedges=${BENCH_DEEP_EDGES:-1000000}; dents=${BENCH_DEEP_ENTITIES:-20000}

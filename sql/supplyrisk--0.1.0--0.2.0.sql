@@ -1020,8 +1020,22 @@ WITH src AS (  -- this database's supply, or the members' states: one branch run
   SELECT r.sector_code, r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
          r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
   FROM @extschema@.sector_rollup r
-  WHERE $6 AND r.member_state IS NOT NULL AND r.function_code IS NOT NULL
-    AND ($7 OR r.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k)))
+  WHERE $6 AND NOT $7 AND r.member_state IS NOT NULL AND r.function_code IS NOT NULL
+    AND r.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k))
+  UNION ALL  -- the function rows from the rollups: the scope's member states' sector states and
+             -- the other member states' function states, as one pseudo-sector '*' (not '': the
+             -- levels are matched on COALESCE(sector_code, ''))
+  SELECT '*', r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
+         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
+  FROM @extschema@.sector_rollup r
+  WHERE $6 AND $7 AND r.function_code IS NOT NULL
+    AND r.member_state OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 2) FROM pg_catalog.unnest($5) k))
+  UNION ALL
+  SELECT '*', r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
+         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
+  FROM @extschema@.function_rollup r
+  WHERE $6 AND $7 AND r.member_state IS NOT NULL
+    AND r.member_state OPERATOR(pg_catalog.<>) ALL (ARRAY(SELECT pg_catalog.split_part(k, ':', 2) FROM pg_catalog.unnest($5) k))
   UNION ALL
   SELECT s.sector_code, s.member_state, s.function_code, s.group_mix, s.country_mix, s.entities, s.single_sourced,
          s.weight, s.hrv_weight, s.risk_weight, s.unassessed_weight, s.contract_gap_edges
@@ -1107,7 +1121,12 @@ FROM rows c
 LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_catalog.=) c.sector_code
                  AND COALESCE(en.member_state, '') OPERATOR(pg_catalog.=) COALESCE(c.member_state, '')  -- hashable
 -- EU-wide rows for roles that see every member state (row-level security)
-WHERE c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL
+WHERE (c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL)
+  -- from the rollups: only what is merged again (the scope's sectors' EU-wide rows; with
+  -- function_rows, the function rows), so that no other row's metrics are derived for nothing
+  AND (NOT $6 OR ($7 AND c.sector_code IS NULL)
+       OR (NOT $7 AND c.member_state IS NULL
+           AND c.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k))))
 $$;
 COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean, boolean) IS
   'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL): mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows; contract_gap_edges: critical or sensitive supply edges missing a 5.1.4 clause), from this database''s supply valid at as_of, or (federated) from the states pulled from the federation members. functions false: only the all-functions rows; function_rows: also the rows per ICT function pooling every sector (sector_code NULL), per member state and EU-wide. The one computation behind the sector views, function_overview, the rollups and the snapshots.';
@@ -2183,17 +2202,20 @@ BEGIN
     INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
     GET DIAGNOSTICS added = ROW_COUNT;
     DROP TABLE pg_temp.supplyrisk_refresh_stage;
-    -- their sectors' EU-wide rows and the function rows, merged again from the member-state
-    -- states in the rollups
+    -- their sectors' EU-wide rows, merged again from the member-state states in the rollups
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true, true) x
-      WHERE (x.member_state IS NULL AND x.sector_code OPERATOR(pg_catalog.=) ANY (secs)) OR x.sector_code IS NULL;
+      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true) x;
     DELETE FROM @extschema@.sector_rollup r WHERE r.member_state IS NULL AND r.sector_code OPERATOR(pg_catalog.=) ANY (secs);
     GET DIAGNOSTICS n = ROW_COUNT;
     gone := gone OPERATOR(pg_catalog.+) n;
-    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage x WHERE x.sector_code IS NOT NULL;
+    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
     GET DIAGNOSTICS n = ROW_COUNT;
     added := added OPERATOR(pg_catalog.+) n;
+    DROP TABLE pg_temp.supplyrisk_refresh_stage;
+    -- the function rows: of the scope's member states from their sector states, EU-wide from
+    -- the member states' function states (in the rollups)
+    CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
+      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true, true) x;
     PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', par, true), pg_catalog.set_config('jit', jit, true);
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'full' OR keys IS NOT NULL THEN
@@ -3454,6 +3476,25 @@ BEGIN
   END LOOP;
 END $cm$;
 
+-- The sector rows of some ICT functions (sector, member state or EU-wide, group mix): from the
+-- rollups, by index, or live before the first refresh; what the whole-scope and systemic rows
+-- count sectors from (a narrow read, not every sector row).
+CREATE FUNCTION @extschema@.sector_function_states(functions text[])
+RETURNS TABLE (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM @extschema@.rollup_refresh) THEN
+    RETURN QUERY SELECT x.sector_code, x.member_state, x.function_code, x.group_mix
+                 FROM @extschema@.sector_stats_at(CURRENT_DATE, NULL) x WHERE x.function_code OPERATOR(pg_catalog.=) ANY (functions);
+  ELSE
+    RETURN QUERY SELECT r.sector_code, r.member_state, r.function_code, r.group_mix
+                 FROM @extschema@.sector_rollup r WHERE r.function_code OPERATOR(pg_catalog.=) ANY (functions);
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.sector_function_states(text[]) IS
+  'The sector rows (per member state and EU-wide) of some ICT functions with their group mix: from the rollups, or live before the first refresh. What assessment_overview and systemic_dependencies count sectors from.';
+
 -- The scope of a coordinated risk assessment: the function_overview rows of its ICT functions
 -- and, per member state and EU-wide, a row for the whole scope (function_code NULL) merging
 -- the states of its functions.
@@ -3487,8 +3528,7 @@ BEGIN
   ),
   secs AS (  -- sectors in which any function of the scope is supplied
     SELECT COALESCE(s.member_state, '') AS ms, pg_catalog.count(DISTINCT s.sector_code)::integer AS n
-    FROM @extschema@.sector_stats_read(false, CURRENT_DATE, NULL, true, NULL) s
-    WHERE s.function_code IN (SELECT scope.function_code FROM scope)
+    FROM @extschema@.sector_function_states(ARRAY(SELECT scope.function_code FROM scope)) s
     GROUP BY 1
   )
   SELECT $1, r.function_code, fn.name, fn.criticality, r.member_state, r.sectors, r.entities, r.suppliers, r.hhi, r.cr1, r.cr4,
@@ -3525,8 +3565,8 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
   ),
   s AS (  -- the EU-wide sector rows of those functions
     SELECT x.sector_code, x.function_code, x.group_mix
-    FROM @extschema@.sector_stats_read(false, CURRENT_DATE, NULL, true, NULL) x
-    WHERE x.member_state IS NULL AND x.function_code IN (SELECT f.function_code FROM f)
+    FROM @extschema@.sector_function_states(ARRAY(SELECT f.function_code FROM f)) x
+    WHERE x.member_state IS NULL
   )
   SELECT (pg_catalog.row_number() OVER (ORDER BY f.hhi DESC, f.function_code))::integer, f.function_code, fn.name, fn.criticality,
          f.sectors, f.entities, f.hhi, f.concentration_level, COALESCE(f.tname, f.tkey), f.tshare,

@@ -29,6 +29,8 @@
 /* below this many slots a state doubles when it grows, above it grows by a quarter */
 #define STATE_DOUBLE_CAP	65536
 #define ARENA_BLOCK			(64 * 1024)
+/* the first arena block of a state; each next one doubles, up to ARENA_BLOCK */
+#define ARENA_FIRST_BLOCK	256
 #define STATE_SERIAL_VERSION 2
 /* rows of a bigint state buffered before insertion, once it has this many slots */
 #define PENDING_MAX			32
@@ -96,6 +98,7 @@ typedef struct MixState
 	MixSlotText *tslots;
 	char	   *arena;			/* text key bytes */
 	Size		arena_left;
+	Size		arena_next;		/* size of the next arena block (0: the first) */
 	uint64		lookups;		/* for DEBUG2: lookups and the probe steps they took */
 	uint64		steps;
 	int			npending;		/* bigint rows buffered, not yet in the slots */
@@ -423,8 +426,18 @@ ArenaCopy(MixState *s, const char *key, int len)
 	{
 		if (s->arena_left < (Size) len)
 		{
-			s->arena = MemoryContextAlloc(s->cxt, ARENA_BLOCK);
-			s->arena_left = ARENA_BLOCK;
+			/*
+			 * Blocks grow from ARENA_FIRST_BLOCK: a state of a few country
+			 * codes does not hold 64 kB (thousands of small states, as the
+			 * grouping sets of a refresh make, would spill to disk).
+			 */
+			Size		sz = s->arena_next ? s->arena_next : ARENA_FIRST_BLOCK;
+
+			while (sz < (Size) len)
+				sz *= 2;
+			s->arena = MemoryContextAlloc(s->cxt, sz);
+			s->arena_left = sz;
+			s->arena_next = Min(sz * 2, (Size) ARENA_BLOCK);
 		}
 		p = s->arena;
 		s->arena += len;

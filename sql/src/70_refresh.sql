@@ -103,17 +103,20 @@ BEGIN
     INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
     GET DIAGNOSTICS added = ROW_COUNT;
     DROP TABLE pg_temp.supplyrisk_refresh_stage;
-    -- their sectors' EU-wide rows and the function rows, merged again from the member-state
-    -- states in the rollups
+    -- their sectors' EU-wide rows, merged again from the member-state states in the rollups
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true, true) x
-      WHERE (x.member_state IS NULL AND x.sector_code OPERATOR(pg_catalog.=) ANY (secs)) OR x.sector_code IS NULL;
+      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true) x;
     DELETE FROM @extschema@.sector_rollup r WHERE r.member_state IS NULL AND r.sector_code OPERATOR(pg_catalog.=) ANY (secs);
     GET DIAGNOSTICS n = ROW_COUNT;
     gone := gone OPERATOR(pg_catalog.+) n;
-    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage x WHERE x.sector_code IS NOT NULL;
+    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
     GET DIAGNOSTICS n = ROW_COUNT;
     added := added OPERATOR(pg_catalog.+) n;
+    DROP TABLE pg_temp.supplyrisk_refresh_stage;
+    -- the function rows: of the scope's member states from their sector states, EU-wide from
+    -- the member states' function states (in the rollups)
+    CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
+      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true, true) x;
     PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', par, true), pg_catalog.set_config('jit', jit, true);
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'full' OR keys IS NOT NULL THEN

@@ -97,6 +97,25 @@ BEGIN
   END LOOP;
 END $cm$;
 
+-- The sector rows of some ICT functions (sector, member state or EU-wide, group mix): from the
+-- rollups, by index, or live before the first refresh; what the whole-scope and systemic rows
+-- count sectors from (a narrow read, not every sector row).
+CREATE FUNCTION @extschema@.sector_function_states(functions text[])
+RETURNS TABLE (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM @extschema@.rollup_refresh) THEN
+    RETURN QUERY SELECT x.sector_code, x.member_state, x.function_code, x.group_mix
+                 FROM @extschema@.sector_stats_at(CURRENT_DATE, NULL) x WHERE x.function_code OPERATOR(pg_catalog.=) ANY (functions);
+  ELSE
+    RETURN QUERY SELECT r.sector_code, r.member_state, r.function_code, r.group_mix
+                 FROM @extschema@.sector_rollup r WHERE r.function_code OPERATOR(pg_catalog.=) ANY (functions);
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.sector_function_states(text[]) IS
+  'The sector rows (per member state and EU-wide) of some ICT functions with their group mix: from the rollups, or live before the first refresh. What assessment_overview and systemic_dependencies count sectors from.';
+
 -- The scope of a coordinated risk assessment: the function_overview rows of its ICT functions
 -- and, per member state and EU-wide, a row for the whole scope (function_code NULL) merging
 -- the states of its functions.
@@ -130,8 +149,7 @@ BEGIN
   ),
   secs AS (  -- sectors in which any function of the scope is supplied
     SELECT COALESCE(s.member_state, '') AS ms, pg_catalog.count(DISTINCT s.sector_code)::integer AS n
-    FROM @extschema@.sector_stats_read(false, CURRENT_DATE, NULL, true, NULL) s
-    WHERE s.function_code IN (SELECT scope.function_code FROM scope)
+    FROM @extschema@.sector_function_states(ARRAY(SELECT scope.function_code FROM scope)) s
     GROUP BY 1
   )
   SELECT $1, r.function_code, fn.name, fn.criticality, r.member_state, r.sectors, r.entities, r.suppliers, r.hhi, r.cr1, r.cr4,
@@ -168,8 +186,8 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
   ),
   s AS (  -- the EU-wide sector rows of those functions
     SELECT x.sector_code, x.function_code, x.group_mix
-    FROM @extschema@.sector_stats_read(false, CURRENT_DATE, NULL, true, NULL) x
-    WHERE x.member_state IS NULL AND x.function_code IN (SELECT f.function_code FROM f)
+    FROM @extschema@.sector_function_states(ARRAY(SELECT f.function_code FROM f)) x
+    WHERE x.member_state IS NULL
   )
   SELECT (pg_catalog.row_number() OVER (ORDER BY f.hhi DESC, f.function_code))::integer, f.function_code, fn.name, fn.criticality,
          f.sectors, f.entities, f.hhi, f.concentration_level, COALESCE(f.tname, f.tkey), f.tshare,
