@@ -35,6 +35,8 @@ echo "== cross-sector concentration, $n supply rows (median of $runs, each state
 printf "%-60s %9.0f\n" "the one pass without the function rows (sector rows only)" "$a"
 printf "%-60s %9.0f   %+.1f%% (target <= +15%%)\n" "the one pass with the function rows" "$b" "$(echo "100 * ($b - $a) / $a" | bc -l)"
 printf "%-60s %9.0f\n" "refresh(full => true)" "$c"
+settle  # (the first reads after a refresh set the hint bits of the rows it wrote, and autovacuum
+        # analyzes the rollups: the reads are timed on settled rollups)
 for sql in "SELECT * FROM supplyrisk.function_overview" \
            "SELECT * FROM supplyrisk.function_overview WHERE member_state IS NULL ORDER BY hhi DESC" \
            "SELECT * FROM supplyrisk.assessment_overview('cav-2026')" \

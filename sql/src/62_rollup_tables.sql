@@ -33,6 +33,8 @@ CREATE TABLE @extschema@.sector_rollup (
   contract_gap_edges      bigint,
   CONSTRAINT sector_rollup_unique UNIQUE NULLS NOT DISTINCT (sector_code, function_code, member_state)
 );
+-- the rows of some ICT functions (assessment_overview, systemic_dependencies), by index
+CREATE INDEX sector_rollup_function_idx ON @extschema@.sector_rollup (function_code, member_state);
 COMMENT ON TABLE @extschema@.sector_rollup IS 'Rollups written by refresh(): the rows of sector_stats_at at the last refresh, read by sector_overview and the sector_<code> views. Rebuilt as a whole by every refresh; do not edit.';
 DO $cm$
 DECLARE c record;

@@ -27,20 +27,23 @@ COMMENT ON FUNCTION @extschema@.function_stats_at(date, text) IS
 -- What function_overview and assessment_overview read: the rollups once refresh() has run,
 -- else (or when live) the live computation; the branch is chosen before planning (see
 -- sector_stats_read).
-CREATE FUNCTION @extschema@.function_stats_read(live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+CREATE FUNCTION @extschema@.function_stats_read(live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
+                                                functions text[] DEFAULT NULL, eu_only boolean DEFAULT false)
 RETURNS SETOF @extschema@.function_rollup
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
   IF live OR NOT EXISTS (SELECT 1 FROM @extschema@.rollup_refresh) THEN
-    RETURN QUERY SELECT x.* FROM @extschema@.function_stats_at(as_of, methodology) x;
-  ELSE
-    RETURN QUERY SELECT r.* FROM @extschema@.function_rollup r;
+    RETURN QUERY SELECT x.* FROM @extschema@.function_stats_at(as_of, methodology) x
+                 WHERE (functions IS NULL OR x.function_code OPERATOR(pg_catalog.=) ANY (functions)) AND (NOT eu_only OR x.member_state IS NULL);
+  ELSE  -- (some functions, or the EU-wide rows: by function_rollup_unique)
+    RETURN QUERY SELECT r.* FROM @extschema@.function_rollup r
+                 WHERE (functions IS NULL OR r.function_code OPERATOR(pg_catalog.=) ANY (functions)) AND (NOT eu_only OR r.member_state IS NULL);
   END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.function_stats_read(boolean, date, text) IS
-  'The function rows: from the rollups of the last refresh() (function_rollup), or computed live (function_stats_at) when live is true or before the first refresh.';
+COMMENT ON FUNCTION @extschema@.function_stats_read(boolean, date, text, text[], boolean) IS
+  'The function rows (of some functions, NULL: all; eu_only: the EU-wide rows only): from the rollups of the last refresh() (function_rollup), or computed live (function_stats_at) when live is true or before the first refresh.';
 
 CREATE FUNCTION @extschema@.function_overview_rows(live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
 RETURNS TABLE (function_code text, function_name text, criticality text, member_state text, sectors integer,
@@ -100,21 +103,25 @@ END $cm$;
 -- The sector rows of some ICT functions (sector, member state or EU-wide, group mix): from the
 -- rollups, by index, or live before the first refresh; what the whole-scope and systemic rows
 -- count sectors from (a narrow read, not every sector row).
-CREATE FUNCTION @extschema@.sector_function_states(functions text[])
+CREATE FUNCTION @extschema@.sector_function_states(functions text[], eu_only boolean DEFAULT false)
 RETURNS TABLE (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix)
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM @extschema@.rollup_refresh) THEN
     RETURN QUERY SELECT x.sector_code, x.member_state, x.function_code, x.group_mix
-                 FROM @extschema@.sector_stats_at(CURRENT_DATE, NULL) x WHERE x.function_code OPERATOR(pg_catalog.=) ANY (functions);
+                 FROM @extschema@.sector_stats_at(CURRENT_DATE, NULL) x
+                 WHERE x.function_code OPERATOR(pg_catalog.=) ANY (functions) AND (NOT eu_only OR x.member_state IS NULL);
+  ELSIF eu_only THEN  -- (by sector_rollup_function_idx)
+    RETURN QUERY SELECT r.sector_code, r.member_state, r.function_code, r.group_mix
+                 FROM @extschema@.sector_rollup r WHERE r.function_code OPERATOR(pg_catalog.=) ANY (functions) AND r.member_state IS NULL;
   ELSE
     RETURN QUERY SELECT r.sector_code, r.member_state, r.function_code, r.group_mix
                  FROM @extschema@.sector_rollup r WHERE r.function_code OPERATOR(pg_catalog.=) ANY (functions);
   END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.sector_function_states(text[]) IS
-  'The sector rows (per member state and EU-wide) of some ICT functions with their group mix: from the rollups, or live before the first refresh. What assessment_overview and systemic_dependencies count sectors from.';
+COMMENT ON FUNCTION @extschema@.sector_function_states(text[], boolean) IS
+  'The sector rows (per member state and EU-wide; eu_only: EU-wide only) of some ICT functions with their group mix: from the rollups (by index), or live before the first refresh. What assessment_overview and systemic_dependencies count sectors from.';
 
 -- The scope of a coordinated risk assessment: the function_overview rows of its ICT functions
 -- and, per member state and EU-wide, a row for the whole scope (function_code NULL) merging
@@ -138,8 +145,7 @@ BEGIN
   RETURN QUERY
   WITH scope AS (SELECT f.function_code FROM @extschema@.coordinated_assessment_function f
                  WHERE f.assessment_code OPERATOR(pg_catalog.=) $1),
-  r AS MATERIALIZED (SELECT x.* FROM @extschema@.function_stats_read(false) x
-                     WHERE x.function_code IN (SELECT scope.function_code FROM scope)),
+  r AS MATERIALIZED (SELECT x.* FROM @extschema@.function_stats_read(false, CURRENT_DATE, NULL, ARRAY(SELECT scope.function_code FROM scope)) x),
   whole AS (  -- the functions' states merged: exact for the mixes and sums (entities are not
               -- additive across functions: an entity may use several)
     SELECT r.member_state, @extschema@.supply_mix_union(r.group_mix) AS gm, @extschema@.supply_mix_union(r.country_mix) AS cm,
@@ -179,15 +185,14 @@ RETURNS TABLE (rank integer, function_code text, function_name text, criticality
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   WITH f AS (
     SELECT r.*, t.key AS tkey, t.name AS tname, t.share AS tshare
-    FROM @extschema@.function_stats_read(false) r
+    FROM @extschema@.function_stats_read(false, CURRENT_DATE, NULL, NULL, true) r
     CROSS JOIN LATERAL @extschema@.top_shares_named(r.group_mix, 1) t
-    WHERE r.member_state IS NULL AND r.hhi IS NOT NULL
+    WHERE r.hhi IS NOT NULL
     ORDER BY r.hhi DESC, r.function_code LIMIT $1
   ),
   s AS (  -- the EU-wide sector rows of those functions
     SELECT x.sector_code, x.function_code, x.group_mix
-    FROM @extschema@.sector_function_states(ARRAY(SELECT f.function_code FROM f)) x
-    WHERE x.member_state IS NULL
+    FROM @extschema@.sector_function_states(ARRAY(SELECT f.function_code FROM f), true) x
   )
   SELECT (pg_catalog.row_number() OVER (ORDER BY f.hhi DESC, f.function_code))::integer, f.function_code, fn.name, fn.criticality,
          f.sectors, f.entities, f.hhi, f.concentration_level, COALESCE(f.tname, f.tkey), f.tshare,
