@@ -999,7 +999,8 @@ COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text, boolean, text[
 -- methodology then only name the rows (the members computed the states).
 CREATE FUNCTION @extschema@.sector_stats_levels(federated boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
                                                 functions boolean DEFAULT true, scope text[] DEFAULT NULL,
-                                                from_rollup boolean DEFAULT false, function_rows boolean DEFAULT false)
+                                                from_rollup boolean DEFAULT false, function_rows boolean DEFAULT false,
+                                                function_scope text[] DEFAULT NULL)
 RETURNS TABLE (sector_code text, member_state text, function_code text,
                group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix,
                entities bigint, single_sourced bigint, single_sourced_critical bigint,
@@ -1030,12 +1031,14 @@ WITH src AS (  -- this database's supply, or the members' states: one branch run
   FROM @extschema@.sector_rollup r
   WHERE $6 AND $7 AND r.function_code IS NOT NULL
     AND r.member_state OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 2) FROM pg_catalog.unnest($5) k))
+    AND ($8 IS NULL OR r.function_code OPERATOR(pg_catalog.=) ANY ($8))
   UNION ALL
   SELECT '*', r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
          r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
   FROM @extschema@.function_rollup r
   WHERE $6 AND $7 AND r.member_state IS NOT NULL
     AND r.member_state OPERATOR(pg_catalog.<>) ALL (ARRAY(SELECT pg_catalog.split_part(k, ':', 2) FROM pg_catalog.unnest($5) k))
+    AND ($8 IS NULL OR r.function_code OPERATOR(pg_catalog.=) ANY ($8))
   UNION ALL
   SELECT s.sector_code, s.member_state, s.function_code, s.group_mix, s.country_mix, s.entities, s.single_sourced,
          s.weight, s.hrv_weight, s.risk_weight, s.unassessed_weight, s.contract_gap_edges
@@ -1128,7 +1131,7 @@ WHERE (c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states())
        OR (NOT $7 AND c.member_state IS NULL
            AND c.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k))))
 $$;
-COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean, boolean) IS
+COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean, boolean, text[]) IS
   'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL): mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows; contract_gap_edges: critical or sensitive supply edges missing a 5.1.4 clause), from this database''s supply valid at as_of, or (federated) from the states pulled from the federation members. functions false: only the all-functions rows; function_rows: also the rows per ICT function pooling every sector (sector_code NULL), per member state and EU-wide. The one computation behind the sector views, function_overview, the rollups and the snapshots.';
 
 CREATE FUNCTION @extschema@.sector_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
@@ -2118,6 +2121,7 @@ DECLARE
   jit  text;
   gone bigint := 0;
   added bigint := 0;
+  fns  text[];
 BEGIN
   -- one refresh at a time; readers (ACCESS SHARE) and supply writers are not blocked
   LOCK TABLE @extschema@.sector_rollup IN SHARE ROW EXCLUSIVE MODE;
@@ -2197,12 +2201,18 @@ BEGIN
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
       SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys) x WHERE x.member_state IS NOT NULL;
     secs := ARRAY(SELECT DISTINCT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest(keys) k);
-    DELETE FROM @extschema@.sector_rollup r  -- (by the index on the sector)
-    WHERE r.sector_code OPERATOR(pg_catalog.=) ANY (secs) AND r.member_state IS NOT NULL
-      AND (r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state) OPERATOR(pg_catalog.=) ANY (keys);
-    GET DIAGNOSTICS gone = ROW_COUNT;
+    -- (the functions of the rows replaced, before and after: their function rows are stale)
+    WITH gone_rows AS (
+      DELETE FROM @extschema@.sector_rollup r  -- (by the index on the sector)
+      WHERE r.sector_code OPERATOR(pg_catalog.=) ANY (secs) AND r.member_state IS NOT NULL
+        AND (r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state) OPERATOR(pg_catalog.=) ANY (keys)
+      RETURNING r.function_code)
+    SELECT pg_catalog.count(*), pg_catalog.array_agg(DISTINCT g.function_code) FILTER (WHERE g.function_code IS NOT NULL)
+    INTO gone, fns FROM gone_rows g;
     INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
     GET DIAGNOSTICS added = ROW_COUNT;
+    fns := ARRAY(SELECT f FROM pg_catalog.unnest(fns) f UNION
+                 SELECT x.function_code FROM pg_temp.supplyrisk_refresh_stage x WHERE x.function_code IS NOT NULL);
     DROP TABLE pg_temp.supplyrisk_refresh_stage;
     -- their sectors' EU-wide rows, merged again from the member-state states in the rollups
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
@@ -2214,15 +2224,16 @@ BEGIN
     GET DIAGNOSTICS n = ROW_COUNT;
     added := added OPERATOR(pg_catalog.+) n;
     DROP TABLE pg_temp.supplyrisk_refresh_stage;
-    -- the function rows: of the scope's member states from their sector states, EU-wide from
-    -- the member states' function states (in the rollups)
+    -- the function rows of those functions: of the scope's member states from their sector
+    -- states, EU-wide from the member states' function states (in the rollups)
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true, true) x;
+      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true, true, fns) x;
     PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', par, true), pg_catalog.set_config('jit', jit, true);
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'full' OR keys IS NOT NULL THEN
-    -- the function rows of the stage, with the number of sectors each function is supplied in
-    DELETE FROM @extschema@.function_rollup;
+    -- the function rows of the stage (all, or those of the functions recomputed), with the
+    -- number of sectors each function is supplied in
+    DELETE FROM @extschema@.function_rollup r WHERE mode OPERATOR(pg_catalog.=) 'full' OR r.function_code OPERATOR(pg_catalog.=) ANY (fns);
     INSERT INTO @extschema@.function_rollup
     SELECT x.function_code, x.member_state, COALESCE(c.n, 0)::integer, x.group_mix, x.country_mix, x.entities, x.single_sourced,
            x.single_sourced_critical, x.weight, x.hrv_weight, x.weight_critical, x.hrv_weight_critical, x.risk_weight,

@@ -17,6 +17,7 @@ DECLARE
   jit  text;
   gone bigint := 0;
   added bigint := 0;
+  fns  text[];
 BEGIN
   -- one refresh at a time; readers (ACCESS SHARE) and supply writers are not blocked
   LOCK TABLE @extschema@.sector_rollup IN SHARE ROW EXCLUSIVE MODE;
@@ -96,12 +97,18 @@ BEGIN
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
       SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys) x WHERE x.member_state IS NOT NULL;
     secs := ARRAY(SELECT DISTINCT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest(keys) k);
-    DELETE FROM @extschema@.sector_rollup r  -- (by the index on the sector)
-    WHERE r.sector_code OPERATOR(pg_catalog.=) ANY (secs) AND r.member_state IS NOT NULL
-      AND (r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state) OPERATOR(pg_catalog.=) ANY (keys);
-    GET DIAGNOSTICS gone = ROW_COUNT;
+    -- (the functions of the rows replaced, before and after: their function rows are stale)
+    WITH gone_rows AS (
+      DELETE FROM @extschema@.sector_rollup r  -- (by the index on the sector)
+      WHERE r.sector_code OPERATOR(pg_catalog.=) ANY (secs) AND r.member_state IS NOT NULL
+        AND (r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state) OPERATOR(pg_catalog.=) ANY (keys)
+      RETURNING r.function_code)
+    SELECT pg_catalog.count(*), pg_catalog.array_agg(DISTINCT g.function_code) FILTER (WHERE g.function_code IS NOT NULL)
+    INTO gone, fns FROM gone_rows g;
     INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
     GET DIAGNOSTICS added = ROW_COUNT;
+    fns := ARRAY(SELECT f FROM pg_catalog.unnest(fns) f UNION
+                 SELECT x.function_code FROM pg_temp.supplyrisk_refresh_stage x WHERE x.function_code IS NOT NULL);
     DROP TABLE pg_temp.supplyrisk_refresh_stage;
     -- their sectors' EU-wide rows, merged again from the member-state states in the rollups
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
@@ -113,15 +120,16 @@ BEGIN
     GET DIAGNOSTICS n = ROW_COUNT;
     added := added OPERATOR(pg_catalog.+) n;
     DROP TABLE pg_temp.supplyrisk_refresh_stage;
-    -- the function rows: of the scope's member states from their sector states, EU-wide from
-    -- the member states' function states (in the rollups)
+    -- the function rows of those functions: of the scope's member states from their sector
+    -- states, EU-wide from the member states' function states (in the rollups)
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true, true) x;
+      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true, true, fns) x;
     PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', par, true), pg_catalog.set_config('jit', jit, true);
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'full' OR keys IS NOT NULL THEN
-    -- the function rows of the stage, with the number of sectors each function is supplied in
-    DELETE FROM @extschema@.function_rollup;
+    -- the function rows of the stage (all, or those of the functions recomputed), with the
+    -- number of sectors each function is supplied in
+    DELETE FROM @extschema@.function_rollup r WHERE mode OPERATOR(pg_catalog.=) 'full' OR r.function_code OPERATOR(pg_catalog.=) ANY (fns);
     INSERT INTO @extschema@.function_rollup
     SELECT x.function_code, x.member_state, COALESCE(c.n, 0)::integer, x.group_mix, x.country_mix, x.entities, x.single_sourced,
            x.single_sourced_critical, x.weight, x.hrv_weight, x.weight_critical, x.hrv_weight_critical, x.risk_weight,
