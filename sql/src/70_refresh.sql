@@ -63,7 +63,7 @@ BEGIN
       UNION ALL
       SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
       FROM @extschema@.supply s JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
-      WHERE s.supplier_id IN (SELECT sup.supplier_id FROM sup)
+      WHERE EXISTS (SELECT 1 FROM sup) AND s.supplier_id IN (SELECT sup.supplier_id FROM sup)  -- (no scan when none)
       UNION ALL
       SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
       FROM @extschema@.supply s JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
@@ -138,7 +138,9 @@ BEGIN
            x.contract_gap_edges
     FROM pg_temp.supplyrisk_refresh_stage x
     LEFT JOIN (SELECT r.function_code, COALESCE(r.member_state, '') AS ms, pg_catalog.count(*) AS n
-               FROM @extschema@.sector_rollup r WHERE r.function_code IS NOT NULL GROUP BY 1, 2) c
+               FROM @extschema@.sector_rollup r  -- (incremental: the functions recomputed, by index)
+               WHERE r.function_code IS NOT NULL AND (mode OPERATOR(pg_catalog.=) 'full' OR r.function_code OPERATOR(pg_catalog.=) ANY (fns))
+               GROUP BY 1, 2) c
       ON c.function_code OPERATOR(pg_catalog.=) x.function_code AND c.ms OPERATOR(pg_catalog.=) COALESCE(x.member_state, '')
     WHERE x.sector_code IS NULL;
     DROP TABLE pg_temp.supplyrisk_refresh_stage;
