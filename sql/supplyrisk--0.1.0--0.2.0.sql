@@ -3427,7 +3427,8 @@ RETURNS SETOF @extschema@.function_rollup
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
-  IF live OR NOT EXISTS (SELECT 1 FROM @extschema@.rollup_refresh) THEN
+  -- live too while the rollups hold no function row (refreshed before 0.2.0, or no supply)
+  IF live OR NOT EXISTS (SELECT 1 FROM @extschema@.rollup_refresh) OR NOT EXISTS (SELECT 1 FROM @extschema@.function_rollup) THEN
     RETURN QUERY SELECT x.* FROM @extschema@.function_stats_at(as_of, methodology) x
                  WHERE (functions IS NULL OR x.function_code OPERATOR(pg_catalog.=) ANY (functions)) AND (NOT eu_only OR x.member_state IS NULL);
   ELSE  -- (some functions, or the EU-wide rows: by function_rollup_unique)
@@ -3437,7 +3438,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.function_stats_read(boolean, date, text, text[], boolean) IS
-  'The function rows (of some functions, NULL: all; eu_only: the EU-wide rows only): from the rollups of the last refresh() (function_rollup), or computed live (function_stats_at) when live is true or before the first refresh.';
+  'The function rows (of some functions, NULL: all; eu_only: the EU-wide rows only): from the rollups of the last refresh() (function_rollup), or computed live (function_stats_at) when live is true, before the first refresh, or while function_rollup is empty (rollups refreshed before 0.2.0).';
 
 CREATE FUNCTION @extschema@.function_overview_rows(live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
 RETURNS TABLE (function_code text, function_name text, criticality text, member_state text, sectors integer,

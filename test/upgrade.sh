@@ -39,8 +39,12 @@ for v in $paths; do
   check "ALTER EXTENSION UPDATE from $v runs" "" "$(psql -X -q -v ON_ERROR_STOP=1 -d supplyrisk_up_old -c "ALTER EXTENSION supplyrisk UPDATE TO '$default'" 2>&1)"
   check "ALTER EXTENSION UPDATE from $v: objects identical to a fresh $default" "" "$(diff <(echo "$ref") <(catalog supplyrisk_up_old) | head -20)"
   check "ALTER EXTENSION UPDATE from $v: every user row kept (over the columns of $v)" "" "$(diff <(echo "$before") <(rows supplyrisk_up_old "$before") | head -10)"
+  check "ALTER EXTENSION UPDATE from $v: function_overview computed live before the first refresh after it (rollups of $v have no function rows)" "t" \
+    "$(psql -X -qAt -d supplyrisk_up_old -c 'SELECT count(*) > 0 AND count(*) = (SELECT count(*) FROM supplyrisk.function_overview_at()) FROM supplyrisk.function_overview' 2>&1)"
   check "ALTER EXTENSION UPDATE from $v: refresh and the dashboard work after it" "t" \
     "$(psql -X -qAt -d supplyrisk_up_old -c 'CALL supplyrisk.refresh()' -c 'SELECT count(*) > 0 FROM supplyrisk.sector_overview WHERE unassessed_share IS NOT NULL' 2>&1)"
+  check "ALTER EXTENSION UPDATE from $v: the refresh after it fills function_rollup (full: another version)" "true|full" \
+    "$(psql -X -qAt -d supplyrisk_up_old -c "SELECT (SELECT count(*) > 0 FROM supplyrisk.function_rollup) || '|' || (SELECT mode FROM supplyrisk.rollup_status)" 2>&1)"
   check "ALTER EXTENSION UPDATE from $v: version" "$default" "$(psql -X -qAt -d supplyrisk_up_old -c "SELECT extversion FROM pg_extension WHERE extname = 'supplyrisk'")"
 done
 # grants made before the update reach the tables it adds (a database of its own: grants change ACLs)
