@@ -20,13 +20,11 @@ if [ -z "${BENCH_XS_DB:-}" ]; then
   q -d $db -c "VACUUM ANALYZE" >/dev/null
 fi
 settle
-ms() { psql -X -q -d $db -c '\timing on' -c "$1" 2>&1 | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1; }
-med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 declare -a without with full
 for r in $(seq 0 "$runs"); do
-  a=$(ms "CREATE TEMP TABLE t AS SELECT * FROM supplyrisk.sector_stats_levels(false, CURRENT_DATE, NULL, true, NULL, false, false)")
-  b=$(ms "CREATE TEMP TABLE t AS SELECT * FROM supplyrisk.sector_stats_levels(false, CURRENT_DATE, NULL, true, NULL, false, true)")
-  c=$(ms "CALL supplyrisk.refresh(full => true)")
+  a=$(session_ms $db "CREATE TEMP TABLE t AS SELECT * FROM supplyrisk.sector_stats_levels(false, CURRENT_DATE, NULL, true, NULL, false, false)")
+  b=$(session_ms $db "CREATE TEMP TABLE t AS SELECT * FROM supplyrisk.sector_stats_levels(false, CURRENT_DATE, NULL, true, NULL, false, true)")
+  c=$(session_ms $db "CALL supplyrisk.refresh(full => true)")
   [ "$r" -gt 0 ] && { without+=("$a"); with+=("$b"); full+=("$c"); }
 done
 a=$(med "${without[@]}"); b=$(med "${with[@]}"); c=$(med "${full[@]}")
@@ -43,7 +41,7 @@ for sql in "SELECT * FROM supplyrisk.function_overview" \
            "SELECT * FROM supplyrisk.assessment_overview('5g-2019')" \
            "SELECT * FROM supplyrisk.systemic_dependencies(10)"; do
   declare -a t=()
-  for r in $(seq 0 "$runs"); do x=$(ms "$sql"); [ "$r" -gt 0 ] && t+=("$x"); done
+  for r in $(seq 0 "$runs"); do x=$(session_ms $db "$sql"); [ "$r" -gt 0 ] && t+=("$x"); done
   printf "%-60s %9.1f   (target <= 50 ms)\n" "${sql#SELECT * FROM supplyrisk.}" "$(med "${t[@]}")"
 done
 [ -n "${BENCH_XS_DB:-}" ] || q -d postgres -c "DROP DATABASE $db" >/dev/null

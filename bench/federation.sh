@@ -53,7 +53,6 @@ for r in $(seq 0 "$runs"); do
   q -d ${all}_eu -c "CALL supplyrisk.refresh()"; t2=$(date +%s%N)
   [ "$r" -gt 0 ] && { ta+=($(( (t1 - t0) / 1000000 ))); tb+=($(( (t2 - t1) / 1000000 ))); }
 done
-med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 a=$(med "${ta[@]}"); b=$(med "${tb[@]}")
 printf "%-44s %10s\n" "refresh() (client wall time, median of $runs)" "ms"
 printf "%-44s %10.0f\n" "single database ($n rows)" "$a"

@@ -17,19 +17,17 @@ if [ -z "${BENCH_INC_DB:-}" ]; then
   q -d $db -c "VACUUM ANALYZE" >/dev/null
 fi
 # server round trip of a statement, from psql's \timing (a connection costs ~80 ms more here)
-ms() { psql -X -q -d $db -c '\timing on' -c "$1" 2>&1 | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1; }
 key=$(q -d $db -c "SELECT e.sector_code || ':' || e.member_state FROM supplyrisk.supply s JOIN supplyrisk.entity e USING (entity_id) GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
 declare -a full inc none
 for r in $(seq 0 "$runs"); do
-  f=$(ms "CALL supplyrisk.refresh(full => true)")
+  f=$(session_ms $db "CALL supplyrisk.refresh(full => true)")
   q -d $db -c "UPDATE supplyrisk.supply s SET weight = weight * 1.01 FROM (SELECT s2.supply_id FROM supplyrisk.supply s2 JOIN supplyrisk.entity e USING (entity_id)
                WHERE e.sector_code || ':' || e.member_state = '$key' ORDER BY s2.supply_id LIMIT 1000) x WHERE s.supply_id = x.supply_id" >/dev/null
-  i=$(ms "CALL supplyrisk.refresh()")
+  i=$(session_ms $db "CALL supplyrisk.refresh()")
   mode=$(q -d $db -c "SELECT mode || ' ' || recomputed FROM supplyrisk.rollup_status")
-  z=$(ms "CALL supplyrisk.refresh()")
+  z=$(session_ms $db "CALL supplyrisk.refresh()")
   [ "$r" -gt 0 ] && { full+=("$f"); inc+=("$i"); none+=("$z"); }
 done
-med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 a=$(med "${full[@]}"); b=$(med "${inc[@]}"); c=$(med "${none[@]}")
 n=$(q -d $db -c "SELECT count(*) FROM supplyrisk.supply")
 echo "== incremental refresh, $n supply rows (psql \\timing, each in a new session, median of $runs, ms)"

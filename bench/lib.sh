@@ -84,3 +84,9 @@ wall_query() {
   } | q -d "$db" | grep -o '^Time: [0-9.]*' | tail -n +2 | awk '{print $2}' | sort -n \
     | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'
 }
+
+# median of numbers given as arguments
+med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+# server round trip (ms, psql's \timing) of one statement in a new session: DB SQL
+session_ms() { psql -X -q -d "$1" -c '\timing on' -c "$2" 2>&1 | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1; }

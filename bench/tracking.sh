@@ -29,7 +29,6 @@ for r in $(seq 0 "$([ "${BENCH_TRACKING_COPY:-1}" = 0 ] && echo -1 || echo $runs
   done
 done
 onoff ENABLE
-med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 [ "${BENCH_TRACKING_COPY:-1}" = 0 ] || { a=$(med "${off[@]}"); b=$(med "${on[@]}")
 echo "== change tracking: COPY of $rows supply rows (median of $runs, ms): off $a, on $b, on/off $(echo "$b / $a" | bc -l | cut -c1-5) (target <= 1.10)"; }
 echo "INSERT INTO supplyrisk.supply (entity_id, supplier_id, function_code, weight) VALUES (1 + (random() * 999)::int, 1 + (random() * 149)::int, 'cloud.iaas', 1);" > /tmp/supplyrisk_tracking_insert.sql

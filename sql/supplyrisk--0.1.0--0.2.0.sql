@@ -1024,8 +1024,7 @@ WITH src AS (  -- this database's supply, or the members' states: one branch run
   WHERE $6 AND NOT $7 AND r.member_state IS NOT NULL AND r.function_code IS NOT NULL
     AND r.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k))
   UNION ALL  -- the function rows from the rollups: the scope's member states' sector states and
-             -- the other member states' function states, as one pseudo-sector '*' (not '': the
-             -- levels are matched on COALESCE(sector_code, ''))
+             -- the other member states' function states, as one pseudo-sector '*'
   SELECT '*', r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
          r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
   FROM @extschema@.sector_rollup r
@@ -1054,7 +1053,8 @@ sets AS (  -- mergeable states and counts: exact whatever the order, hashed
   SELECT f.sector_code, f.member_state, f.fx AS function_code,
          @extschema@.supply_mix_union(f.group_mix) AS gm, @extschema@.supply_mix_union(f.country_mix) AS cm,
          pg_catalog.sum(f.entities)::bigint AS ent, pg_catalog.sum(f.single_sourced)::bigint AS ss,
-         COALESCE(pg_catalog.sum(f.single_sourced) FILTER (WHERE f.crit), 0)::bigint AS ssc
+         COALESCE(pg_catalog.sum(f.single_sourced) FILTER (WHERE f.crit), 0)::bigint AS ssc,
+         GROUPING(f.sector_code, f.member_state, f.fx) AS lvl
   FROM f
   GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
                           (f.sector_code, f.member_state), (f.sector_code), (f.fx, f.member_state), (f.fx))
@@ -1070,7 +1070,8 @@ sums AS (  -- float sums in a fixed order, so rollups and live rows agree to the
          COALESCE(pg_catalog.sum(f.hrv_weight ORDER BY f.sector_code, f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS hwc,
          pg_catalog.sum(f.risk_weight ORDER BY f.sector_code, f.member_state, f.function_code) AS rw,
          pg_catalog.sum(f.unassessed_weight ORDER BY f.sector_code, f.member_state, f.function_code) AS uw,
-         pg_catalog.sum(f.contract_gap_edges)::bigint AS cge
+         pg_catalog.sum(f.contract_gap_edges)::bigint AS cge,
+         GROUPING(f.sector_code, f.member_state, f.fx) AS lvl
   FROM f
   GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
                           (f.sector_code, f.member_state), (f.sector_code), (f.fx, f.member_state), (f.fx))
@@ -1079,7 +1080,8 @@ sums AS (  -- float sums in a fixed order, so rollups and live rows agree to the
 cube AS (
   SELECT g.sector_code, g.member_state, g.function_code, g.gm, g.cm, g.ent, g.ss, g.ssc, m.w, m.hw, m.wc, m.hwc, m.rw, m.uw, m.cge
   FROM sets g
-  JOIN sums m ON COALESCE(m.sector_code, '') OPERATOR(pg_catalog.=) COALESCE(g.sector_code, '')
+  JOIN sums m ON m.lvl OPERATOR(pg_catalog.=) g.lvl  -- the same grouping set, then the same keys
+             AND COALESCE(m.sector_code, '') OPERATOR(pg_catalog.=) COALESCE(g.sector_code, '')
              AND COALESCE(m.member_state, '') OPERATOR(pg_catalog.=) COALESCE(g.member_state, '')
              AND COALESCE(m.function_code, '') OPERATOR(pg_catalog.=) COALESCE(g.function_code, '')
 ),

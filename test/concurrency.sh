@@ -55,15 +55,7 @@ check "enough concurrency to judge (>= 2 refreshes, >= 10 reads; had ${refreshes
   "$([ "${refreshes:-0}" -ge 2 ] && [ "${reads:-0}" -ge 10 ] && echo yes || echo no)"
 # after the storm: one more refresh, and the rollups equal the live computation
 # (refresh() is incremental here: counts exact, floats within 1e-12 relative, as issue 17 asks)
-d=$(psql -X -qAt -d $db -c 'CALL supplyrisk.refresh()' -c "
-  SELECT count(*) FROM supplyrisk.sector_overview r FULL JOIN supplyrisk.sector_overview_at() l
-    ON l.sector_code = r.sector_code AND l.member_state IS NOT DISTINCT FROM r.member_state
-  WHERE r.sector_code IS NULL OR l.sector_code IS NULL
-     OR (r.entities, r.suppliers, r.single_supplier_critical, r.concentration_level, r.contract_gap_edges)
-        IS DISTINCT FROM (l.entities, l.suppliers, l.single_supplier_critical, l.concentration_level, l.contract_gap_edges)
-     OR EXISTS (SELECT 1 FROM unnest(ARRAY[r.hhi, r.cr4, r.effective_suppliers, r.country_hhi, r.hrv_share, r.unassessed_share, r.hrv_share_critical, r.non_eu_share, r.mean_risk],
-                                     ARRAY[l.hhi, l.cr4, l.effective_suppliers, l.country_hhi, l.hrv_share, l.unassessed_share, l.hrv_share_critical, l.non_eu_share, l.mean_risk]) u(a, b)
-                WHERE (a IS NULL) <> (b IS NULL) OR abs(a - b) > 1e-12 * greatest(abs(a), abs(b)))")
+d=$(psql -X -qAt -d $db -c 'CALL supplyrisk.refresh()' -c "$rollups_vs_live")
 check "after a final (incremental) refresh, rollups equal the live computation (counts exact, floats within 1e-12)" "0" "$d"
 check "the refreshes under load were incremental" "incremental" "$(psql -X -qAt -d $db -c 'SELECT mode FROM supplyrisk.rollup_status')"
 psql -X -q -d postgres -c "DROP DATABASE $db" >/dev/null

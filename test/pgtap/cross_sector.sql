@@ -4,7 +4,7 @@
 -- carry the function rows; then, on generated data, parallel plans equal serial ones.
 BEGIN;
 SET search_path = supplyrisk, public;
-SELECT plan(41);
+SELECT plan(46);
 SET client_min_messages = warning;
 
 CREATE FUNCTION pg_temp.error_detail(q text) RETURNS text LANGUAGE plpgsql AS $$
@@ -84,6 +84,13 @@ SELECT is((SELECT count(*)::int FROM coordinated_assessment WHERE shipped AND so
 SELECT throws_ok($$UPDATE coordinated_assessment SET name = 'x' WHERE code = 'cav-2026'$$, '23001', NULL, 'a shipped scope is read-only');
 SELECT throws_ok($$DELETE FROM coordinated_assessment_function WHERE assessment_code = '5g-2019' AND function_code = 'telecom.ran'$$, '23001', NULL,
                  'a shipped scope''s function is read-only');
+SELECT throws_ok($$SELECT * FROM assessment_overview(NULL)$$, '22023', 'unknown coordinated assessment "<NULL>"', 'a NULL assessment code is refused');
+SELECT throws_ok($$INSERT INTO coordinated_assessment (code, name, source) VALUES ('Cloud 2027', 'x', 'y')$$, '23514',
+                 'coordinated assessment code "Cloud 2027" is not allowed', 'an assessment code that is not lower-case letters, digits, dots and hyphens');
+SELECT throws_ok($$INSERT INTO coordinated_assessment (code, name, source) VALUES ('cloud-2027', 'x', '')$$, '23514',
+                 'source "" is not allowed', 'an assessment without its source');
+SELECT throws_ok($$INSERT INTO coordinated_assessment (code, name, source, shipped) VALUES ('cloud-2027', 'x', 'y', true)$$, '23001', NULL,
+                 'a user row marked shipped');
 INSERT INTO coordinated_assessment (code, name, source) VALUES ('cloud-2027', 'National cloud review', 'Ministry note 3/2027');
 SELECT throws_ok($$INSERT INTO coordinated_assessment_function (assessment_code, function_code) VALUES ('cloud-2027', 'cloud.quantum')$$, '23503', NULL,
                  'a scope function that does not exist: foreign-key error');
@@ -115,6 +122,7 @@ SELECT is((SELECT count(*)::int FROM function_snapshot), 14, 'each snapshot stor
 SELECT is((SELECT round(hhi_delta::numeric, 9) FROM function_trend WHERE function_code = 'cloud.iaas' AND member_state = 'FR'),
           round((3750 - 10000 * (20.0^2 + 30^2 + 10^2) / 60^2)::numeric, 9), 'function_trend: the change of the FR cloud.iaas HHI between the snapshots');
 SELECT is((SELECT (sectors_from, sectors_to) FROM function_trend WHERE function_code = 'cloud.iaas' AND member_state IS NULL), (2, 2), 'function_trend carries the sectors');
+SELECT throws_ok($$SELECT * FROM function_trend_between(1, 999999)$$, '22023', 'snapshot 999999 does not exist', 'function_trend_between of an unknown snapshot');
 
 
 -- parallel plans = serial plans, on generated data (the generator loads into empty tables)
