@@ -134,6 +134,14 @@ BEGIN
   END LOOP;
 END $seq$;
 
+-- Covering indexes (issue 17): a scoped recomputation finds a sector's and member state's
+-- entities, and the assessments of the suppliers it scores, in the index alone
+DROP INDEX @extschema@.entity_sector_member_state_idx;
+CREATE INDEX entity_sector_member_state_idx ON @extschema@.entity (sector_code, member_state) INCLUDE (entity_id);
+DROP INDEX @extschema@.assessment_supplier_factor_idx;
+CREATE INDEX assessment_supplier_factor_idx ON @extschema@.assessment (supplier_id, factor_code, assessed_on DESC)
+  INCLUDE (valid_until, score, recorded_at, assessment_id);
+
 -- Scoped recomputation (issue 17): the supply and the supplier scores of a set of rows only.
 -- The supply rows valid at as_of, with their entity's sector and member state, of the entities
 -- of these '<sector>:<member state>' keys (NULL: all rows): a scoped recomputation reads its
@@ -241,7 +249,7 @@ COMMENT ON FUNCTION @extschema@.supplier_risk_at(date, text, bigint) IS
 
 -- The toolbox and contract gaps (issue 15) and the federation's coordinator tables (issue 14),
 -- before the functions that read them. (sql/sync_upgrade.py copies the sources between the marks.)
--- >>> sync: 36_toolbox.sql 37_contract_gaps.sql 38_change_tracking.sql 43_federation_tables.sql 44_cross_sector_tables.sql
+-- >>> sync: 36_toolbox.sql 37_contract_gaps.sql 38_change_tracking.sql 39_exact_sum.sql 43_federation_tables.sql 44_cross_sector_tables.sql
 -- The toolbox itself (issue 15): catalogues of measures (toolbox, measure; shipped rows
 -- read-only and not dumped), dated observations of their implementation (measure_status)
 -- and the contract clauses of Implementing Regulation (EU) 2024/2690 point 5.1.4 recorded per
@@ -686,6 +694,34 @@ BEGIN
     END LOOP;
   END LOOP;
 END $trk$;
+-- exact_sum(float8): the correctly rounded sum of its inputs, whatever their order (PARALLEL SAFE).
+
+CREATE FUNCTION @extschema@.exact_sum_trans(internal, float8) RETURNS internal
+  AS 'MODULE_PATHNAME' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.exact_sum_combine(internal, internal) RETURNS internal
+  AS 'MODULE_PATHNAME' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.exact_sum_serialize(internal) RETURNS bytea
+  AS 'MODULE_PATHNAME' LANGUAGE C STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.exact_sum_deserialize(bytea, internal) RETURNS internal
+  AS 'MODULE_PATHNAME' LANGUAGE C STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.exact_sum_final(internal) RETURNS float8
+  AS 'MODULE_PATHNAME' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.exact_sum_trans(internal, float8) IS 'Transition function of exact_sum.';
+COMMENT ON FUNCTION @extschema@.exact_sum_combine(internal, internal) IS 'Combine function of exact_sum (parallel query): the exact sum of both states.';
+COMMENT ON FUNCTION @extschema@.exact_sum_serialize(internal) IS 'Serialize function of exact_sum.';
+COMMENT ON FUNCTION @extschema@.exact_sum_deserialize(bytea, internal) IS 'Deserialize function of exact_sum; a state that does not check out is an error (22P03).';
+COMMENT ON FUNCTION @extschema@.exact_sum_final(internal) IS 'Final function of exact_sum: the exact sum rounded once to float8.';
+
+CREATE AGGREGATE @extschema@.exact_sum(float8) (
+  SFUNC = @extschema@.exact_sum_trans, STYPE = internal, SSPACE = 416,
+  FINALFUNC = @extschema@.exact_sum_final,
+  COMBINEFUNC = @extschema@.exact_sum_combine,
+  SERIALFUNC = @extschema@.exact_sum_serialize,
+  DESERIALFUNC = @extschema@.exact_sum_deserialize,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.exact_sum(float8) IS
+  'The float8 nearest to the exact sum of the non-NULL inputs (correctly rounded; NULL when there are none), whatever their order or grouping: serial, parallel, hashed and merged aggregations agree to the last bit. Infinite and NaN inputs sum as in sum(float8); a finite sum beyond the range of float8 is an error (22003).';
 -- Federation, coordinator side: the member databases (federation_member) and what was
 -- pulled from them (federation_state, federation_group). Filled by federation_add_member
 -- and refresh(); read by sector_stats_levels. Empty on a database that is not a coordinator.
@@ -965,12 +1001,20 @@ RETURNS TABLE (sector_code text, member_state text, function_code text, group_mi
                country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint,
                weight float8, hrv_weight float8, risk_weight float8, unassessed_weight float8)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-WITH r AS (  -- per supplier: group, the group's headquarters country, risk (scoped: the suppliers in the scope only)
+WITH scoped AS MATERIALIZED (  -- scoped: the scope's supply rows, read once (by index); never read unscoped
+  SELECT s.* FROM @extschema@.supply_in_scope($1, $4) s WHERE $4 IS NOT NULL
+),
+r AS (  -- per supplier: group, the group's headquarters country, risk (scoped: the suppliers in the scope only)
   SELECT x.supplier_id, x.group_id, g.global_id, g.hq_country, x.risk_score, x.high_risk,
          x.risk_level OPERATOR(pg_catalog.=) 'unassessed' AS unassessed
   FROM @extschema@.supplier_risk_of($1, $2,
-         CASE WHEN $4 IS NOT NULL THEN ARRAY(SELECT DISTINCT s.supplier_id FROM @extschema@.supply_in_scope($1, $4) s) END) x
+         CASE WHEN $4 IS NOT NULL THEN ARRAY(SELECT DISTINCT s.supplier_id FROM scoped s) END) x
   JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) x.group_id
+),
+sup AS (  -- every supply row valid at as_of (a parallel scan), or the scope's
+  SELECT s.* FROM @extschema@.supply_in_scope($1, NULL) s WHERE $4 IS NULL
+  UNION ALL
+  SELECT s.* FROM scoped s WHERE $4 IS NOT NULL
 ),
 base AS (
   SELECT s.sector_code, s.member_state, s.function_code,
@@ -983,7 +1027,7 @@ base AS (
          COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.high_risk), 0::float8) AS hrv_weight,
          COALESCE(pg_catalog.sum(s.weight OPERATOR(pg_catalog.*) r.risk_score), 0::float8) AS risk_weight,
          COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.unassessed), 0::float8) AS unassessed_weight
-  FROM @extschema@.supply_in_scope($1, $4) s
+  FROM sup s
   JOIN r ON r.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
   GROUP BY s.sector_code, s.member_state, s.function_code
 )
@@ -1049,41 +1093,23 @@ f AS (
   FROM src x
   JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) x.function_code
 ),
-sets AS (  -- mergeable states and counts: exact whatever the order, hashed
+cube AS (  -- mergeable states, counts and exact float sums: all independent of the order of
+            -- the rows, so one hashed pass gives rollups and live rows equal to the last bit
   SELECT f.sector_code, f.member_state, f.fx AS function_code,
          @extschema@.supply_mix_union(f.group_mix) AS gm, @extschema@.supply_mix_union(f.country_mix) AS cm,
          pg_catalog.sum(f.entities)::bigint AS ent, pg_catalog.sum(f.single_sourced)::bigint AS ss,
          COALESCE(pg_catalog.sum(f.single_sourced) FILTER (WHERE f.crit), 0)::bigint AS ssc,
-         GROUPING(f.sector_code, f.member_state, f.fx) AS lvl
+         @extschema@.exact_sum(f.weight) AS w, @extschema@.exact_sum(f.hrv_weight) AS hw,
+         COALESCE(@extschema@.exact_sum(f.weight) FILTER (WHERE f.crit), 0::float8) AS wc,
+         COALESCE(@extschema@.exact_sum(f.hrv_weight) FILTER (WHERE f.crit), 0::float8) AS hwc,
+         @extschema@.exact_sum(f.risk_weight) AS rw, @extschema@.exact_sum(f.unassessed_weight) AS uw,
+         pg_catalog.sum(f.contract_gap_edges)::bigint AS cge
   FROM f
   GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
                           (f.sector_code, f.member_state), (f.sector_code), (f.fx, f.member_state), (f.fx))
   -- without functions the fx sets repeat the all-functions sets: keep one copy; the function
   -- rows (no sector) only when asked for
   HAVING ($4 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1) AND ($7 OR GROUPING(f.sector_code) OPERATOR(pg_catalog.=) 0)
-),
-sums AS (  -- float sums in a fixed order, so rollups and live rows agree to the last bit
-  SELECT f.sector_code, f.member_state, f.fx AS function_code,
-         pg_catalog.sum(f.weight ORDER BY f.sector_code, f.member_state, f.function_code) AS w,
-         pg_catalog.sum(f.hrv_weight ORDER BY f.sector_code, f.member_state, f.function_code) AS hw,
-         COALESCE(pg_catalog.sum(f.weight ORDER BY f.sector_code, f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS wc,
-         COALESCE(pg_catalog.sum(f.hrv_weight ORDER BY f.sector_code, f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS hwc,
-         pg_catalog.sum(f.risk_weight ORDER BY f.sector_code, f.member_state, f.function_code) AS rw,
-         pg_catalog.sum(f.unassessed_weight ORDER BY f.sector_code, f.member_state, f.function_code) AS uw,
-         pg_catalog.sum(f.contract_gap_edges)::bigint AS cge,
-         GROUPING(f.sector_code, f.member_state, f.fx) AS lvl
-  FROM f
-  GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
-                          (f.sector_code, f.member_state), (f.sector_code), (f.fx, f.member_state), (f.fx))
-  HAVING ($4 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1) AND ($7 OR GROUPING(f.sector_code) OPERATOR(pg_catalog.=) 0)
-),
-cube AS (
-  SELECT g.sector_code, g.member_state, g.function_code, g.gm, g.cm, g.ent, g.ss, g.ssc, m.w, m.hw, m.wc, m.hwc, m.rw, m.uw, m.cge
-  FROM sets g
-  JOIN sums m ON m.lvl OPERATOR(pg_catalog.=) g.lvl  -- the same grouping set, then the same keys
-             AND COALESCE(m.sector_code, '') OPERATOR(pg_catalog.=) COALESCE(g.sector_code, '')
-             AND COALESCE(m.member_state, '') OPERATOR(pg_catalog.=) COALESCE(g.member_state, '')
-             AND COALESCE(m.function_code, '') OPERATOR(pg_catalog.=) COALESCE(g.function_code, '')
 ),
 ents AS MATERIALIZED (  -- entities registered, for the all-functions rows (computed once)
   SELECT e.sector_code, e.member_state, pg_catalog.count(*) AS n
@@ -1129,7 +1155,10 @@ LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_cata
 WHERE (c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL)
   -- from the rollups: only what is merged again (the scope's sectors' EU-wide rows; with
   -- function_rows, the function rows), so that no other row's metrics are derived for nothing
-  AND (NOT $6 OR ($7 AND c.sector_code IS NULL)
+  AND (NOT $6
+       OR ($7 AND c.sector_code IS NULL  -- (the other member states' function rows are as stored)
+           AND (c.member_state IS NULL
+                OR c.member_state OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 2) FROM pg_catalog.unnest($5) k))))
        OR (NOT $7 AND c.member_state IS NULL
            AND c.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k))))
 $$;
@@ -2119,6 +2148,7 @@ DECLARE
   mode text := 'full';
   keys text[];
   secs text[];
+  mss  text[];
   par  text;
   jit  text;
   gone bigint := 0;
@@ -2145,6 +2175,12 @@ BEGIN
          EXISTS (SELECT 1 FROM @extschema@.sector_rollup r WHERE r.function_code IS NULL AND r.member_state IS NULL
                                                              AND r.contract_gap_edges IS NOT NULL) THEN
     mode := 'incremental';
+  END IF;
+  IF mode OPERATOR(pg_catalog.=) 'incremental' THEN
+    -- a few thousand rows read by index: JIT-compiling plans costed with the full scans they
+    -- do not run (a changed supplier's rows, the whole supply) would cost more than the reading
+    jit := pg_catalog.current_setting('jit');
+    PERFORM pg_catalog.set_config('jit', 'off', true);
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'incremental' AND (n OPERATOR(pg_catalog.>) 0 OR last.as_of OPERATOR(pg_catalog.<) d) THEN
     -- the stale member-state rows: those named, and wherever a changed supplier (or one it
@@ -2195,14 +2231,14 @@ BEGIN
     GET DIAGNOSTICS n = ROW_COUNT;
   ELSIF keys IS NOT NULL THEN
     -- the stale member-state rows, computed from the supply by the same code, scoped: a few
-    -- thousand rows read by index, where starting parallel workers, or JIT-compiling a plan
-    -- costed with the full scan it does not run, would cost more than the computation
+    -- thousand rows read by index, where starting parallel workers would cost more than the
+    -- computation
     par := pg_catalog.current_setting('max_parallel_workers_per_gather');
-    jit := pg_catalog.current_setting('jit');
-    PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', '0', true), pg_catalog.set_config('jit', 'off', true);
+    PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', '0', true);
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
       SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys) x WHERE x.member_state IS NOT NULL;
     secs := ARRAY(SELECT DISTINCT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest(keys) k);
+    mss := ARRAY(SELECT DISTINCT pg_catalog.split_part(k, ':', 2) FROM pg_catalog.unnest(keys) k);
     -- (the functions of the rows replaced, before and after: their function rows are stale)
     WITH gone_rows AS (
       DELETE FROM @extschema@.sector_rollup r  -- (by the index on the sector)
@@ -2226,16 +2262,19 @@ BEGIN
     GET DIAGNOSTICS n = ROW_COUNT;
     added := added OPERATOR(pg_catalog.+) n;
     DROP TABLE pg_temp.supplyrisk_refresh_stage;
-    -- the function rows of those functions: of the scope's member states from their sector
-    -- states, EU-wide from the member states' function states (in the rollups)
+    -- the function rows of those functions, of the scope's member states (from their sector
+    -- states) and EU-wide (from the member states' function states), in the rollups
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
       SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true, true, fns) x;
-    PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', par, true), pg_catalog.set_config('jit', jit, true);
+    PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', par, true);
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'full' OR keys IS NOT NULL THEN
     -- the function rows of the stage (all, or those of the functions recomputed), with the
     -- number of sectors each function is supplied in
-    DELETE FROM @extschema@.function_rollup r WHERE mode OPERATOR(pg_catalog.=) 'full' OR r.function_code OPERATOR(pg_catalog.=) ANY (fns);
+    DELETE FROM @extschema@.function_rollup r
+    WHERE mode OPERATOR(pg_catalog.=) 'full'
+       OR (r.function_code OPERATOR(pg_catalog.=) ANY (fns)
+           AND (r.member_state IS NULL OR r.member_state OPERATOR(pg_catalog.=) ANY (mss)));
     INSERT INTO @extschema@.function_rollup
     SELECT x.function_code, x.member_state, COALESCE(c.n, 0)::integer, x.group_mix, x.country_mix, x.entities, x.single_sourced,
            x.single_sourced_critical, x.weight, x.hrv_weight, x.weight_critical, x.hrv_weight_critical, x.risk_weight,
@@ -2245,7 +2284,10 @@ BEGIN
     FROM pg_temp.supplyrisk_refresh_stage x
     LEFT JOIN (SELECT r.function_code, COALESCE(r.member_state, '') AS ms, pg_catalog.count(*) AS n
                FROM @extschema@.sector_rollup r  -- (incremental: the functions recomputed, by index)
-               WHERE r.function_code IS NOT NULL AND (mode OPERATOR(pg_catalog.=) 'full' OR r.function_code OPERATOR(pg_catalog.=) ANY (fns))
+               WHERE r.function_code IS NOT NULL
+                 AND (mode OPERATOR(pg_catalog.=) 'full'
+                      OR (r.function_code OPERATOR(pg_catalog.=) ANY (fns)
+                          AND (r.member_state IS NULL OR r.member_state OPERATOR(pg_catalog.=) ANY (mss))))
                GROUP BY 1, 2) c
       ON c.function_code OPERATOR(pg_catalog.=) x.function_code AND c.ms OPERATOR(pg_catalog.=) COALESCE(x.member_state, '')
     WHERE x.sector_code IS NULL;
@@ -2253,6 +2295,7 @@ BEGIN
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'incremental' THEN
     n := last.rollup_rows OPERATOR(pg_catalog.-) gone OPERATOR(pg_catalog.+) added;
+    PERFORM pg_catalog.set_config('jit', jit, true);
   END IF;
   INSERT INTO @extschema@.rollup_refresh (started_at, finished_at, as_of, methodology, rollup_rows, stale_members, mode, recomputed, version)
   VALUES (t0, pg_catalog.clock_timestamp(), d, COALESCE(m, @extschema@.methodology_name(NULL)), n, stale, mode,
@@ -3546,8 +3589,8 @@ BEGIN
   whole AS (  -- the functions' states merged: exact for the mixes and sums (entities are not
               -- additive across functions: an entity may use several)
     SELECT r.member_state, @extschema@.supply_mix_union(r.group_mix) AS gm, @extschema@.supply_mix_union(r.country_mix) AS cm,
-           pg_catalog.sum(r.weight ORDER BY r.function_code) AS w, pg_catalog.sum(r.hrv_weight ORDER BY r.function_code) AS hw,
-           pg_catalog.sum(r.unassessed_weight ORDER BY r.function_code) AS uw, pg_catalog.sum(r.contract_gap_edges)::bigint AS cge
+           @extschema@.exact_sum(r.weight) AS w, @extschema@.exact_sum(r.hrv_weight) AS hw,
+           @extschema@.exact_sum(r.unassessed_weight) AS uw, pg_catalog.sum(r.contract_gap_edges)::bigint AS cge
     FROM r GROUP BY r.member_state
   ),
   secs AS (  -- sectors in which any function of the scope is supplied

@@ -15,7 +15,8 @@ CREATE TABLE @extschema@.entity (
     REFERENCES @extschema@.subsector (code, sector_code)
 );
 ALTER SEQUENCE @extschema@.entity_id_seq OWNED BY @extschema@.entity.entity_id;
-CREATE INDEX entity_sector_member_state_idx ON @extschema@.entity (sector_code, member_state);
+-- (covering: a scoped recomputation finds a sector's and member state's entities in the index alone)
+CREATE INDEX entity_sector_member_state_idx ON @extschema@.entity (sector_code, member_state) INCLUDE (entity_id);
 COMMENT ON TABLE @extschema@.entity IS 'NIS2 essential and important entities whose ICT supply is modelled.';
 COMMENT ON COLUMN @extschema@.entity.entity_id IS 'Entity id (defaults to the next value of entity_id_seq).';
 COMMENT ON COLUMN @extschema@.entity.name IS 'Entity name.';

@@ -19,7 +19,9 @@ CREATE TABLE @extschema@.assessment (
     'assessed_on and valid_until are finite dates (valid_until NULL until superseded), not infinity or -infinity.'))
 );
 ALTER SEQUENCE @extschema@.assessment_id_seq OWNED BY @extschema@.assessment.assessment_id;
-CREATE INDEX assessment_supplier_factor_idx ON @extschema@.assessment (supplier_id, factor_code, assessed_on DESC);
+-- (covering: scoring a set of suppliers reads their assessments from the index alone)
+CREATE INDEX assessment_supplier_factor_idx ON @extschema@.assessment (supplier_id, factor_code, assessed_on DESC)
+  INCLUDE (valid_until, score, recorded_at, assessment_id);
 COMMENT ON COLUMN @extschema@.assessment.member_state IS 'Member state that owns the assessment (row-level security); NULL: shared with every member state.';
 CREATE TRIGGER assessment_member_state_eu BEFORE INSERT OR UPDATE OF member_state ON @extschema@.assessment
   FOR EACH ROW WHEN (NEW.member_state IS NOT NULL) EXECUTE FUNCTION @extschema@.check_entity_member_state();

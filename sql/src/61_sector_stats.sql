@@ -12,12 +12,20 @@ RETURNS TABLE (sector_code text, member_state text, function_code text, group_mi
                country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint,
                weight float8, hrv_weight float8, risk_weight float8, unassessed_weight float8)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-WITH r AS (  -- per supplier: group, the group's headquarters country, risk (scoped: the suppliers in the scope only)
+WITH scoped AS MATERIALIZED (  -- scoped: the scope's supply rows, read once (by index); never read unscoped
+  SELECT s.* FROM @extschema@.supply_in_scope($1, $4) s WHERE $4 IS NOT NULL
+),
+r AS (  -- per supplier: group, the group's headquarters country, risk (scoped: the suppliers in the scope only)
   SELECT x.supplier_id, x.group_id, g.global_id, g.hq_country, x.risk_score, x.high_risk,
          x.risk_level OPERATOR(pg_catalog.=) 'unassessed' AS unassessed
   FROM @extschema@.supplier_risk_of($1, $2,
-         CASE WHEN $4 IS NOT NULL THEN ARRAY(SELECT DISTINCT s.supplier_id FROM @extschema@.supply_in_scope($1, $4) s) END) x
+         CASE WHEN $4 IS NOT NULL THEN ARRAY(SELECT DISTINCT s.supplier_id FROM scoped s) END) x
   JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) x.group_id
+),
+sup AS (  -- every supply row valid at as_of (a parallel scan), or the scope's
+  SELECT s.* FROM @extschema@.supply_in_scope($1, NULL) s WHERE $4 IS NULL
+  UNION ALL
+  SELECT s.* FROM scoped s WHERE $4 IS NOT NULL
 ),
 base AS (
   SELECT s.sector_code, s.member_state, s.function_code,
@@ -30,7 +38,7 @@ base AS (
          COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.high_risk), 0::float8) AS hrv_weight,
          COALESCE(pg_catalog.sum(s.weight OPERATOR(pg_catalog.*) r.risk_score), 0::float8) AS risk_weight,
          COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.unassessed), 0::float8) AS unassessed_weight
-  FROM @extschema@.supply_in_scope($1, $4) s
+  FROM sup s
   JOIN r ON r.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
   GROUP BY s.sector_code, s.member_state, s.function_code
 )
@@ -93,8 +101,9 @@ COMMENT ON FUNCTION @extschema@.top_supplier_names(@extschema@.supply_mix, integ
 -- EU rows re-merged without a scan). Both for refresh()'s incremental recomputation.
 -- function_rows: also the rows per ICT function pooling every sector (sector_code NULL), per
 -- member state and EU-wide: two more grouping sets of the same states (issue 18). With
--- from_rollup: only the function rows, merged again from the scope's member states' sector
--- states and the other member states' function states in the rollups (without function_rows:
+-- from_rollup: only the function rows of the scope's member states and the EU-wide ones,
+-- merged again from the scope's member states' sector states and the other member states'
+-- function states in the rollups (without function_rows:
 -- only the scope's sectors' EU-wide rows, from their member-state states); function_scope:
 -- only these functions' rows (the functions the scope's rows supply, before or after).
 CREATE FUNCTION @extschema@.sector_stats_levels(federated boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
@@ -149,41 +158,23 @@ f AS (
   FROM src x
   JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) x.function_code
 ),
-sets AS (  -- mergeable states and counts: exact whatever the order, hashed
+cube AS (  -- mergeable states, counts and exact float sums: all independent of the order of
+            -- the rows, so one hashed pass gives rollups and live rows equal to the last bit
   SELECT f.sector_code, f.member_state, f.fx AS function_code,
          @extschema@.supply_mix_union(f.group_mix) AS gm, @extschema@.supply_mix_union(f.country_mix) AS cm,
          pg_catalog.sum(f.entities)::bigint AS ent, pg_catalog.sum(f.single_sourced)::bigint AS ss,
          COALESCE(pg_catalog.sum(f.single_sourced) FILTER (WHERE f.crit), 0)::bigint AS ssc,
-         GROUPING(f.sector_code, f.member_state, f.fx) AS lvl
+         @extschema@.exact_sum(f.weight) AS w, @extschema@.exact_sum(f.hrv_weight) AS hw,
+         COALESCE(@extschema@.exact_sum(f.weight) FILTER (WHERE f.crit), 0::float8) AS wc,
+         COALESCE(@extschema@.exact_sum(f.hrv_weight) FILTER (WHERE f.crit), 0::float8) AS hwc,
+         @extschema@.exact_sum(f.risk_weight) AS rw, @extschema@.exact_sum(f.unassessed_weight) AS uw,
+         pg_catalog.sum(f.contract_gap_edges)::bigint AS cge
   FROM f
   GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
                           (f.sector_code, f.member_state), (f.sector_code), (f.fx, f.member_state), (f.fx))
   -- without functions the fx sets repeat the all-functions sets: keep one copy; the function
   -- rows (no sector) only when asked for
   HAVING ($4 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1) AND ($7 OR GROUPING(f.sector_code) OPERATOR(pg_catalog.=) 0)
-),
-sums AS (  -- float sums in a fixed order, so rollups and live rows agree to the last bit
-  SELECT f.sector_code, f.member_state, f.fx AS function_code,
-         pg_catalog.sum(f.weight ORDER BY f.sector_code, f.member_state, f.function_code) AS w,
-         pg_catalog.sum(f.hrv_weight ORDER BY f.sector_code, f.member_state, f.function_code) AS hw,
-         COALESCE(pg_catalog.sum(f.weight ORDER BY f.sector_code, f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS wc,
-         COALESCE(pg_catalog.sum(f.hrv_weight ORDER BY f.sector_code, f.member_state, f.function_code) FILTER (WHERE f.crit), 0::float8) AS hwc,
-         pg_catalog.sum(f.risk_weight ORDER BY f.sector_code, f.member_state, f.function_code) AS rw,
-         pg_catalog.sum(f.unassessed_weight ORDER BY f.sector_code, f.member_state, f.function_code) AS uw,
-         pg_catalog.sum(f.contract_gap_edges)::bigint AS cge,
-         GROUPING(f.sector_code, f.member_state, f.fx) AS lvl
-  FROM f
-  GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
-                          (f.sector_code, f.member_state), (f.sector_code), (f.fx, f.member_state), (f.fx))
-  HAVING ($4 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1) AND ($7 OR GROUPING(f.sector_code) OPERATOR(pg_catalog.=) 0)
-),
-cube AS (
-  SELECT g.sector_code, g.member_state, g.function_code, g.gm, g.cm, g.ent, g.ss, g.ssc, m.w, m.hw, m.wc, m.hwc, m.rw, m.uw, m.cge
-  FROM sets g
-  JOIN sums m ON m.lvl OPERATOR(pg_catalog.=) g.lvl  -- the same grouping set, then the same keys
-             AND COALESCE(m.sector_code, '') OPERATOR(pg_catalog.=) COALESCE(g.sector_code, '')
-             AND COALESCE(m.member_state, '') OPERATOR(pg_catalog.=) COALESCE(g.member_state, '')
-             AND COALESCE(m.function_code, '') OPERATOR(pg_catalog.=) COALESCE(g.function_code, '')
 ),
 ents AS MATERIALIZED (  -- entities registered, for the all-functions rows (computed once)
   SELECT e.sector_code, e.member_state, pg_catalog.count(*) AS n
@@ -229,7 +220,10 @@ LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_cata
 WHERE (c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL)
   -- from the rollups: only what is merged again (the scope's sectors' EU-wide rows; with
   -- function_rows, the function rows), so that no other row's metrics are derived for nothing
-  AND (NOT $6 OR ($7 AND c.sector_code IS NULL)
+  AND (NOT $6
+       OR ($7 AND c.sector_code IS NULL  -- (the other member states' function rows are as stored)
+           AND (c.member_state IS NULL
+                OR c.member_state OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 2) FROM pg_catalog.unnest($5) k))))
        OR (NOT $7 AND c.member_state IS NULL
            AND c.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k))))
 $$;

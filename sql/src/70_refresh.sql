@@ -13,6 +13,7 @@ DECLARE
   mode text := 'full';
   keys text[];
   secs text[];
+  mss  text[];
   par  text;
   jit  text;
   gone bigint := 0;
@@ -39,6 +40,12 @@ BEGIN
          EXISTS (SELECT 1 FROM @extschema@.sector_rollup r WHERE r.function_code IS NULL AND r.member_state IS NULL
                                                              AND r.contract_gap_edges IS NOT NULL) THEN
     mode := 'incremental';
+  END IF;
+  IF mode OPERATOR(pg_catalog.=) 'incremental' THEN
+    -- a few thousand rows read by index: JIT-compiling plans costed with the full scans they
+    -- do not run (a changed supplier's rows, the whole supply) would cost more than the reading
+    jit := pg_catalog.current_setting('jit');
+    PERFORM pg_catalog.set_config('jit', 'off', true);
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'incremental' AND (n OPERATOR(pg_catalog.>) 0 OR last.as_of OPERATOR(pg_catalog.<) d) THEN
     -- the stale member-state rows: those named, and wherever a changed supplier (or one it
@@ -89,14 +96,14 @@ BEGIN
     GET DIAGNOSTICS n = ROW_COUNT;
   ELSIF keys IS NOT NULL THEN
     -- the stale member-state rows, computed from the supply by the same code, scoped: a few
-    -- thousand rows read by index, where starting parallel workers, or JIT-compiling a plan
-    -- costed with the full scan it does not run, would cost more than the computation
+    -- thousand rows read by index, where starting parallel workers would cost more than the
+    -- computation
     par := pg_catalog.current_setting('max_parallel_workers_per_gather');
-    jit := pg_catalog.current_setting('jit');
-    PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', '0', true), pg_catalog.set_config('jit', 'off', true);
+    PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', '0', true);
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
       SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys) x WHERE x.member_state IS NOT NULL;
     secs := ARRAY(SELECT DISTINCT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest(keys) k);
+    mss := ARRAY(SELECT DISTINCT pg_catalog.split_part(k, ':', 2) FROM pg_catalog.unnest(keys) k);
     -- (the functions of the rows replaced, before and after: their function rows are stale)
     WITH gone_rows AS (
       DELETE FROM @extschema@.sector_rollup r  -- (by the index on the sector)
@@ -120,16 +127,19 @@ BEGIN
     GET DIAGNOSTICS n = ROW_COUNT;
     added := added OPERATOR(pg_catalog.+) n;
     DROP TABLE pg_temp.supplyrisk_refresh_stage;
-    -- the function rows of those functions: of the scope's member states from their sector
-    -- states, EU-wide from the member states' function states (in the rollups)
+    -- the function rows of those functions, of the scope's member states (from their sector
+    -- states) and EU-wide (from the member states' function states), in the rollups
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
       SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true, true, fns) x;
-    PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', par, true), pg_catalog.set_config('jit', jit, true);
+    PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', par, true);
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'full' OR keys IS NOT NULL THEN
     -- the function rows of the stage (all, or those of the functions recomputed), with the
     -- number of sectors each function is supplied in
-    DELETE FROM @extschema@.function_rollup r WHERE mode OPERATOR(pg_catalog.=) 'full' OR r.function_code OPERATOR(pg_catalog.=) ANY (fns);
+    DELETE FROM @extschema@.function_rollup r
+    WHERE mode OPERATOR(pg_catalog.=) 'full'
+       OR (r.function_code OPERATOR(pg_catalog.=) ANY (fns)
+           AND (r.member_state IS NULL OR r.member_state OPERATOR(pg_catalog.=) ANY (mss)));
     INSERT INTO @extschema@.function_rollup
     SELECT x.function_code, x.member_state, COALESCE(c.n, 0)::integer, x.group_mix, x.country_mix, x.entities, x.single_sourced,
            x.single_sourced_critical, x.weight, x.hrv_weight, x.weight_critical, x.hrv_weight_critical, x.risk_weight,
@@ -139,7 +149,10 @@ BEGIN
     FROM pg_temp.supplyrisk_refresh_stage x
     LEFT JOIN (SELECT r.function_code, COALESCE(r.member_state, '') AS ms, pg_catalog.count(*) AS n
                FROM @extschema@.sector_rollup r  -- (incremental: the functions recomputed, by index)
-               WHERE r.function_code IS NOT NULL AND (mode OPERATOR(pg_catalog.=) 'full' OR r.function_code OPERATOR(pg_catalog.=) ANY (fns))
+               WHERE r.function_code IS NOT NULL
+                 AND (mode OPERATOR(pg_catalog.=) 'full'
+                      OR (r.function_code OPERATOR(pg_catalog.=) ANY (fns)
+                          AND (r.member_state IS NULL OR r.member_state OPERATOR(pg_catalog.=) ANY (mss))))
                GROUP BY 1, 2) c
       ON c.function_code OPERATOR(pg_catalog.=) x.function_code AND c.ms OPERATOR(pg_catalog.=) COALESCE(x.member_state, '')
     WHERE x.sector_code IS NULL;
@@ -147,6 +160,7 @@ BEGIN
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'incremental' THEN
     n := last.rollup_rows OPERATOR(pg_catalog.-) gone OPERATOR(pg_catalog.+) added;
+    PERFORM pg_catalog.set_config('jit', jit, true);
   END IF;
   INSERT INTO @extschema@.rollup_refresh (started_at, finished_at, as_of, methodology, rollup_rows, stale_members, mode, recomputed, version)
   VALUES (t0, pg_catalog.clock_timestamp(), d, COALESCE(m, @extschema@.methodology_name(NULL)), n, stale, mode,

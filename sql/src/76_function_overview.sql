@@ -150,8 +150,8 @@ BEGIN
   whole AS (  -- the functions' states merged: exact for the mixes and sums (entities are not
               -- additive across functions: an entity may use several)
     SELECT r.member_state, @extschema@.supply_mix_union(r.group_mix) AS gm, @extschema@.supply_mix_union(r.country_mix) AS cm,
-           pg_catalog.sum(r.weight ORDER BY r.function_code) AS w, pg_catalog.sum(r.hrv_weight ORDER BY r.function_code) AS hw,
-           pg_catalog.sum(r.unassessed_weight ORDER BY r.function_code) AS uw, pg_catalog.sum(r.contract_gap_edges)::bigint AS cge
+           @extschema@.exact_sum(r.weight) AS w, @extschema@.exact_sum(r.hrv_weight) AS hw,
+           @extschema@.exact_sum(r.unassessed_weight) AS uw, pg_catalog.sum(r.contract_gap_edges)::bigint AS cge
     FROM r GROUP BY r.member_state
   ),
   secs AS (  -- sectors in which any function of the scope is supplied
