@@ -249,7 +249,7 @@ COMMENT ON FUNCTION @extschema@.supplier_risk_at(date, text, bigint) IS
 
 -- The toolbox and contract gaps (issue 15) and the federation's coordinator tables (issue 14),
 -- before the functions that read them. (sql/sync_upgrade.py copies the sources between the marks.)
--- >>> sync: 36_toolbox.sql 37_contract_gaps.sql 38_change_tracking.sql 39_exact_sum.sql 43_federation_tables.sql 44_cross_sector_tables.sql
+-- >>> sync: 36_toolbox.sql 37_contract_gaps.sql 38_change_tracking.sql 39_exact_sum.sql 43_federation_tables.sql 44_cross_sector_tables.sql 53_supplier_rollup.sql
 -- The toolbox itself (issue 15): catalogues of measures (toolbox, measure; shipped rows
 -- read-only and not dumped), dated observations of their implementation (measure_status)
 -- and the contract clauses of Implementing Regulation (EU) 2024/2690 point 5.1.4 recorded per
@@ -722,6 +722,9 @@ CREATE AGGREGATE @extschema@.exact_sum(float8) (
 );
 COMMENT ON AGGREGATE @extschema@.exact_sum(float8) IS
   'The float8 nearest to the exact sum of the non-NULL inputs (correctly rounded; NULL when there are none), whatever their order or grouping: serial, parallel, hashed and merged aggregations agree to the last bit. Infinite and NaN inputs sum as in sum(float8); a finite sum beyond the range of float8 is an error (22003).';
+CREATE FUNCTION @extschema@.exact_sum_from_state(state bytea) RETURNS float8
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.exact_sum_from_state(bytea) IS 'The value of a serialized exact_sum state (as parallel workers send it; NULL for a state of no inputs), validated like the deserialize function (22P03).';
 -- Federation, coordinator side: the member databases (federation_member) and what was
 -- pulled from them (federation_state, federation_group). Filled by federation_add_member
 -- and refresh(); read by sector_stats_levels. Empty on a database that is not a coordinator.
@@ -945,6 +948,24 @@ COMMENT ON COLUMN @extschema@.function_snapshot.group_mix IS 'Mergeable state: s
 COMMENT ON COLUMN @extschema@.function_snapshot.country_mix IS 'Mergeable state: supply weight per headquarters country.';
 COMMENT ON COLUMN @extschema@.function_snapshot.metrics IS 'The metrics and sums of the function row (name: value), sectors included.';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.function_snapshot', '');
+-- The supplier scores behind the rollups (issue 17): refresh() scores every supplier once (a
+-- full refresh) or only those that changed (incremental), and computes the rollups' rows from
+-- these scores, so that recomputing a sector and member state does not score its suppliers again.
+
+CREATE TABLE @extschema@.supplier_rollup (
+  supplier_id bigint PRIMARY KEY,
+  group_id    bigint NOT NULL,
+  risk_score  float8,
+  high_risk   boolean NOT NULL,
+  unassessed  boolean NOT NULL
+);
+COMMENT ON TABLE @extschema@.supplier_rollup IS 'Written by refresh(): every supplier''s risk as the rollups were computed with it (supplier_risk_of at rollup_status.as_of under its methodology). A full refresh scores every supplier; an incremental one only those that changed, were added, or whose assessments or designations began or ended, and the suppliers they control. Row-level security: unscoped roles only (the scores count every member state''s assessments).';
+COMMENT ON COLUMN @extschema@.supplier_rollup.supplier_id IS 'Supplier (no foreign key: a deleted supplier''s row goes at the next refresh).';
+COMMENT ON COLUMN @extschema@.supplier_rollup.group_id IS 'Its supplier group (the top of its control chain).';
+COMMENT ON COLUMN @extschema@.supplier_rollup.risk_score IS 'risk_score (0..100; NULL when unassessed).';
+COMMENT ON COLUMN @extschema@.supplier_rollup.high_risk IS 'high_risk (own score or designation, or a high-risk controller).';
+COMMENT ON COLUMN @extschema@.supplier_rollup.unassessed IS 'risk_level is unassessed.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.supplier_rollup', '');
 -- <<< sync
 
 -- the name of a supplier group pulled from a federation member (NULL: not one)
@@ -993,23 +1014,41 @@ DROP FUNCTION @extschema@.sector_function_rows(text, boolean, date, text);
 DROP FUNCTION @extschema@.sector_stats_at(date, text, boolean);
 DROP FUNCTION @extschema@.sector_function_stats(date, text);
 
+-- The sectors (part 1) or member states (part 2) of '<sector>:<member state>' scope keys,
+-- distinct. Immutable: with a constant scope the planner folds it into a constant array, and
+-- estimates the rollup rows a scoped refresh reads (by index) from it.
+CREATE FUNCTION @extschema@.scope_part(scope text[], part integer) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT COALESCE(pg_catalog.array_agg(DISTINCT pg_catalog.split_part(k, ':', $2)), '{}')
+  FROM pg_catalog.unnest($1) k
+$$;
+COMMENT ON FUNCTION @extschema@.scope_part(text[], integer) IS 'The distinct sectors (part 1) or member states (part 2) of ''<sector>:<member state>'' scope keys (refresh()''s incremental recomputation).';
+
 -- global_keys: the group mix is keyed by the group's global id, or by <member state>:<id>
 -- for a group without one (what a federation member exports), instead of the group id.
 CREATE FUNCTION @extschema@.sector_function_stats(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
-                                                  global_keys boolean DEFAULT false, scope text[] DEFAULT NULL)
+                                                  global_keys boolean DEFAULT false, scope text[] DEFAULT NULL,
+                                                  stored_scores boolean DEFAULT false)
 RETURNS TABLE (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix,
                country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint,
                weight float8, hrv_weight float8, risk_weight float8, unassessed_weight float8)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-WITH scoped AS MATERIALIZED (  -- scoped: the scope's supply rows, read once (by index); never read unscoped
+WITH scoped AS NOT MATERIALIZED (  -- scoped: the scope's supply rows, by index (read once with stored_scores)
   SELECT s.* FROM @extschema@.supply_in_scope($1, $4) s WHERE $4 IS NOT NULL
 ),
-r AS (  -- per supplier: group, the group's headquarters country, risk (scoped: the suppliers in the scope only)
+r AS (  -- per supplier: group, the group's headquarters country, risk (scoped: the suppliers in the
+         -- scope only), scored now or (stored_scores) as refresh() stored them
   SELECT x.supplier_id, x.group_id, g.global_id, g.hq_country, x.risk_score, x.high_risk,
          x.risk_level OPERATOR(pg_catalog.=) 'unassessed' AS unassessed
   FROM @extschema@.supplier_risk_of($1, $2,
          CASE WHEN $4 IS NOT NULL THEN ARRAY(SELECT DISTINCT s.supplier_id FROM scoped s) END) x
   JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) x.group_id
+  WHERE NOT $5
+  UNION ALL
+  SELECT c.supplier_id, c.group_id, g.global_id, g.hq_country, c.risk_score, c.high_risk, c.unassessed
+  FROM @extschema@.supplier_rollup c
+  JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) c.group_id
+  WHERE $5
 ),
 sup AS (  -- every supply row valid at as_of (a parallel scan), or the scope's
   SELECT s.* FROM @extschema@.supply_in_scope($1, NULL) s WHERE $4 IS NULL
@@ -1035,8 +1074,8 @@ SELECT b.sector_code, b.member_state, b.function_code, b.group_mix, b.country_mi
        (b.src).entities, (b.src).single_sourced, b.weight, b.hrv_weight, b.risk_weight, b.unassessed_weight
 FROM base b
 $$;
-COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text, boolean, text[]) IS
-  'Mergeable statistics per sector, member state and ICT function from the supply rows valid at as_of: supplier-group mix (keyed by group id; global_keys: by the group''s global id, else <member state>:<group id>), HQ-country mix, entities, single-sourced entities, weight, high-risk weight, risk-weighted weight, weight from unassessed suppliers.';
+COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text, boolean, text[], boolean) IS
+  'Mergeable statistics per sector, member state and ICT function from the supply rows valid at as_of: supplier-group mix (keyed by group id; global_keys: by the group''s global id, else <member state>:<group id>), HQ-country mix, entities, single-sourced entities, weight, high-risk weight, risk-weighted weight, weight from unassessed suppliers. scope: only these <sector>:<member state> keys; stored_scores: the suppliers'' risk as refresh() stored it in supplier_rollup instead of scored now.';
 
 -- federated: the input is the states pulled from the federation members (federation_state)
 -- instead of this database's supply (a coordinator's refresh and snapshots); as_of and
@@ -1044,7 +1083,7 @@ COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text, boolean, text[
 CREATE FUNCTION @extschema@.sector_stats_levels(federated boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
                                                 functions boolean DEFAULT true, scope text[] DEFAULT NULL,
                                                 from_rollup boolean DEFAULT false, function_rows boolean DEFAULT false,
-                                                function_scope text[] DEFAULT NULL)
+                                                function_scope text[] DEFAULT NULL, stored_scores boolean DEFAULT false)
 RETURNS TABLE (sector_code text, member_state text, function_code text,
                group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix,
                entities bigint, single_sourced bigint, single_sourced_critical bigint,
@@ -1056,7 +1095,7 @@ RETURNS TABLE (sector_code text, member_state text, function_code text,
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 WITH src AS (  -- this database's supply, or the members' states: one branch runs
   SELECT x.*, CASE WHEN (SELECT @extschema@.contracts_tracked()) THEN COALESCE(cg.edges, 0) END AS contract_gap_edges
-  FROM @extschema@.sector_function_stats($2, $3, false, $5) x
+  FROM @extschema@.sector_function_stats($2, $3, false, $5, $9) x
   LEFT JOIN @extschema@.contract_gap_edge_counts($2, $5) cg
     ON cg.sector_code OPERATOR(pg_catalog.=) x.sector_code AND cg.member_state OPERATOR(pg_catalog.=) x.member_state
    AND cg.function_code OPERATOR(pg_catalog.=) x.function_code
@@ -1066,21 +1105,21 @@ WITH src AS (  -- this database's supply, or the members' states: one branch run
          r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
   FROM @extschema@.sector_rollup r
   WHERE $6 AND NOT $7 AND r.member_state IS NOT NULL AND r.function_code IS NOT NULL
-    AND r.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k))
+    AND r.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1))
   UNION ALL  -- the function rows from the rollups: the scope's member states' sector states and
              -- the other member states' function states, as one pseudo-sector '*'
   SELECT '*', r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
          r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
   FROM @extschema@.sector_rollup r
   WHERE $6 AND $7 AND r.function_code IS NOT NULL
-    AND r.member_state OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 2) FROM pg_catalog.unnest($5) k))
+    AND r.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2))
     AND ($8 IS NULL OR r.function_code OPERATOR(pg_catalog.=) ANY ($8))
   UNION ALL
   SELECT '*', r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
          r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
   FROM @extschema@.function_rollup r
   WHERE $6 AND $7 AND r.member_state IS NOT NULL
-    AND r.member_state OPERATOR(pg_catalog.<>) ALL (ARRAY(SELECT pg_catalog.split_part(k, ':', 2) FROM pg_catalog.unnest($5) k))
+    AND r.member_state OPERATOR(pg_catalog.<>) ALL (@extschema@.scope_part($5, 2))
     AND ($8 IS NULL OR r.function_code OPERATOR(pg_catalog.=) ANY ($8))
   UNION ALL
   SELECT s.sector_code, s.member_state, s.function_code, s.group_mix, s.country_mix, s.entities, s.single_sourced,
@@ -1093,9 +1132,12 @@ f AS (
   FROM src x
   JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) x.function_code
 ),
-cube AS (  -- mergeable states, counts and exact float sums: all independent of the order of
-            -- the rows, so one hashed pass gives rollups and live rows equal to the last bit
-  SELECT f.sector_code, f.member_state, f.fx AS function_code,
+cube AS (  -- each row once per level it counts in (the keys it is rolled up over NULL), for the
+           -- levels this call returns only (a level not returned would merge every state for
+           -- nothing); mixes, counts and exact float sums do not depend on the order of the
+           -- rows, so one hashed pass gives rollups and live rows equal to the last bit
+  SELECT l.lvl, CASE WHEN l.s THEN f.sector_code END AS sector_code, CASE WHEN l.m THEN f.member_state END AS member_state,
+         CASE WHEN l.x THEN f.fx END AS function_code,
          @extschema@.supply_mix_union(f.group_mix) AS gm, @extschema@.supply_mix_union(f.country_mix) AS cm,
          pg_catalog.sum(f.entities)::bigint AS ent, pg_catalog.sum(f.single_sourced)::bigint AS ss,
          COALESCE(pg_catalog.sum(f.single_sourced) FILTER (WHERE f.crit), 0)::bigint AS ssc,
@@ -1105,17 +1147,29 @@ cube AS (  -- mergeable states, counts and exact float sums: all independent of 
          @extschema@.exact_sum(f.risk_weight) AS rw, @extschema@.exact_sum(f.unassessed_weight) AS uw,
          pg_catalog.sum(f.contract_gap_edges)::bigint AS cge
   FROM f
-  GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
-                          (f.sector_code, f.member_state), (f.sector_code), (f.fx, f.member_state), (f.fx))
-  -- without functions the fx sets repeat the all-functions sets: keep one copy; the function
-  -- rows (no sector) only when asked for
-  HAVING ($4 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1) AND ($7 OR GROUPING(f.sector_code) OPERATOR(pg_catalog.=) 0)
+  -- the levels: (sector, member state, function), (sector, function), (sector, member state),
+  -- (sector), and the function rows (function, member state), (function)
+  JOIN (VALUES (1, true, true, true), (2, true, false, true), (3, true, true, false), (4, true, false, false),
+               (5, false, true, true), (6, false, false, true)) l(lvl, s, m, x)
+    ON (NOT l.x OR $4)  -- without functions, only the all-functions levels
+   AND CASE WHEN l.s AND l.m THEN NOT $6  -- member-state rows: from the supply (all or the scope's)
+            WHEN l.s THEN NOT $6 AND $5 IS NULL OR $6 AND NOT $7  -- EU-wide: not scoped, or re-merged
+            ELSE $7 AND ($5 IS NULL OR $6)  -- the function rows, asked for (from the rollups: the
+                                            -- scope's member states' and the EU-wide ones)
+                 AND (NOT l.m OR NOT $6
+                      OR f.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2)))
+       END
+  GROUP BY 1, 2, 3, 4
 ),
 ents AS MATERIALIZED (  -- entities registered, for the all-functions rows (computed once)
   SELECT e.sector_code, e.member_state, pg_catalog.count(*) AS n
   FROM @extschema@.entity e
-  WHERE NOT $1  -- scoped: the scope's sectors
-    AND ($5 IS NULL OR e.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k)))
+  WHERE NOT $1 AND NOT ($6 AND $7)  -- (the function rows from the rollups need none)
+    -- scoped: the scope's sectors (from the rollups, for their EU-wide rows), or the scope's
+    -- sectors and member states (their rows only), by index
+    AND ($5 IS NULL OR e.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1)))
+    AND ($5 IS NULL OR $6 OR (e.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2))
+                              AND (e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state) OPERATOR(pg_catalog.=) ANY ($5)))
   GROUP BY GROUPING SETS ((e.sector_code, e.member_state), (e.sector_code))
   UNION ALL
   SELECT s.sector_code, s.member_state, pg_catalog.sum(s.entities)::bigint
@@ -1123,7 +1177,8 @@ ents AS MATERIALIZED (  -- entities registered, for the all-functions rows (comp
   GROUP BY GROUPING SETS ((s.sector_code, s.member_state), (s.sector_code))
 ),
 rows AS (  -- every sector has an EU-wide all-functions row, with or without data
-  SELECT c.* FROM cube c
+  SELECT c.sector_code, c.member_state, c.function_code, c.gm, c.cm, c.ent, c.ss, c.ssc, c.w, c.hw, c.wc, c.hwc, c.rw, c.uw, c.cge
+  FROM cube c
   UNION ALL
   SELECT s.code, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
   FROM @extschema@.sector s
@@ -1153,16 +1208,18 @@ LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_cata
                  AND COALESCE(en.member_state, '') OPERATOR(pg_catalog.=) COALESCE(c.member_state, '')  -- hashable
 -- EU-wide rows for roles that see every member state (row-level security)
 WHERE (c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL)
+  -- scoped from the supply: only the scope's member-state rows (the others are not computed)
+  AND ($5 IS NULL OR $6 OR c.member_state IS NOT NULL)
   -- from the rollups: only what is merged again (the scope's sectors' EU-wide rows; with
   -- function_rows, the function rows), so that no other row's metrics are derived for nothing
   AND (NOT $6
        OR ($7 AND c.sector_code IS NULL  -- (the other member states' function rows are as stored)
            AND (c.member_state IS NULL
-                OR c.member_state OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 2) FROM pg_catalog.unnest($5) k))))
+                OR c.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2))))
        OR (NOT $7 AND c.member_state IS NULL
-           AND c.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k))))
+           AND c.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1))))
 $$;
-COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean, boolean, text[]) IS
+COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean, boolean, text[], boolean) IS
   'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL): mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows; contract_gap_edges: critical or sensitive supply edges missing a 5.1.4 clause), from this database''s supply valid at as_of, or (federated) from the states pulled from the federation members. functions false: only the all-functions rows; function_rows: also the rows per ICT function pooling every sector (sector_code NULL), per member state and EU-wide. The one computation behind the sector views, function_overview, the rollups and the snapshots.';
 
 CREATE FUNCTION @extschema@.sector_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
@@ -2154,9 +2211,16 @@ DECLARE
   gone bigint := 0;
   added bigint := 0;
   fns  text[];
+  dirty bigint[];
+  mj   text;
 BEGIN
   -- one refresh at a time; readers (ACCESS SHARE) and supply writers are not blocked
   LOCK TABLE @extschema@.sector_rollup IN SHARE ROW EXCLUSIVE MODE;
+  -- the supply meets the suppliers' stored scores by a hash join: the planner has no statistics
+  -- for the scores once they are one branch of a union, and would sort every supply row for a
+  -- merge join instead (a seventh of a full refresh; at an incremental one, the scope's rows)
+  mj := pg_catalog.current_setting('enable_mergejoin');
+  PERFORM pg_catalog.set_config('enable_mergejoin', 'off', true);
   SELECT r.* INTO last FROM @extschema@.rollup_refresh r ORDER BY r.refresh_id DESC LIMIT 1;
   -- the changes this refresh consumes: read and removed in one statement (one snapshot), so
   -- that a change committed meanwhile stays for the next refresh and none is lost
@@ -2183,11 +2247,14 @@ BEGIN
     PERFORM pg_catalog.set_config('jit', 'off', true);
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'incremental' AND (n OPERATOR(pg_catalog.>) 0 OR last.as_of OPERATOR(pg_catalog.<) d) THEN
-    -- the stale member-state rows: those named, and wherever a changed supplier (or one it
-    -- controls: its group changed too) supplies; since the rollups' date, also the rows whose
-    -- validity began or ended, and the suppliers whose assessments or designations did
+    -- the suppliers to score again: those changed (and the suppliers they control: their group
+    -- changed too), those not scored yet (added since), and since the rollups' date those whose
+    -- assessments or designations began or ended
     WITH RECURSIVE sup AS (
       SELECT c.supplier_id FROM pg_temp.supplyrisk_refresh_changes c WHERE c.supplier_id IS NOT NULL
+      UNION
+      SELECT s.supplier_id FROM @extschema@.supplier s
+      WHERE NOT EXISTS (SELECT 1 FROM @extschema@.supplier_rollup c WHERE c.supplier_id OPERATOR(pg_catalog.=) s.supplier_id)
       UNION
       SELECT a.supplier_id FROM @extschema@.assessment a
       WHERE last.as_of OPERATOR(pg_catalog.<) d
@@ -2199,19 +2266,29 @@ BEGIN
       UNION
       SELECT s.supplier_id FROM @extschema@.supplier s JOIN sup ON s.parent_supplier_id OPERATOR(pg_catalog.=) sup.supplier_id
     )
+    SELECT pg_catalog.array_agg(sup.supplier_id ORDER BY sup.supplier_id) INTO dirty FROM sup;
+    -- the stale member-state rows: those named, wherever a supplier to score again supplies, and
+    -- since the rollups' date the rows whose validity began or ended
     SELECT pg_catalog.array_agg(DISTINCT k ORDER BY k) INTO keys FROM (
       SELECT c.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) c.member_state AS k
       FROM pg_temp.supplyrisk_refresh_changes c WHERE c.sector_code IS NOT NULL
       UNION ALL
       SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
       FROM @extschema@.supply s JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
-      WHERE EXISTS (SELECT 1 FROM sup) AND s.supplier_id IN (SELECT sup.supplier_id FROM sup)  -- (no scan when none)
+      WHERE s.supplier_id OPERATOR(pg_catalog.=) ANY (dirty)  -- (by index; none when NULL)
       UNION ALL
       SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
       FROM @extschema@.supply s JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
       WHERE last.as_of OPERATOR(pg_catalog.<) d
         AND ((s.valid_from OPERATOR(pg_catalog.>) last.as_of AND s.valid_from OPERATOR(pg_catalog.<=) d)
              OR (s.valid_to OPERATOR(pg_catalog.>) last.as_of AND s.valid_to OPERATOR(pg_catalog.<=) d))) x;
+    -- scored again, with the code of a full refresh (a deleted supplier's row goes)
+    IF dirty IS NOT NULL THEN
+      DELETE FROM @extschema@.supplier_rollup c WHERE c.supplier_id OPERATOR(pg_catalog.=) ANY (dirty);
+      INSERT INTO @extschema@.supplier_rollup
+      SELECT x.supplier_id, x.group_id, x.risk_score, x.high_risk, x.risk_level OPERATOR(pg_catalog.=) 'unassessed'
+      FROM @extschema@.supplier_risk_of(d, m, dirty) x;
+    END IF;
   END IF;
   DROP TABLE pg_temp.supplyrisk_refresh_changes;
   IF fed THEN
@@ -2224,8 +2301,16 @@ BEGIN
     -- computed first (CREATE TABLE AS may use parallel query, INSERT ... SELECT may not),
     -- then swapped in: readers see the previous rollups until this transaction commits
     -- (the function rows, sector_code NULL, come from the same pass)
+    -- every supplier scored first, the rows computed with those scores (kept for the
+    -- incremental refreshes after this one)
+    DELETE FROM @extschema@.supplier_rollup;
+    IF NOT fed THEN
+      INSERT INTO @extschema@.supplier_rollup
+      SELECT x.supplier_id, x.group_id, x.risk_score, x.high_risk, x.risk_level OPERATOR(pg_catalog.=) 'unassessed'
+      FROM @extschema@.supplier_risk_of(d, m, NULL) x;
+    END IF;
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT * FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END, true, NULL, false, true);
+      SELECT * FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END, true, NULL, false, true, NULL, NOT fed);
     DELETE FROM @extschema@.sector_rollup;
     INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage x WHERE x.sector_code IS NOT NULL;
     GET DIAGNOSTICS n = ROW_COUNT;
@@ -2236,7 +2321,7 @@ BEGIN
     par := pg_catalog.current_setting('max_parallel_workers_per_gather');
     PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', '0', true);
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys) x WHERE x.member_state IS NOT NULL;
+      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, false, false, NULL, true) x WHERE x.member_state IS NOT NULL;
     secs := ARRAY(SELECT DISTINCT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest(keys) k);
     mss := ARRAY(SELECT DISTINCT pg_catalog.split_part(k, ':', 2) FROM pg_catalog.unnest(keys) k);
     -- (the functions of the rows replaced, before and after: their function rows are stale)
@@ -2297,6 +2382,7 @@ BEGIN
     n := last.rollup_rows OPERATOR(pg_catalog.-) gone OPERATOR(pg_catalog.+) added;
     PERFORM pg_catalog.set_config('jit', jit, true);
   END IF;
+  PERFORM pg_catalog.set_config('enable_mergejoin', mj, true);
   INSERT INTO @extschema@.rollup_refresh (started_at, finished_at, as_of, methodology, rollup_rows, stale_members, mode, recomputed, version)
   VALUES (t0, pg_catalog.clock_timestamp(), d, COALESCE(m, @extschema@.methodology_name(NULL)), n, stale, mode,
           CASE WHEN mode OPERATOR(pg_catalog.=) 'incremental' THEN COALESCE(pg_catalog.cardinality(keys), 0) END, @extschema@.version());
@@ -3840,6 +3926,11 @@ CREATE POLICY contract_control_by_entity ON @extschema@.contract_control  -- the
 COMMENT ON POLICY measure_status_read ON @extschema@.measure_status IS 'Observations of the role''s member states, and the other member states'' that are not confidential (measure_progress counts them all).';
 COMMENT ON POLICY measure_status_write ON @extschema@.measure_status IS 'A scoped role records observations of its member states only.';
 COMMENT ON POLICY contract_control_by_entity ON @extschema@.contract_control IS 'Contract checks follow their entity.';
+-- the stored supplier scores: unscoped roles only (issue 17)
+ALTER TABLE @extschema@.supplier_rollup ENABLE ROW LEVEL SECURITY;
+CREATE POLICY supplier_rollup_unscoped ON @extschema@.supplier_rollup
+  USING ((SELECT @extschema@.access_member_states()) IS NULL);
+COMMENT ON POLICY supplier_rollup_unscoped ON @extschema@.supplier_rollup IS 'Only unscoped roles see the stored supplier scores (they count every member state''s assessments).';
 ALTER TABLE @extschema@.access_grant DROP CONSTRAINT access_grant_level,
   ADD CONSTRAINT access_grant_level CHECK (access IN ('read', 'assess', 'admin', 'federation'));
 COMMENT ON COLUMN @extschema@.access_grant.access IS 'read (views and tables), assess (also writes entities, supply, assessments, designations), admin (everything, refresh, snapshots, grants, federation members), federation (the federation_* views only: the aggregate states a coordinator pulls, no table).';

@@ -56,6 +56,7 @@ sync('71_snapshots_trend.sql', 'CREATE FUNCTION @extschema@.metrics_delta', 'COM
 sync('71_snapshots_trend.sql', 'CREATE FUNCTION @extschema@.snapshot_check', 'COMMENT ON FUNCTION @extschema@.snapshot_check')
 sync('71_snapshots_trend.sql', 'CREATE FUNCTION @extschema@.trend_between', 'COMMENT ON FUNCTION @extschema@.trend_between', True)
 sync('71_snapshots_trend.sql', 'CREATE FUNCTION @extschema@.take_snapshot', 'COMMENT ON FUNCTION @extschema@.take_snapshot', True)
+sync('61_sector_stats.sql', 'CREATE FUNCTION @extschema@.scope_part', 'COMMENT ON FUNCTION @extschema@.scope_part')
 sync('61_sector_stats.sql', 'CREATE FUNCTION @extschema@.sector_function_stats', 'COMMENT ON FUNCTION @extschema@.sector_function_stats')
 sync('61_sector_stats.sql', 'CREATE FUNCTION @extschema@.sector_stats_levels', 'COMMENT ON FUNCTION @extschema@.sector_stats_levels')
 sync('61_sector_stats.sql', 'CREATE FUNCTION @extschema@.sector_stats_at', 'COMMENT ON FUNCTION @extschema@.sector_stats_at')

@@ -1,26 +1,44 @@
 -- The dashboard computation: sector_function_stats (one scan of the supply) and
 -- sector_stats_at (four levels of merged states and metrics).
 
+-- The sectors (part 1) or member states (part 2) of '<sector>:<member state>' scope keys,
+-- distinct. Immutable: with a constant scope the planner folds it into a constant array, and
+-- estimates the rollup rows a scoped refresh reads (by index) from it.
+CREATE FUNCTION @extschema@.scope_part(scope text[], part integer) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT COALESCE(pg_catalog.array_agg(DISTINCT pg_catalog.split_part(k, ':', $2)), '{}')
+  FROM pg_catalog.unnest($1) k
+$$;
+COMMENT ON FUNCTION @extschema@.scope_part(text[], integer) IS 'The distinct sectors (part 1) or member states (part 2) of ''<sector>:<member state>'' scope keys (refresh()''s incremental recomputation).';
+
 -- The core: one scan of the supply rows valid at as_of, per sector, member state and ICT function.
 -- global_keys: the group mix is keyed by the group's global id, or by <member state>:<id>
 -- for a group without one (what a federation member exports), instead of the group id.
 -- scope: only the entities of these '<sector>:<member state>' keys (NULL: all), for refresh()'s
 -- incremental recomputation of stale rows.
 CREATE FUNCTION @extschema@.sector_function_stats(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
-                                                  global_keys boolean DEFAULT false, scope text[] DEFAULT NULL)
+                                                  global_keys boolean DEFAULT false, scope text[] DEFAULT NULL,
+                                                  stored_scores boolean DEFAULT false)
 RETURNS TABLE (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix,
                country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint,
                weight float8, hrv_weight float8, risk_weight float8, unassessed_weight float8)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-WITH scoped AS MATERIALIZED (  -- scoped: the scope's supply rows, read once (by index); never read unscoped
+WITH scoped AS NOT MATERIALIZED (  -- scoped: the scope's supply rows, by index (read once with stored_scores)
   SELECT s.* FROM @extschema@.supply_in_scope($1, $4) s WHERE $4 IS NOT NULL
 ),
-r AS (  -- per supplier: group, the group's headquarters country, risk (scoped: the suppliers in the scope only)
+r AS (  -- per supplier: group, the group's headquarters country, risk (scoped: the suppliers in the
+         -- scope only), scored now or (stored_scores) as refresh() stored them
   SELECT x.supplier_id, x.group_id, g.global_id, g.hq_country, x.risk_score, x.high_risk,
          x.risk_level OPERATOR(pg_catalog.=) 'unassessed' AS unassessed
   FROM @extschema@.supplier_risk_of($1, $2,
          CASE WHEN $4 IS NOT NULL THEN ARRAY(SELECT DISTINCT s.supplier_id FROM scoped s) END) x
   JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) x.group_id
+  WHERE NOT $5
+  UNION ALL
+  SELECT c.supplier_id, c.group_id, g.global_id, g.hq_country, c.risk_score, c.high_risk, c.unassessed
+  FROM @extschema@.supplier_rollup c
+  JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) c.group_id
+  WHERE $5
 ),
 sup AS (  -- every supply row valid at as_of (a parallel scan), or the scope's
   SELECT s.* FROM @extschema@.supply_in_scope($1, NULL) s WHERE $4 IS NULL
@@ -46,8 +64,8 @@ SELECT b.sector_code, b.member_state, b.function_code, b.group_mix, b.country_mi
        (b.src).entities, (b.src).single_sourced, b.weight, b.hrv_weight, b.risk_weight, b.unassessed_weight
 FROM base b
 $$;
-COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text, boolean, text[]) IS
-  'Mergeable statistics per sector, member state and ICT function from the supply rows valid at as_of: supplier-group mix (keyed by group id; global_keys: by the group''s global id, else <member state>:<group id>), HQ-country mix, entities, single-sourced entities, weight, high-risk weight, risk-weighted weight, weight from unassessed suppliers.';
+COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text, boolean, text[], boolean) IS
+  'Mergeable statistics per sector, member state and ICT function from the supply rows valid at as_of: supplier-group mix (keyed by group id; global_keys: by the group''s global id, else <member state>:<group id>), HQ-country mix, entities, single-sourced entities, weight, high-risk weight, risk-weighted weight, weight from unassessed suppliers. scope: only these <sector>:<member state> keys; stored_scores: the suppliers'' risk as refresh() stored it in supplier_rollup instead of scored now.';
 
 CREATE FUNCTION @extschema@.eu_member_codes() RETURNS text[]
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
@@ -96,7 +114,8 @@ COMMENT ON FUNCTION @extschema@.top_supplier_names(@extschema@.supply_mix, integ
 -- federated: the input is the states pulled from the federation members (federation_state)
 -- instead of this database's supply (a coordinator's refresh and snapshots); as_of and
 -- methodology then only name the rows (the members computed the states).
--- scope: only these '<sector>:<member state>' keys' rows are computed from the supply;
+-- scope: only these '<sector>:<member state>' keys' rows are computed from the supply (and
+-- returned: their member-state rows);
 -- from_rollup: the member-state states of the scope's sectors are read from the rollups (the
 -- EU rows re-merged without a scan). Both for refresh()'s incremental recomputation.
 -- function_rows: also the rows per ICT function pooling every sector (sector_code NULL), per
@@ -106,10 +125,11 @@ COMMENT ON FUNCTION @extschema@.top_supplier_names(@extschema@.supply_mix, integ
 -- function states in the rollups (without function_rows:
 -- only the scope's sectors' EU-wide rows, from their member-state states); function_scope:
 -- only these functions' rows (the functions the scope's rows supply, before or after).
+-- stored_scores: the suppliers' risk from supplier_rollup (refresh()), not scored now.
 CREATE FUNCTION @extschema@.sector_stats_levels(federated boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
                                                 functions boolean DEFAULT true, scope text[] DEFAULT NULL,
                                                 from_rollup boolean DEFAULT false, function_rows boolean DEFAULT false,
-                                                function_scope text[] DEFAULT NULL)
+                                                function_scope text[] DEFAULT NULL, stored_scores boolean DEFAULT false)
 RETURNS TABLE (sector_code text, member_state text, function_code text,
                group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix,
                entities bigint, single_sourced bigint, single_sourced_critical bigint,
@@ -121,7 +141,7 @@ RETURNS TABLE (sector_code text, member_state text, function_code text,
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 WITH src AS (  -- this database's supply, or the members' states: one branch runs
   SELECT x.*, CASE WHEN (SELECT @extschema@.contracts_tracked()) THEN COALESCE(cg.edges, 0) END AS contract_gap_edges
-  FROM @extschema@.sector_function_stats($2, $3, false, $5) x
+  FROM @extschema@.sector_function_stats($2, $3, false, $5, $9) x
   LEFT JOIN @extschema@.contract_gap_edge_counts($2, $5) cg
     ON cg.sector_code OPERATOR(pg_catalog.=) x.sector_code AND cg.member_state OPERATOR(pg_catalog.=) x.member_state
    AND cg.function_code OPERATOR(pg_catalog.=) x.function_code
@@ -131,21 +151,21 @@ WITH src AS (  -- this database's supply, or the members' states: one branch run
          r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
   FROM @extschema@.sector_rollup r
   WHERE $6 AND NOT $7 AND r.member_state IS NOT NULL AND r.function_code IS NOT NULL
-    AND r.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k))
+    AND r.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1))
   UNION ALL  -- the function rows from the rollups: the scope's member states' sector states and
              -- the other member states' function states, as one pseudo-sector '*'
   SELECT '*', r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
          r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
   FROM @extschema@.sector_rollup r
   WHERE $6 AND $7 AND r.function_code IS NOT NULL
-    AND r.member_state OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 2) FROM pg_catalog.unnest($5) k))
+    AND r.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2))
     AND ($8 IS NULL OR r.function_code OPERATOR(pg_catalog.=) ANY ($8))
   UNION ALL
   SELECT '*', r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
          r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
   FROM @extschema@.function_rollup r
   WHERE $6 AND $7 AND r.member_state IS NOT NULL
-    AND r.member_state OPERATOR(pg_catalog.<>) ALL (ARRAY(SELECT pg_catalog.split_part(k, ':', 2) FROM pg_catalog.unnest($5) k))
+    AND r.member_state OPERATOR(pg_catalog.<>) ALL (@extschema@.scope_part($5, 2))
     AND ($8 IS NULL OR r.function_code OPERATOR(pg_catalog.=) ANY ($8))
   UNION ALL
   SELECT s.sector_code, s.member_state, s.function_code, s.group_mix, s.country_mix, s.entities, s.single_sourced,
@@ -158,9 +178,12 @@ f AS (
   FROM src x
   JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) x.function_code
 ),
-cube AS (  -- mergeable states, counts and exact float sums: all independent of the order of
-            -- the rows, so one hashed pass gives rollups and live rows equal to the last bit
-  SELECT f.sector_code, f.member_state, f.fx AS function_code,
+cube AS (  -- each row once per level it counts in (the keys it is rolled up over NULL), for the
+           -- levels this call returns only (a level not returned would merge every state for
+           -- nothing); mixes, counts and exact float sums do not depend on the order of the
+           -- rows, so one hashed pass gives rollups and live rows equal to the last bit
+  SELECT l.lvl, CASE WHEN l.s THEN f.sector_code END AS sector_code, CASE WHEN l.m THEN f.member_state END AS member_state,
+         CASE WHEN l.x THEN f.fx END AS function_code,
          @extschema@.supply_mix_union(f.group_mix) AS gm, @extschema@.supply_mix_union(f.country_mix) AS cm,
          pg_catalog.sum(f.entities)::bigint AS ent, pg_catalog.sum(f.single_sourced)::bigint AS ss,
          COALESCE(pg_catalog.sum(f.single_sourced) FILTER (WHERE f.crit), 0)::bigint AS ssc,
@@ -170,17 +193,29 @@ cube AS (  -- mergeable states, counts and exact float sums: all independent of 
          @extschema@.exact_sum(f.risk_weight) AS rw, @extschema@.exact_sum(f.unassessed_weight) AS uw,
          pg_catalog.sum(f.contract_gap_edges)::bigint AS cge
   FROM f
-  GROUP BY GROUPING SETS ((f.sector_code, f.member_state, f.fx), (f.sector_code, f.fx),
-                          (f.sector_code, f.member_state), (f.sector_code), (f.fx, f.member_state), (f.fx))
-  -- without functions the fx sets repeat the all-functions sets: keep one copy; the function
-  -- rows (no sector) only when asked for
-  HAVING ($4 OR GROUPING(f.fx) OPERATOR(pg_catalog.=) 1) AND ($7 OR GROUPING(f.sector_code) OPERATOR(pg_catalog.=) 0)
+  -- the levels: (sector, member state, function), (sector, function), (sector, member state),
+  -- (sector), and the function rows (function, member state), (function)
+  JOIN (VALUES (1, true, true, true), (2, true, false, true), (3, true, true, false), (4, true, false, false),
+               (5, false, true, true), (6, false, false, true)) l(lvl, s, m, x)
+    ON (NOT l.x OR $4)  -- without functions, only the all-functions levels
+   AND CASE WHEN l.s AND l.m THEN NOT $6  -- member-state rows: from the supply (all or the scope's)
+            WHEN l.s THEN NOT $6 AND $5 IS NULL OR $6 AND NOT $7  -- EU-wide: not scoped, or re-merged
+            ELSE $7 AND ($5 IS NULL OR $6)  -- the function rows, asked for (from the rollups: the
+                                            -- scope's member states' and the EU-wide ones)
+                 AND (NOT l.m OR NOT $6
+                      OR f.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2)))
+       END
+  GROUP BY 1, 2, 3, 4
 ),
 ents AS MATERIALIZED (  -- entities registered, for the all-functions rows (computed once)
   SELECT e.sector_code, e.member_state, pg_catalog.count(*) AS n
   FROM @extschema@.entity e
-  WHERE NOT $1  -- scoped: the scope's sectors
-    AND ($5 IS NULL OR e.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k)))
+  WHERE NOT $1 AND NOT ($6 AND $7)  -- (the function rows from the rollups need none)
+    -- scoped: the scope's sectors (from the rollups, for their EU-wide rows), or the scope's
+    -- sectors and member states (their rows only), by index
+    AND ($5 IS NULL OR e.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1)))
+    AND ($5 IS NULL OR $6 OR (e.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2))
+                              AND (e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state) OPERATOR(pg_catalog.=) ANY ($5)))
   GROUP BY GROUPING SETS ((e.sector_code, e.member_state), (e.sector_code))
   UNION ALL
   SELECT s.sector_code, s.member_state, pg_catalog.sum(s.entities)::bigint
@@ -188,7 +223,8 @@ ents AS MATERIALIZED (  -- entities registered, for the all-functions rows (comp
   GROUP BY GROUPING SETS ((s.sector_code, s.member_state), (s.sector_code))
 ),
 rows AS (  -- every sector has an EU-wide all-functions row, with or without data
-  SELECT c.* FROM cube c
+  SELECT c.sector_code, c.member_state, c.function_code, c.gm, c.cm, c.ent, c.ss, c.ssc, c.w, c.hw, c.wc, c.hwc, c.rw, c.uw, c.cge
+  FROM cube c
   UNION ALL
   SELECT s.code, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
   FROM @extschema@.sector s
@@ -218,16 +254,18 @@ LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_cata
                  AND COALESCE(en.member_state, '') OPERATOR(pg_catalog.=) COALESCE(c.member_state, '')  -- hashable
 -- EU-wide rows for roles that see every member state (row-level security)
 WHERE (c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL)
+  -- scoped from the supply: only the scope's member-state rows (the others are not computed)
+  AND ($5 IS NULL OR $6 OR c.member_state IS NOT NULL)
   -- from the rollups: only what is merged again (the scope's sectors' EU-wide rows; with
   -- function_rows, the function rows), so that no other row's metrics are derived for nothing
   AND (NOT $6
        OR ($7 AND c.sector_code IS NULL  -- (the other member states' function rows are as stored)
            AND (c.member_state IS NULL
-                OR c.member_state OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 2) FROM pg_catalog.unnest($5) k))))
+                OR c.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2))))
        OR (NOT $7 AND c.member_state IS NULL
-           AND c.sector_code OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest($5) k))))
+           AND c.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1))))
 $$;
-COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean, boolean, text[]) IS
+COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean, boolean, text[], boolean) IS
   'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL): mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows; contract_gap_edges: critical or sensitive supply edges missing a 5.1.4 clause), from this database''s supply valid at as_of, or (federated) from the states pulled from the federation members. functions false: only the all-functions rows; function_rows: also the rows per ICT function pooling every sector (sector_code NULL), per member state and EU-wide. The one computation behind the sector views, function_overview, the rollups and the snapshots.';
 
 CREATE FUNCTION @extschema@.sector_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,

@@ -19,9 +19,16 @@ DECLARE
   gone bigint := 0;
   added bigint := 0;
   fns  text[];
+  dirty bigint[];
+  mj   text;
 BEGIN
   -- one refresh at a time; readers (ACCESS SHARE) and supply writers are not blocked
   LOCK TABLE @extschema@.sector_rollup IN SHARE ROW EXCLUSIVE MODE;
+  -- the supply meets the suppliers' stored scores by a hash join: the planner has no statistics
+  -- for the scores once they are one branch of a union, and would sort every supply row for a
+  -- merge join instead (a seventh of a full refresh; at an incremental one, the scope's rows)
+  mj := pg_catalog.current_setting('enable_mergejoin');
+  PERFORM pg_catalog.set_config('enable_mergejoin', 'off', true);
   SELECT r.* INTO last FROM @extschema@.rollup_refresh r ORDER BY r.refresh_id DESC LIMIT 1;
   -- the changes this refresh consumes: read and removed in one statement (one snapshot), so
   -- that a change committed meanwhile stays for the next refresh and none is lost
@@ -48,11 +55,14 @@ BEGIN
     PERFORM pg_catalog.set_config('jit', 'off', true);
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'incremental' AND (n OPERATOR(pg_catalog.>) 0 OR last.as_of OPERATOR(pg_catalog.<) d) THEN
-    -- the stale member-state rows: those named, and wherever a changed supplier (or one it
-    -- controls: its group changed too) supplies; since the rollups' date, also the rows whose
-    -- validity began or ended, and the suppliers whose assessments or designations did
+    -- the suppliers to score again: those changed (and the suppliers they control: their group
+    -- changed too), those not scored yet (added since), and since the rollups' date those whose
+    -- assessments or designations began or ended
     WITH RECURSIVE sup AS (
       SELECT c.supplier_id FROM pg_temp.supplyrisk_refresh_changes c WHERE c.supplier_id IS NOT NULL
+      UNION
+      SELECT s.supplier_id FROM @extschema@.supplier s
+      WHERE NOT EXISTS (SELECT 1 FROM @extschema@.supplier_rollup c WHERE c.supplier_id OPERATOR(pg_catalog.=) s.supplier_id)
       UNION
       SELECT a.supplier_id FROM @extschema@.assessment a
       WHERE last.as_of OPERATOR(pg_catalog.<) d
@@ -64,19 +74,29 @@ BEGIN
       UNION
       SELECT s.supplier_id FROM @extschema@.supplier s JOIN sup ON s.parent_supplier_id OPERATOR(pg_catalog.=) sup.supplier_id
     )
+    SELECT pg_catalog.array_agg(sup.supplier_id ORDER BY sup.supplier_id) INTO dirty FROM sup;
+    -- the stale member-state rows: those named, wherever a supplier to score again supplies, and
+    -- since the rollups' date the rows whose validity began or ended
     SELECT pg_catalog.array_agg(DISTINCT k ORDER BY k) INTO keys FROM (
       SELECT c.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) c.member_state AS k
       FROM pg_temp.supplyrisk_refresh_changes c WHERE c.sector_code IS NOT NULL
       UNION ALL
       SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
       FROM @extschema@.supply s JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
-      WHERE EXISTS (SELECT 1 FROM sup) AND s.supplier_id IN (SELECT sup.supplier_id FROM sup)  -- (no scan when none)
+      WHERE s.supplier_id OPERATOR(pg_catalog.=) ANY (dirty)  -- (by index; none when NULL)
       UNION ALL
       SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
       FROM @extschema@.supply s JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
       WHERE last.as_of OPERATOR(pg_catalog.<) d
         AND ((s.valid_from OPERATOR(pg_catalog.>) last.as_of AND s.valid_from OPERATOR(pg_catalog.<=) d)
              OR (s.valid_to OPERATOR(pg_catalog.>) last.as_of AND s.valid_to OPERATOR(pg_catalog.<=) d))) x;
+    -- scored again, with the code of a full refresh (a deleted supplier's row goes)
+    IF dirty IS NOT NULL THEN
+      DELETE FROM @extschema@.supplier_rollup c WHERE c.supplier_id OPERATOR(pg_catalog.=) ANY (dirty);
+      INSERT INTO @extschema@.supplier_rollup
+      SELECT x.supplier_id, x.group_id, x.risk_score, x.high_risk, x.risk_level OPERATOR(pg_catalog.=) 'unassessed'
+      FROM @extschema@.supplier_risk_of(d, m, dirty) x;
+    END IF;
   END IF;
   DROP TABLE pg_temp.supplyrisk_refresh_changes;
   IF fed THEN
@@ -89,8 +109,16 @@ BEGIN
     -- computed first (CREATE TABLE AS may use parallel query, INSERT ... SELECT may not),
     -- then swapped in: readers see the previous rollups until this transaction commits
     -- (the function rows, sector_code NULL, come from the same pass)
+    -- every supplier scored first, the rows computed with those scores (kept for the
+    -- incremental refreshes after this one)
+    DELETE FROM @extschema@.supplier_rollup;
+    IF NOT fed THEN
+      INSERT INTO @extschema@.supplier_rollup
+      SELECT x.supplier_id, x.group_id, x.risk_score, x.high_risk, x.risk_level OPERATOR(pg_catalog.=) 'unassessed'
+      FROM @extschema@.supplier_risk_of(d, m, NULL) x;
+    END IF;
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT * FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END, true, NULL, false, true);
+      SELECT * FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END, true, NULL, false, true, NULL, NOT fed);
     DELETE FROM @extschema@.sector_rollup;
     INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage x WHERE x.sector_code IS NOT NULL;
     GET DIAGNOSTICS n = ROW_COUNT;
@@ -101,7 +129,7 @@ BEGIN
     par := pg_catalog.current_setting('max_parallel_workers_per_gather');
     PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', '0', true);
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys) x WHERE x.member_state IS NOT NULL;
+      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, false, false, NULL, true) x WHERE x.member_state IS NOT NULL;
     secs := ARRAY(SELECT DISTINCT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest(keys) k);
     mss := ARRAY(SELECT DISTINCT pg_catalog.split_part(k, ':', 2) FROM pg_catalog.unnest(keys) k);
     -- (the functions of the rows replaced, before and after: their function rows are stale)
@@ -162,6 +190,7 @@ BEGIN
     n := last.rollup_rows OPERATOR(pg_catalog.-) gone OPERATOR(pg_catalog.+) added;
     PERFORM pg_catalog.set_config('jit', jit, true);
   END IF;
+  PERFORM pg_catalog.set_config('enable_mergejoin', mj, true);
   INSERT INTO @extschema@.rollup_refresh (started_at, finished_at, as_of, methodology, rollup_rows, stale_members, mode, recomputed, version)
   VALUES (t0, pg_catalog.clock_timestamp(), d, COALESCE(m, @extschema@.methodology_name(NULL)), n, stale, mode,
           CASE WHEN mode OPERATOR(pg_catalog.=) 'incremental' THEN COALESCE(pg_catalog.cardinality(keys), 0) END, @extschema@.version());

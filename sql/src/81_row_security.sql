@@ -22,6 +22,9 @@ CREATE POLICY sector_rollup_by_member_state ON @extschema@.sector_rollup
 ALTER TABLE @extschema@.function_rollup ENABLE ROW LEVEL SECURITY;
 CREATE POLICY function_rollup_by_member_state ON @extschema@.function_rollup
   USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))));
+ALTER TABLE @extschema@.supplier_rollup ENABLE ROW LEVEL SECURITY;
+CREATE POLICY supplier_rollup_unscoped ON @extschema@.supplier_rollup
+  USING ((SELECT @extschema@.access_member_states()) IS NULL);
 ALTER TABLE @extschema@.function_snapshot ENABLE ROW LEVEL SECURITY;
 CREATE POLICY function_snapshot_by_member_state ON @extschema@.function_snapshot
   USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))));
@@ -48,6 +51,7 @@ COMMENT ON POLICY designation_write ON @extschema@.designation IS 'A scoped role
 COMMENT ON POLICY sector_rollup_by_member_state ON @extschema@.sector_rollup IS 'Rollup rows of the role''s member states; EU-wide rows for unscoped roles only.';
 COMMENT ON POLICY metric_snapshot_by_member_state ON @extschema@.metric_snapshot IS 'Snapshot rows of the role''s member states; EU-wide rows for unscoped roles only.';
 COMMENT ON POLICY function_rollup_by_member_state ON @extschema@.function_rollup IS 'Function rollup rows of the role''s member states; EU-wide rows for unscoped roles only.';
+COMMENT ON POLICY supplier_rollup_unscoped ON @extschema@.supplier_rollup IS 'Only unscoped roles see the stored supplier scores (they count every member state''s assessments).';
 COMMENT ON POLICY function_snapshot_by_member_state ON @extschema@.function_snapshot IS 'Function snapshot rows of the role''s member states; EU-wide rows for unscoped roles only.';
 COMMENT ON POLICY access_grant_admins ON @extschema@.access_grant IS 'Only unscoped roles see the grants.';
 COMMENT ON POLICY measure_status_read ON @extschema@.measure_status IS 'Observations of the role''s member states, and the other member states'' that are not confidential (measure_progress counts them all).';

@@ -5,7 +5,7 @@
 -- contract-tracking changes go full. Then a random sequence of the same kinds of change.
 BEGIN;
 SET search_path = supplyrisk, public;
-SELECT plan(24);
+SELECT plan(30);
 SET client_min_messages = warning;
 \set scale 0.05
 \ir ../../data/generate.sql
@@ -219,6 +219,34 @@ SELECT is((SELECT string_agg(step, ', ') FROM steps WHERE only_one + counts + fl
 SELECT cmp_ok((SELECT max(maxrel) FROM steps), '<=', 1e-12::float8, 'random sequence: largest relative float difference');
 SELECT ok((SELECT bool_or(recomputed > 0) FROM steps), 'random sequence: some step recomputed rows');
 SELECT is((SELECT count(*)::int FROM rollup_change), 0, 'the changes are consumed');
+-- the stored supplier scores the incremental refreshes used: every supplier's, as scored now
+SELECT is((SELECT count(*)::int FROM supplier_rollup c FULL JOIN supplier_risk_at(CURRENT_DATE) x USING (supplier_id)
+           WHERE c.supplier_id IS NULL OR x.supplier_id IS NULL OR c.group_id <> x.group_id OR c.high_risk <> x.high_risk
+              OR c.risk_score IS DISTINCT FROM x.risk_score OR c.unassessed <> (x.risk_level = 'unassessed')),
+          0, 'random sequence: supplier_rollup holds every supplier''s score as scored now');
+-- a supplier added (not tracked: it supplies nothing yet), then supplying: scored at the next refresh
+INSERT INTO supplier (name, hq_country) VALUES ('Incremental newcomer', 'NO');
+UPDATE supply SET weight = weight * 2 WHERE supply_id = (SELECT min(supply_id) FROM supply);
+CALL refresh();
+SELECT ok(EXISTS (SELECT 1 FROM supplier_rollup c JOIN supplier s USING (supplier_id) WHERE s.name = 'Incremental newcomer'),
+          'a supplier added is scored at the next refresh with any change');
+INSERT INTO assessment (supplier_id, factor_code, score) SELECT s.supplier_id, 'nt.ownership', 4 FROM supplier s WHERE s.name = 'Incremental newcomer';
+CALL refresh();
+SELECT is((SELECT c.risk_score FROM supplier_rollup c JOIN supplier s USING (supplier_id) WHERE s.name = 'Incremental newcomer'),
+          (SELECT x.risk_score FROM supplier_risk_at(CURRENT_DATE) x JOIN supplier s USING (supplier_id) WHERE s.name = 'Incremental newcomer'),
+          'its assessment: scored again');
+DELETE FROM assessment a USING supplier s WHERE a.supplier_id = s.supplier_id AND s.name = 'Incremental newcomer';
+DELETE FROM supplier WHERE name = 'Incremental newcomer';
+CALL refresh();
+SELECT is((SELECT count(*)::int FROM supplier_rollup c WHERE NOT EXISTS (SELECT 1 FROM supplier s WHERE s.supplier_id = c.supplier_id)),
+          0, 'a supplier deleted: its stored score goes');
+-- the scores count every member state's assessments: a scoped reader sees none of them
+CREATE ROLE incremental_fr_reader;
+DO $$ BEGIN PERFORM grant_access('incremental_fr_reader', 'read', '{FR}'); END $$;
+SET LOCAL ROLE incremental_fr_reader;
+SELECT is((SELECT count(*)::int FROM supplier_rollup), 0, 'a member-state reader sees no stored supplier score');
+RESET ROLE;
+SELECT cmp_ok((SELECT count(*)::int FROM supplier_rollup), '>', 0, '(an unscoped role sees them)');
 CALL refresh(full => true);
 SELECT is((SELECT mode FROM rollup_status), 'full', 'refresh(full => true) is full');
 SELECT * FROM finish();

@@ -1,0 +1,18 @@
+-- The supplier scores behind the rollups (issue 17): refresh() scores every supplier once (a
+-- full refresh) or only those that changed (incremental), and computes the rollups' rows from
+-- these scores, so that recomputing a sector and member state does not score its suppliers again.
+
+CREATE TABLE @extschema@.supplier_rollup (
+  supplier_id bigint PRIMARY KEY,
+  group_id    bigint NOT NULL,
+  risk_score  float8,
+  high_risk   boolean NOT NULL,
+  unassessed  boolean NOT NULL
+);
+COMMENT ON TABLE @extschema@.supplier_rollup IS 'Written by refresh(): every supplier''s risk as the rollups were computed with it (supplier_risk_of at rollup_status.as_of under its methodology). A full refresh scores every supplier; an incremental one only those that changed, were added, or whose assessments or designations began or ended, and the suppliers they control. Row-level security: unscoped roles only (the scores count every member state''s assessments).';
+COMMENT ON COLUMN @extschema@.supplier_rollup.supplier_id IS 'Supplier (no foreign key: a deleted supplier''s row goes at the next refresh).';
+COMMENT ON COLUMN @extschema@.supplier_rollup.group_id IS 'Its supplier group (the top of its control chain).';
+COMMENT ON COLUMN @extschema@.supplier_rollup.risk_score IS 'risk_score (0..100; NULL when unassessed).';
+COMMENT ON COLUMN @extschema@.supplier_rollup.high_risk IS 'high_risk (own score or designation, or a high-risk controller).';
+COMMENT ON COLUMN @extschema@.supplier_rollup.unassessed IS 'risk_level is unassessed.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.supplier_rollup', '');
