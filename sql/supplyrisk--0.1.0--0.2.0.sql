@@ -633,8 +633,8 @@ COMMENT ON COLUMN @extschema@.rollup_change.changed_at IS 'Start of the transact
 COMMENT ON COLUMN @extschema@.rollup_change.source IS 'The table changed.';
 COMMENT ON COLUMN @extschema@.rollup_change.sector_code IS 'With member_state: the sector and member state whose rows are stale.';
 COMMENT ON COLUMN @extschema@.rollup_change.member_state IS 'See sector_code.';
-COMMENT ON COLUMN @extschema@.rollup_change.supplier_id IS 'A supplier whose assessments, designations or ownership changed: stale wherever it (or its group) supplies.';
-COMMENT ON COLUMN @extschema@.rollup_change.everything IS 'True when every row is stale (a methodology changed).';
+COMMENT ON COLUMN @extschema@.rollup_change.supplier_id IS 'A supplier added, or whose assessments, designations or ownership changed: scored again, and stale wherever it (or its group) supplies.';
+COMMENT ON COLUMN @extschema@.rollup_change.everything IS 'True when every row is stale (a methodology changed, or a tracked table was truncated).';
 
 -- One trigger function for every tracked table: the transition tables of the statement (new_rows,
 -- old_rows: whichever the trigger has) give the rows touched. Security definer, so that writers
@@ -646,7 +646,9 @@ DECLARE
   r text := CASE TG_OP WHEN 'INSERT' THEN 'new_rows' WHEN 'DELETE' THEN 'old_rows'
                        ELSE '(SELECT * FROM new_rows UNION ALL SELECT * FROM old_rows)' END;
 BEGIN
-  IF TG_TABLE_NAME IN ('supply', 'contract_control') THEN
+  IF TG_OP OPERATOR(pg_catalog.=) 'TRUNCATE' THEN  -- (no transition table: every row may be stale)
+    INSERT INTO @extschema@.rollup_change (source, everything) VALUES (TG_TABLE_NAME, true);
+  ELSIF TG_TABLE_NAME IN ('supply', 'contract_control') THEN
     EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, sector_code, member_state)
       SELECT DISTINCT %L, e.sector_code, e.member_state FROM %s r JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) r.entity_id', TG_TABLE_NAME, r);
   ELSIF TG_TABLE_NAME OPERATOR(pg_catalog.=) 'entity' THEN
@@ -687,11 +689,13 @@ BEGIN
                            'methodology', 'methodology_weight'] LOOP
     FOR ev IN SELECT * FROM (VALUES ('insert', 'INSERT', 'NEW TABLE AS new_rows'), ('update', 'UPDATE', 'NEW TABLE AS new_rows OLD TABLE AS old_rows'),
                                     ('delete', 'DELETE', 'OLD TABLE AS old_rows')) x(name, op, ref) LOOP
-      CONTINUE WHEN t OPERATOR(pg_catalog.=) 'supplier' AND ev.op OPERATOR(pg_catalog.=) 'INSERT';  -- a new supplier supplies nothing yet
       EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER %s ON @extschema@.%I REFERENCING %s FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.%I()',
                                 t OPERATOR(pg_catalog.||) '_track_' OPERATOR(pg_catalog.||) ev.name, ev.op, t, ev.ref,
                                 CASE WHEN t OPERATOR(pg_catalog.=) 'supply' AND ev.op OPERATOR(pg_catalog.=) 'INSERT' THEN 'track_supply_insert' ELSE 'track_change' END);
     END LOOP;
+    -- TRUNCATE has no transition table: everything is stale
+    EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER TRUNCATE ON @extschema@.%I FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.track_change()',
+                              t OPERATOR(pg_catalog.||) '_track_truncate', t);
   END LOOP;
 END $trk$;
 -- exact_sum(float8): the correctly rounded sum of its inputs, whatever their order (PARALLEL SAFE).
@@ -1093,37 +1097,39 @@ RETURNS TABLE (sector_code text, member_state text, function_code text,
                non_eu_share float8, mean_risk float8, concentration_level text, top_suppliers text,
                unassessed_weight float8, unassessed_share float8, contract_gap_edges bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-WITH src AS (  -- this database's supply, or the members' states: one branch runs
-  SELECT x.*, CASE WHEN (SELECT @extschema@.contracts_tracked()) THEN COALESCE(cg.edges, 0) END AS contract_gap_edges
+WITH src AS (  -- this database's supply, or the members' states, or (from the rollups) states
+               -- stored by refresh(); pooled: a state that counts only in the function rows
+  SELECT x.*, CASE WHEN (SELECT @extschema@.contracts_tracked()) THEN COALESCE(cg.edges, 0) END AS contract_gap_edges,
+         false AS pooled
   FROM @extschema@.sector_function_stats($2, $3, false, $5, $9) x
   LEFT JOIN @extschema@.contract_gap_edge_counts($2, $5) cg
     ON cg.sector_code OPERATOR(pg_catalog.=) x.sector_code AND cg.member_state OPERATOR(pg_catalog.=) x.member_state
    AND cg.function_code OPERATOR(pg_catalog.=) x.function_code
   WHERE NOT $1 AND NOT $6
-  UNION ALL
+  UNION ALL  -- the member-state states of the scope's sectors, for their EU-wide rows
   SELECT r.sector_code, r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
-         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
+         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges, false
   FROM @extschema@.sector_rollup r
-  WHERE $6 AND NOT $7 AND r.member_state IS NOT NULL AND r.function_code IS NOT NULL
+  WHERE $6 AND r.member_state IS NOT NULL AND r.function_code IS NOT NULL
     AND r.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1))
-  UNION ALL  -- the function rows from the rollups: the scope's member states' sector states and
-             -- the other member states' function states, as one pseudo-sector '*'
-  SELECT '*', r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
-         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
+  UNION ALL  -- for the function rows: the scope's member states' sector states and the other
+             -- member states' function states
+  SELECT r.sector_code, r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
+         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges, true
   FROM @extschema@.sector_rollup r
   WHERE $6 AND $7 AND r.function_code IS NOT NULL
     AND r.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2))
     AND ($8 IS NULL OR r.function_code OPERATOR(pg_catalog.=) ANY ($8))
   UNION ALL
-  SELECT '*', r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
-         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
+  SELECT NULL, r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
+         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges, true
   FROM @extschema@.function_rollup r
   WHERE $6 AND $7 AND r.member_state IS NOT NULL
     AND r.member_state OPERATOR(pg_catalog.<>) ALL (@extschema@.scope_part($5, 2))
     AND ($8 IS NULL OR r.function_code OPERATOR(pg_catalog.=) ANY ($8))
   UNION ALL
   SELECT s.sector_code, s.member_state, s.function_code, s.group_mix, s.country_mix, s.entities, s.single_sourced,
-         s.weight, s.hrv_weight, s.risk_weight, s.unassessed_weight, s.contract_gap_edges
+         s.weight, s.hrv_weight, s.risk_weight, s.unassessed_weight, s.contract_gap_edges, false
   FROM @extschema@.federation_state s WHERE $1 AND s.function_code IS NOT NULL
 ),
 f AS (
@@ -1153,10 +1159,9 @@ cube AS (  -- each row once per level it counts in (the keys it is rolled up ove
                (5, false, true, true), (6, false, false, true)) l(lvl, s, m, x)
     ON (NOT l.x OR $4)  -- without functions, only the all-functions levels
    AND CASE WHEN l.s AND l.m THEN NOT $6  -- member-state rows: from the supply (all or the scope's)
-            WHEN l.s THEN NOT $6 AND $5 IS NULL OR $6 AND NOT $7  -- EU-wide: not scoped, or re-merged
-            ELSE $7 AND ($5 IS NULL OR $6)  -- the function rows, asked for (from the rollups: the
-                                            -- scope's member states' and the EU-wide ones)
-                 AND (NOT l.m OR NOT $6
+            WHEN l.s THEN NOT f.pooled AND ($5 IS NULL OR $6)  -- EU-wide: not scoped, or re-merged
+            ELSE $7 AND ($5 IS NULL OR $6) AND (f.pooled OR NOT $6)  -- the function rows, asked for
+                 AND (NOT l.m OR NOT $6  -- (from the rollups: the scope's member states', EU-wide)
                       OR f.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2)))
        END
   GROUP BY 1, 2, 3, 4
@@ -1164,9 +1169,8 @@ cube AS (  -- each row once per level it counts in (the keys it is rolled up ove
 ents AS MATERIALIZED (  -- entities registered, for the all-functions rows (computed once)
   SELECT e.sector_code, e.member_state, pg_catalog.count(*) AS n
   FROM @extschema@.entity e
-  WHERE NOT $1 AND NOT ($6 AND $7)  -- (the function rows from the rollups need none)
-    -- scoped: the scope's sectors (from the rollups, for their EU-wide rows), or the scope's
-    -- sectors and member states (their rows only), by index
+  WHERE NOT $1  -- scoped: the scope's sectors (from the rollups, for their EU-wide rows), or the
+                -- scope's sectors and member states (their rows only), by index
     AND ($5 IS NULL OR e.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1)))
     AND ($5 IS NULL OR $6 OR (e.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2))
                               AND (e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state) OPERATOR(pg_catalog.=) ANY ($5)))
@@ -1216,7 +1220,7 @@ WHERE (c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states())
        OR ($7 AND c.sector_code IS NULL  -- (the other member states' function rows are as stored)
            AND (c.member_state IS NULL
                 OR c.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2))))
-       OR (NOT $7 AND c.member_state IS NULL
+       OR (c.sector_code IS NOT NULL AND c.member_state IS NULL
            AND c.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1))))
 $$;
 COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean, boolean, text[], boolean) IS
@@ -2247,14 +2251,11 @@ BEGIN
     PERFORM pg_catalog.set_config('jit', 'off', true);
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'incremental' AND (n OPERATOR(pg_catalog.>) 0 OR last.as_of OPERATOR(pg_catalog.<) d) THEN
-    -- the suppliers to score again: those changed (and the suppliers they control: their group
-    -- changed too), those not scored yet (added since), and since the rollups' date those whose
-    -- assessments or designations began or ended
+    -- the suppliers to score again: those added or changed (and the suppliers they control:
+    -- their group changed too), and since the rollups' date those whose assessments or
+    -- designations began or ended
     WITH RECURSIVE sup AS (
       SELECT c.supplier_id FROM pg_temp.supplyrisk_refresh_changes c WHERE c.supplier_id IS NOT NULL
-      UNION
-      SELECT s.supplier_id FROM @extschema@.supplier s
-      WHERE NOT EXISTS (SELECT 1 FROM @extschema@.supplier_rollup c WHERE c.supplier_id OPERATOR(pg_catalog.=) s.supplier_id)
       UNION
       SELECT a.supplier_id FROM @extschema@.assessment a
       WHERE last.as_of OPERATOR(pg_catalog.<) d
@@ -2337,20 +2338,16 @@ BEGIN
     fns := ARRAY(SELECT f FROM pg_catalog.unnest(fns) f UNION
                  SELECT x.function_code FROM pg_temp.supplyrisk_refresh_stage x WHERE x.function_code IS NOT NULL);
     DROP TABLE pg_temp.supplyrisk_refresh_stage;
-    -- their sectors' EU-wide rows, merged again from the member-state states in the rollups
+    -- their sectors' EU-wide rows, and the function rows of those functions (of the scope's
+    -- member states and EU-wide), merged again from the states in the rollups, in one pass
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true) x;
+      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true, true, fns) x;
     DELETE FROM @extschema@.sector_rollup r WHERE r.member_state IS NULL AND r.sector_code OPERATOR(pg_catalog.=) ANY (secs);
     GET DIAGNOSTICS n = ROW_COUNT;
     gone := gone OPERATOR(pg_catalog.+) n;
-    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
+    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage x WHERE x.sector_code IS NOT NULL;
     GET DIAGNOSTICS n = ROW_COUNT;
     added := added OPERATOR(pg_catalog.+) n;
-    DROP TABLE pg_temp.supplyrisk_refresh_stage;
-    -- the function rows of those functions, of the scope's member states (from their sector
-    -- states) and EU-wide (from the member states' function states), in the rollups
-    CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true, true, fns) x;
     PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', par, true);
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'full' OR keys IS NOT NULL THEN
@@ -2392,7 +2389,7 @@ BEGIN
 END
 $$;
 COMMENT ON PROCEDURE @extschema@.refresh(boolean, boolean) IS
-  'Rebuilds the rollups (sector_rollup) in one transaction: dashboards keep reading the previous rollups until it commits; concurrent refreshes wait for each other. Incremental when it can (same version, methodology and contract tracking, no methodology change: only the member-state rows that rollup_change names, and those whose supply, assessments or designations began or ended since the rollups'' date, are recomputed from the supply with the same code, and their sectors'' EU-wide rows merged again from the stored states); full otherwise or with full => true. On a federation coordinator, from every member''s states, pulled now (a member that cannot be pulled fails the refresh, or with skip_unreachable is marked stale and keeps its states of the last pull).';
+  'Rebuilds the rollups (sector_rollup) in one transaction: dashboards keep reading the previous rollups until it commits; concurrent refreshes wait for each other. Incremental when it can (same version, methodology and contract tracking, no methodology change: only the member-state rows that rollup_change names, and those whose supply, assessments or designations began or ended since the rollups'' date, are recomputed from the supply with the same code, with the suppliers'' scores stored in supplier_rollup (only the suppliers added or changed are scored again), and their sectors'' EU-wide rows and their functions'' rows merged again from the stored states); full otherwise (a TRUNCATE of a tracked table, another version or methodology) or with full => true. On a federation coordinator, from every member''s states, pulled now (a member that cannot be pulled fails the refresh, or with skip_unreachable is marked stale and keeps its states of the last pull).';
 
 REVOKE EXECUTE ON PROCEDURE @extschema@.refresh(boolean, boolean) FROM PUBLIC;
 -- Entities with a multi-vendor gap at the four levels of sector_stats_levels: from this

@@ -21,8 +21,8 @@ COMMENT ON COLUMN @extschema@.rollup_change.changed_at IS 'Start of the transact
 COMMENT ON COLUMN @extschema@.rollup_change.source IS 'The table changed.';
 COMMENT ON COLUMN @extschema@.rollup_change.sector_code IS 'With member_state: the sector and member state whose rows are stale.';
 COMMENT ON COLUMN @extschema@.rollup_change.member_state IS 'See sector_code.';
-COMMENT ON COLUMN @extschema@.rollup_change.supplier_id IS 'A supplier whose assessments, designations or ownership changed: stale wherever it (or its group) supplies.';
-COMMENT ON COLUMN @extschema@.rollup_change.everything IS 'True when every row is stale (a methodology changed).';
+COMMENT ON COLUMN @extschema@.rollup_change.supplier_id IS 'A supplier added, or whose assessments, designations or ownership changed: scored again, and stale wherever it (or its group) supplies.';
+COMMENT ON COLUMN @extschema@.rollup_change.everything IS 'True when every row is stale (a methodology changed, or a tracked table was truncated).';
 
 -- One trigger function for every tracked table: the transition tables of the statement (new_rows,
 -- old_rows: whichever the trigger has) give the rows touched. Security definer, so that writers
@@ -34,7 +34,9 @@ DECLARE
   r text := CASE TG_OP WHEN 'INSERT' THEN 'new_rows' WHEN 'DELETE' THEN 'old_rows'
                        ELSE '(SELECT * FROM new_rows UNION ALL SELECT * FROM old_rows)' END;
 BEGIN
-  IF TG_TABLE_NAME IN ('supply', 'contract_control') THEN
+  IF TG_OP OPERATOR(pg_catalog.=) 'TRUNCATE' THEN  -- (no transition table: every row may be stale)
+    INSERT INTO @extschema@.rollup_change (source, everything) VALUES (TG_TABLE_NAME, true);
+  ELSIF TG_TABLE_NAME IN ('supply', 'contract_control') THEN
     EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, sector_code, member_state)
       SELECT DISTINCT %L, e.sector_code, e.member_state FROM %s r JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) r.entity_id', TG_TABLE_NAME, r);
   ELSIF TG_TABLE_NAME OPERATOR(pg_catalog.=) 'entity' THEN
@@ -75,10 +77,12 @@ BEGIN
                            'methodology', 'methodology_weight'] LOOP
     FOR ev IN SELECT * FROM (VALUES ('insert', 'INSERT', 'NEW TABLE AS new_rows'), ('update', 'UPDATE', 'NEW TABLE AS new_rows OLD TABLE AS old_rows'),
                                     ('delete', 'DELETE', 'OLD TABLE AS old_rows')) x(name, op, ref) LOOP
-      CONTINUE WHEN t OPERATOR(pg_catalog.=) 'supplier' AND ev.op OPERATOR(pg_catalog.=) 'INSERT';  -- a new supplier supplies nothing yet
       EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER %s ON @extschema@.%I REFERENCING %s FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.%I()',
                                 t OPERATOR(pg_catalog.||) '_track_' OPERATOR(pg_catalog.||) ev.name, ev.op, t, ev.ref,
                                 CASE WHEN t OPERATOR(pg_catalog.=) 'supply' AND ev.op OPERATOR(pg_catalog.=) 'INSERT' THEN 'track_supply_insert' ELSE 'track_change' END);
     END LOOP;
+    -- TRUNCATE has no transition table: everything is stale
+    EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER TRUNCATE ON @extschema@.%I FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.track_change()',
+                              t OPERATOR(pg_catalog.||) '_track_truncate', t);
   END LOOP;
 END $trk$;

@@ -120,11 +120,11 @@ COMMENT ON FUNCTION @extschema@.top_supplier_names(@extschema@.supply_mix, integ
 -- EU rows re-merged without a scan). Both for refresh()'s incremental recomputation.
 -- function_rows: also the rows per ICT function pooling every sector (sector_code NULL), per
 -- member state and EU-wide: two more grouping sets of the same states (issue 18). With
--- from_rollup: only the function rows of the scope's member states and the EU-wide ones,
+-- from_rollup: the scope's sectors' EU-wide rows, from their member-state states in the
+-- rollups, and (function_rows) the function rows of the scope's member states and EU-wide,
 -- merged again from the scope's member states' sector states and the other member states'
--- function states in the rollups (without function_rows:
--- only the scope's sectors' EU-wide rows, from their member-state states); function_scope:
--- only these functions' rows (the functions the scope's rows supply, before or after).
+-- function states in the rollups, in one pass; function_scope: only these functions' rows
+-- (the functions the scope's rows supply, before or after).
 -- stored_scores: the suppliers' risk from supplier_rollup (refresh()), not scored now.
 CREATE FUNCTION @extschema@.sector_stats_levels(federated boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
                                                 functions boolean DEFAULT true, scope text[] DEFAULT NULL,
@@ -139,37 +139,39 @@ RETURNS TABLE (sector_code text, member_state text, function_code text,
                non_eu_share float8, mean_risk float8, concentration_level text, top_suppliers text,
                unassessed_weight float8, unassessed_share float8, contract_gap_edges bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-WITH src AS (  -- this database's supply, or the members' states: one branch runs
-  SELECT x.*, CASE WHEN (SELECT @extschema@.contracts_tracked()) THEN COALESCE(cg.edges, 0) END AS contract_gap_edges
+WITH src AS (  -- this database's supply, or the members' states, or (from the rollups) states
+               -- stored by refresh(); pooled: a state that counts only in the function rows
+  SELECT x.*, CASE WHEN (SELECT @extschema@.contracts_tracked()) THEN COALESCE(cg.edges, 0) END AS contract_gap_edges,
+         false AS pooled
   FROM @extschema@.sector_function_stats($2, $3, false, $5, $9) x
   LEFT JOIN @extschema@.contract_gap_edge_counts($2, $5) cg
     ON cg.sector_code OPERATOR(pg_catalog.=) x.sector_code AND cg.member_state OPERATOR(pg_catalog.=) x.member_state
    AND cg.function_code OPERATOR(pg_catalog.=) x.function_code
   WHERE NOT $1 AND NOT $6
-  UNION ALL
+  UNION ALL  -- the member-state states of the scope's sectors, for their EU-wide rows
   SELECT r.sector_code, r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
-         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
+         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges, false
   FROM @extschema@.sector_rollup r
-  WHERE $6 AND NOT $7 AND r.member_state IS NOT NULL AND r.function_code IS NOT NULL
+  WHERE $6 AND r.member_state IS NOT NULL AND r.function_code IS NOT NULL
     AND r.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1))
-  UNION ALL  -- the function rows from the rollups: the scope's member states' sector states and
-             -- the other member states' function states, as one pseudo-sector '*'
-  SELECT '*', r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
-         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
+  UNION ALL  -- for the function rows: the scope's member states' sector states and the other
+             -- member states' function states
+  SELECT r.sector_code, r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
+         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges, true
   FROM @extschema@.sector_rollup r
   WHERE $6 AND $7 AND r.function_code IS NOT NULL
     AND r.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2))
     AND ($8 IS NULL OR r.function_code OPERATOR(pg_catalog.=) ANY ($8))
   UNION ALL
-  SELECT '*', r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
-         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges
+  SELECT NULL, r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
+         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges, true
   FROM @extschema@.function_rollup r
   WHERE $6 AND $7 AND r.member_state IS NOT NULL
     AND r.member_state OPERATOR(pg_catalog.<>) ALL (@extschema@.scope_part($5, 2))
     AND ($8 IS NULL OR r.function_code OPERATOR(pg_catalog.=) ANY ($8))
   UNION ALL
   SELECT s.sector_code, s.member_state, s.function_code, s.group_mix, s.country_mix, s.entities, s.single_sourced,
-         s.weight, s.hrv_weight, s.risk_weight, s.unassessed_weight, s.contract_gap_edges
+         s.weight, s.hrv_weight, s.risk_weight, s.unassessed_weight, s.contract_gap_edges, false
   FROM @extschema@.federation_state s WHERE $1 AND s.function_code IS NOT NULL
 ),
 f AS (
@@ -199,10 +201,9 @@ cube AS (  -- each row once per level it counts in (the keys it is rolled up ove
                (5, false, true, true), (6, false, false, true)) l(lvl, s, m, x)
     ON (NOT l.x OR $4)  -- without functions, only the all-functions levels
    AND CASE WHEN l.s AND l.m THEN NOT $6  -- member-state rows: from the supply (all or the scope's)
-            WHEN l.s THEN NOT $6 AND $5 IS NULL OR $6 AND NOT $7  -- EU-wide: not scoped, or re-merged
-            ELSE $7 AND ($5 IS NULL OR $6)  -- the function rows, asked for (from the rollups: the
-                                            -- scope's member states' and the EU-wide ones)
-                 AND (NOT l.m OR NOT $6
+            WHEN l.s THEN NOT f.pooled AND ($5 IS NULL OR $6)  -- EU-wide: not scoped, or re-merged
+            ELSE $7 AND ($5 IS NULL OR $6) AND (f.pooled OR NOT $6)  -- the function rows, asked for
+                 AND (NOT l.m OR NOT $6  -- (from the rollups: the scope's member states', EU-wide)
                       OR f.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2)))
        END
   GROUP BY 1, 2, 3, 4
@@ -210,9 +211,8 @@ cube AS (  -- each row once per level it counts in (the keys it is rolled up ove
 ents AS MATERIALIZED (  -- entities registered, for the all-functions rows (computed once)
   SELECT e.sector_code, e.member_state, pg_catalog.count(*) AS n
   FROM @extschema@.entity e
-  WHERE NOT $1 AND NOT ($6 AND $7)  -- (the function rows from the rollups need none)
-    -- scoped: the scope's sectors (from the rollups, for their EU-wide rows), or the scope's
-    -- sectors and member states (their rows only), by index
+  WHERE NOT $1  -- scoped: the scope's sectors (from the rollups, for their EU-wide rows), or the
+                -- scope's sectors and member states (their rows only), by index
     AND ($5 IS NULL OR e.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1)))
     AND ($5 IS NULL OR $6 OR (e.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2))
                               AND (e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state) OPERATOR(pg_catalog.=) ANY ($5)))
@@ -262,7 +262,7 @@ WHERE (c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states())
        OR ($7 AND c.sector_code IS NULL  -- (the other member states' function rows are as stored)
            AND (c.member_state IS NULL
                 OR c.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2))))
-       OR (NOT $7 AND c.member_state IS NULL
+       OR (c.sector_code IS NOT NULL AND c.member_state IS NULL
            AND c.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1))))
 $$;
 COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean, boolean, text[], boolean) IS

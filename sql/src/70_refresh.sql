@@ -55,14 +55,11 @@ BEGIN
     PERFORM pg_catalog.set_config('jit', 'off', true);
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'incremental' AND (n OPERATOR(pg_catalog.>) 0 OR last.as_of OPERATOR(pg_catalog.<) d) THEN
-    -- the suppliers to score again: those changed (and the suppliers they control: their group
-    -- changed too), those not scored yet (added since), and since the rollups' date those whose
-    -- assessments or designations began or ended
+    -- the suppliers to score again: those added or changed (and the suppliers they control:
+    -- their group changed too), and since the rollups' date those whose assessments or
+    -- designations began or ended
     WITH RECURSIVE sup AS (
       SELECT c.supplier_id FROM pg_temp.supplyrisk_refresh_changes c WHERE c.supplier_id IS NOT NULL
-      UNION
-      SELECT s.supplier_id FROM @extschema@.supplier s
-      WHERE NOT EXISTS (SELECT 1 FROM @extschema@.supplier_rollup c WHERE c.supplier_id OPERATOR(pg_catalog.=) s.supplier_id)
       UNION
       SELECT a.supplier_id FROM @extschema@.assessment a
       WHERE last.as_of OPERATOR(pg_catalog.<) d
@@ -145,20 +142,16 @@ BEGIN
     fns := ARRAY(SELECT f FROM pg_catalog.unnest(fns) f UNION
                  SELECT x.function_code FROM pg_temp.supplyrisk_refresh_stage x WHERE x.function_code IS NOT NULL);
     DROP TABLE pg_temp.supplyrisk_refresh_stage;
-    -- their sectors' EU-wide rows, merged again from the member-state states in the rollups
+    -- their sectors' EU-wide rows, and the function rows of those functions (of the scope's
+    -- member states and EU-wide), merged again from the states in the rollups, in one pass
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true) x;
+      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true, true, fns) x;
     DELETE FROM @extschema@.sector_rollup r WHERE r.member_state IS NULL AND r.sector_code OPERATOR(pg_catalog.=) ANY (secs);
     GET DIAGNOSTICS n = ROW_COUNT;
     gone := gone OPERATOR(pg_catalog.+) n;
-    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
+    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage x WHERE x.sector_code IS NOT NULL;
     GET DIAGNOSTICS n = ROW_COUNT;
     added := added OPERATOR(pg_catalog.+) n;
-    DROP TABLE pg_temp.supplyrisk_refresh_stage;
-    -- the function rows of those functions, of the scope's member states (from their sector
-    -- states) and EU-wide (from the member states' function states), in the rollups
-    CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true, true, fns) x;
     PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', par, true);
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'full' OR keys IS NOT NULL THEN
@@ -200,7 +193,7 @@ BEGIN
 END
 $$;
 COMMENT ON PROCEDURE @extschema@.refresh(boolean, boolean) IS
-  'Rebuilds the rollups (sector_rollup) in one transaction: dashboards keep reading the previous rollups until it commits; concurrent refreshes wait for each other. Incremental when it can (same version, methodology and contract tracking, no methodology change: only the member-state rows that rollup_change names, and those whose supply, assessments or designations began or ended since the rollups'' date, are recomputed from the supply with the same code, and their sectors'' EU-wide rows merged again from the stored states); full otherwise or with full => true. On a federation coordinator, from every member''s states, pulled now (a member that cannot be pulled fails the refresh, or with skip_unreachable is marked stale and keeps its states of the last pull).';
+  'Rebuilds the rollups (sector_rollup) in one transaction: dashboards keep reading the previous rollups until it commits; concurrent refreshes wait for each other. Incremental when it can (same version, methodology and contract tracking, no methodology change: only the member-state rows that rollup_change names, and those whose supply, assessments or designations began or ended since the rollups'' date, are recomputed from the supply with the same code, with the suppliers'' scores stored in supplier_rollup (only the suppliers added or changed are scored again), and their sectors'' EU-wide rows and their functions'' rows merged again from the stored states); full otherwise (a TRUNCATE of a tracked table, another version or methodology) or with full => true. On a federation coordinator, from every member''s states, pulled now (a member that cannot be pulled fails the refresh, or with skip_unreachable is marked stale and keeps its states of the last pull).';
 
 CREATE VIEW @extschema@.rollup_status WITH (security_invoker = true) AS
 SELECT CASE WHEN r.refresh_id IS NULL THEN 'live' ELSE 'rollup' END AS source,
