@@ -2217,6 +2217,9 @@ DECLARE
   fns  text[];
   dirty bigint[];
   mj   text;
+  every boolean;
+  chsup bigint[];
+  chkeys text[];
 BEGIN
   -- one refresh at a time; readers (ACCESS SHARE) and supply writers are not blocked
   LOCK TABLE @extschema@.sector_rollup IN SHARE ROW EXCLUSIVE MODE;
@@ -2228,16 +2231,18 @@ BEGIN
   SELECT r.* INTO last FROM @extschema@.rollup_refresh r ORDER BY r.refresh_id DESC LIMIT 1;
   -- the changes this refresh consumes: read and removed in one statement (one snapshot), so
   -- that a change committed meanwhile stays for the next refresh and none is lost
-  CREATE TEMP TABLE supplyrisk_refresh_changes (LIKE @extschema@.rollup_change) ON COMMIT DROP;
   WITH gone AS (DELETE FROM @extschema@.rollup_change RETURNING *)
-  INSERT INTO pg_temp.supplyrisk_refresh_changes SELECT * FROM gone;
-  GET DIAGNOSTICS n = ROW_COUNT;
+  SELECT pg_catalog.count(*), COALESCE(pg_catalog.bool_or(g.everything), false),
+         pg_catalog.array_agg(DISTINCT g.supplier_id) FILTER (WHERE g.supplier_id IS NOT NULL),
+         pg_catalog.array_agg(DISTINCT g.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) g.member_state)
+           FILTER (WHERE g.sector_code IS NOT NULL)
+  INTO n, every, chsup, chkeys FROM gone g;
   -- incremental ($2: full => true forces a full one) when the rollups were computed by this
   -- version, under this methodology, with contract tracking unchanged, and no change made
   -- everything stale; otherwise full
   IF NOT $2 AND NOT fed AND last.refresh_id IS NOT NULL AND last.as_of OPERATOR(pg_catalog.<=) d
      AND last.methodology OPERATOR(pg_catalog.=) m AND last.version OPERATOR(pg_catalog.=) @extschema@.version()
-     AND NOT EXISTS (SELECT 1 FROM pg_temp.supplyrisk_refresh_changes c WHERE c.everything)
+     AND NOT every
      -- (the rollups count contract gaps when tracked: every sector's EU-wide row, by index, says)
      AND @extschema@.contracts_tracked() OPERATOR(pg_catalog.=)
          EXISTS (SELECT 1 FROM @extschema@.sector_rollup r WHERE r.function_code IS NULL AND r.member_state IS NULL
@@ -2255,7 +2260,7 @@ BEGIN
     -- their group changed too), and since the rollups' date those whose assessments or
     -- designations began or ended
     WITH RECURSIVE sup AS (
-      SELECT c.supplier_id FROM pg_temp.supplyrisk_refresh_changes c WHERE c.supplier_id IS NOT NULL
+      SELECT c.supplier_id FROM pg_catalog.unnest(chsup) c(supplier_id)
       UNION
       SELECT a.supplier_id FROM @extschema@.assessment a
       WHERE last.as_of OPERATOR(pg_catalog.<) d
@@ -2271,8 +2276,7 @@ BEGIN
     -- the stale member-state rows: those named, wherever a supplier to score again supplies, and
     -- since the rollups' date the rows whose validity began or ended
     SELECT pg_catalog.array_agg(DISTINCT k ORDER BY k) INTO keys FROM (
-      SELECT c.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) c.member_state AS k
-      FROM pg_temp.supplyrisk_refresh_changes c WHERE c.sector_code IS NOT NULL
+      SELECT c.k FROM pg_catalog.unnest(chkeys) c(k)
       UNION ALL
       SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
       FROM @extschema@.supply s JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
@@ -2291,7 +2295,6 @@ BEGIN
       FROM @extschema@.supplier_risk_of(d, m, dirty) x;
     END IF;
   END IF;
-  DROP TABLE pg_temp.supplyrisk_refresh_changes;
   IF fed THEN
     -- a coordinator: the members' states, pulled now (the methodology is the members')
     stale := @extschema@.federation_pull(false, skip_unreachable);
