@@ -15,7 +15,8 @@ COMMENT ON FUNCTION @extschema@.scope_part(text[], integer) IS 'The distinct sec
 -- global_keys: the group mix is keyed by the group's global id, or by <member state>:<id>
 -- for a group without one (what a federation member exports), instead of the group id.
 -- scope: only the entities of these '<sector>:<member state>' keys (NULL: all), for refresh()'s
--- incremental recomputation of stale rows.
+-- incremental recomputation of stale rows; stored_scores: the suppliers' risk as refresh()
+-- stored it (supplier_rollup), not scored now.
 CREATE FUNCTION @extschema@.sector_function_stats(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
                                                   global_keys boolean DEFAULT false, scope text[] DEFAULT NULL,
                                                   stored_scores boolean DEFAULT false)
