@@ -627,13 +627,13 @@ CREATE TABLE @extschema@.rollup_change (
   everything   boolean NOT NULL DEFAULT false
 );
 ALTER SEQUENCE @extschema@.rollup_change_id_seq OWNED BY @extschema@.rollup_change.change_id;
-COMMENT ON TABLE @extschema@.rollup_change IS 'Changes since the last refresh() that make dashboard rows stale, written by triggers, cleared by refresh(): a sector and member state, a supplier (its rows wherever it supplies), or everything (a methodology change). Not dumped: a restore records its own loading here, so a restored database shows pending changes until its first refresh.';
+COMMENT ON TABLE @extschema@.rollup_change IS 'Changes since the last refresh() that make dashboard rows stale, written by triggers, cleared by refresh(): a sector and member state, a supplier (its rows wherever it supplies), suppliers added (to be scored), or everything (a methodology change, a TRUNCATE). Not dumped: a restore records its own loading here, so a restored database shows pending changes until its first refresh.';
 COMMENT ON COLUMN @extschema@.rollup_change.change_id IS 'Change number.';
 COMMENT ON COLUMN @extschema@.rollup_change.changed_at IS 'Start of the transaction that made the change.';
 COMMENT ON COLUMN @extschema@.rollup_change.source IS 'The table changed.';
 COMMENT ON COLUMN @extschema@.rollup_change.sector_code IS 'With member_state: the sector and member state whose rows are stale.';
 COMMENT ON COLUMN @extschema@.rollup_change.member_state IS 'See sector_code.';
-COMMENT ON COLUMN @extschema@.rollup_change.supplier_id IS 'A supplier added, or whose assessments, designations or ownership changed: scored again, and stale wherever it (or its group) supplies.';
+COMMENT ON COLUMN @extschema@.rollup_change.supplier_id IS 'A supplier whose assessments, designations or ownership changed: scored again, and stale wherever it (or its group) supplies. A supplier row with no supplier_id, sector or everything: suppliers were added (the next refresh scores those it has not scored).';
 COMMENT ON COLUMN @extschema@.rollup_change.everything IS 'True when every row is stale (a methodology changed, or a tracked table was truncated).';
 
 -- One trigger function for every tracked table: the transition tables of the statement (new_rows,
@@ -654,6 +654,10 @@ BEGIN
   ELSIF TG_TABLE_NAME OPERATOR(pg_catalog.=) 'entity' THEN
     EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, sector_code, member_state)
       SELECT DISTINCT %L, r.sector_code, r.member_state FROM %s r', TG_TABLE_NAME, r);
+  ELSIF TG_TABLE_NAME OPERATOR(pg_catalog.=) 'supplier' AND TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
+    -- suppliers added supply nothing yet: one row per statement says the next refresh must
+    -- score the suppliers it has not scored (cheap on bulk loads)
+    INSERT INTO @extschema@.rollup_change (source) VALUES (TG_TABLE_NAME);
   ELSIF TG_TABLE_NAME IN ('supplier', 'assessment', 'designation') THEN
     EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, supplier_id)
       SELECT DISTINCT %L, r.supplier_id FROM %s r', TG_TABLE_NAME, r);
@@ -2218,6 +2222,7 @@ DECLARE
   dirty bigint[];
   mj   text;
   every boolean;
+  added_sup boolean;
   chsup bigint[];
   chkeys text[];
 BEGIN
@@ -2233,10 +2238,11 @@ BEGIN
   -- that a change committed meanwhile stays for the next refresh and none is lost
   WITH gone AS (DELETE FROM @extschema@.rollup_change RETURNING *)
   SELECT pg_catalog.count(*), COALESCE(pg_catalog.bool_or(g.everything), false),
+         COALESCE(pg_catalog.bool_or(g.source OPERATOR(pg_catalog.=) 'supplier' AND g.supplier_id IS NULL AND NOT g.everything), false),
          pg_catalog.array_agg(DISTINCT g.supplier_id) FILTER (WHERE g.supplier_id IS NOT NULL),
          pg_catalog.array_agg(DISTINCT g.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) g.member_state)
            FILTER (WHERE g.sector_code IS NOT NULL)
-  INTO n, every, chsup, chkeys FROM gone g;
+  INTO n, every, added_sup, chsup, chkeys FROM gone g;
   -- incremental ($2: full => true forces a full one) when the rollups were computed by this
   -- version, under this methodology, with contract tracking unchanged, and no change made
   -- everything stale; otherwise full
@@ -2256,11 +2262,14 @@ BEGIN
     PERFORM pg_catalog.set_config('jit', 'off', true);
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'incremental' AND (n OPERATOR(pg_catalog.>) 0 OR last.as_of OPERATOR(pg_catalog.<) d) THEN
-    -- the suppliers to score again: those added or changed (and the suppliers they control:
-    -- their group changed too), and since the rollups' date those whose assessments or
-    -- designations began or ended
+    -- the suppliers to score again: those changed (and the suppliers they control: their group
+    -- changed too), those not scored yet when suppliers were added, and since the rollups' date
+    -- those whose assessments or designations began or ended
     WITH RECURSIVE sup AS (
       SELECT c.supplier_id FROM pg_catalog.unnest(chsup) c(supplier_id)
+      UNION
+      SELECT s.supplier_id FROM @extschema@.supplier s
+      WHERE added_sup AND NOT EXISTS (SELECT 1 FROM @extschema@.supplier_rollup c WHERE c.supplier_id OPERATOR(pg_catalog.=) s.supplier_id)
       UNION
       SELECT a.supplier_id FROM @extschema@.assessment a
       WHERE last.as_of OPERATOR(pg_catalog.<) d

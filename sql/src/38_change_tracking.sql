@@ -15,13 +15,13 @@ CREATE TABLE @extschema@.rollup_change (
   everything   boolean NOT NULL DEFAULT false
 );
 ALTER SEQUENCE @extschema@.rollup_change_id_seq OWNED BY @extschema@.rollup_change.change_id;
-COMMENT ON TABLE @extschema@.rollup_change IS 'Changes since the last refresh() that make dashboard rows stale, written by triggers, cleared by refresh(): a sector and member state, a supplier (its rows wherever it supplies), or everything (a methodology change). Not dumped: a restore records its own loading here, so a restored database shows pending changes until its first refresh.';
+COMMENT ON TABLE @extschema@.rollup_change IS 'Changes since the last refresh() that make dashboard rows stale, written by triggers, cleared by refresh(): a sector and member state, a supplier (its rows wherever it supplies), suppliers added (to be scored), or everything (a methodology change, a TRUNCATE). Not dumped: a restore records its own loading here, so a restored database shows pending changes until its first refresh.';
 COMMENT ON COLUMN @extschema@.rollup_change.change_id IS 'Change number.';
 COMMENT ON COLUMN @extschema@.rollup_change.changed_at IS 'Start of the transaction that made the change.';
 COMMENT ON COLUMN @extschema@.rollup_change.source IS 'The table changed.';
 COMMENT ON COLUMN @extschema@.rollup_change.sector_code IS 'With member_state: the sector and member state whose rows are stale.';
 COMMENT ON COLUMN @extschema@.rollup_change.member_state IS 'See sector_code.';
-COMMENT ON COLUMN @extschema@.rollup_change.supplier_id IS 'A supplier added, or whose assessments, designations or ownership changed: scored again, and stale wherever it (or its group) supplies.';
+COMMENT ON COLUMN @extschema@.rollup_change.supplier_id IS 'A supplier whose assessments, designations or ownership changed: scored again, and stale wherever it (or its group) supplies. A supplier row with no supplier_id, sector or everything: suppliers were added (the next refresh scores those it has not scored).';
 COMMENT ON COLUMN @extschema@.rollup_change.everything IS 'True when every row is stale (a methodology changed, or a tracked table was truncated).';
 
 -- One trigger function for every tracked table: the transition tables of the statement (new_rows,
@@ -42,6 +42,10 @@ BEGIN
   ELSIF TG_TABLE_NAME OPERATOR(pg_catalog.=) 'entity' THEN
     EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, sector_code, member_state)
       SELECT DISTINCT %L, r.sector_code, r.member_state FROM %s r', TG_TABLE_NAME, r);
+  ELSIF TG_TABLE_NAME OPERATOR(pg_catalog.=) 'supplier' AND TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
+    -- suppliers added supply nothing yet: one row per statement says the next refresh must
+    -- score the suppliers it has not scored (cheap on bulk loads)
+    INSERT INTO @extschema@.rollup_change (source) VALUES (TG_TABLE_NAME);
   ELSIF TG_TABLE_NAME IN ('supplier', 'assessment', 'designation') THEN
     EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, supplier_id)
       SELECT DISTINCT %L, r.supplier_id FROM %s r', TG_TABLE_NAME, r);

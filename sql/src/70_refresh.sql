@@ -22,6 +22,7 @@ DECLARE
   dirty bigint[];
   mj   text;
   every boolean;
+  added_sup boolean;
   chsup bigint[];
   chkeys text[];
 BEGIN
@@ -37,10 +38,11 @@ BEGIN
   -- that a change committed meanwhile stays for the next refresh and none is lost
   WITH gone AS (DELETE FROM @extschema@.rollup_change RETURNING *)
   SELECT pg_catalog.count(*), COALESCE(pg_catalog.bool_or(g.everything), false),
+         COALESCE(pg_catalog.bool_or(g.source OPERATOR(pg_catalog.=) 'supplier' AND g.supplier_id IS NULL AND NOT g.everything), false),
          pg_catalog.array_agg(DISTINCT g.supplier_id) FILTER (WHERE g.supplier_id IS NOT NULL),
          pg_catalog.array_agg(DISTINCT g.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) g.member_state)
            FILTER (WHERE g.sector_code IS NOT NULL)
-  INTO n, every, chsup, chkeys FROM gone g;
+  INTO n, every, added_sup, chsup, chkeys FROM gone g;
   -- incremental ($2: full => true forces a full one) when the rollups were computed by this
   -- version, under this methodology, with contract tracking unchanged, and no change made
   -- everything stale; otherwise full
@@ -60,11 +62,14 @@ BEGIN
     PERFORM pg_catalog.set_config('jit', 'off', true);
   END IF;
   IF mode OPERATOR(pg_catalog.=) 'incremental' AND (n OPERATOR(pg_catalog.>) 0 OR last.as_of OPERATOR(pg_catalog.<) d) THEN
-    -- the suppliers to score again: those added or changed (and the suppliers they control:
-    -- their group changed too), and since the rollups' date those whose assessments or
-    -- designations began or ended
+    -- the suppliers to score again: those changed (and the suppliers they control: their group
+    -- changed too), those not scored yet when suppliers were added, and since the rollups' date
+    -- those whose assessments or designations began or ended
     WITH RECURSIVE sup AS (
       SELECT c.supplier_id FROM pg_catalog.unnest(chsup) c(supplier_id)
+      UNION
+      SELECT s.supplier_id FROM @extschema@.supplier s
+      WHERE added_sup AND NOT EXISTS (SELECT 1 FROM @extschema@.supplier_rollup c WHERE c.supplier_id OPERATOR(pg_catalog.=) s.supplier_id)
       UNION
       SELECT a.supplier_id FROM @extschema@.assessment a
       WHERE last.as_of OPERATOR(pg_catalog.<) d
