@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the supply_mix bad-input campaign (test/fuzz/fuzz.sql) in a fresh database.
+# Runs the supply_mix (and exact_sum state) bad-input campaign (test/fuzz/fuzz.sql) in a fresh database.
 # FUZZ_CASES (default 100000) cases within FUZZ_SECONDS (default 300), over
 # FUZZ_SEEDS (default "0.5") random seeds; fails if fewer cases ran, on any
 # unexpected error, round-trip failure or memory growth, or if the server dies.

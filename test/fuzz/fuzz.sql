@@ -1,8 +1,9 @@
 -- Bad-input campaign for supply_mix: random and mutated inputs to the text input
 -- (supply_mix_in), the binary input (supply_mix_from_binary = recv) and the
--- aggregate-state deserializer (supply_mix_from_state). Every case must end in a
--- value (which must round-trip and feed every metric) or a clean ERROR with one of
--- the documented SQLSTATEs; the backend's memory must not grow with the cases.
+-- aggregate-state deserializer (supply_mix_from_state), and the state deserializer of
+-- exact_sum (exact_sum_from_state). Every case must end in a value (a mix must round-trip
+-- and feed every metric) or a clean ERROR with one of the documented SQLSTATEs; the
+-- backend's memory must not grow with the cases.
 --   psql -v cases=100000 -v seconds=300 -v seed=0.5 -f test/fuzz/fuzz.sql
 \set ON_ERROR_STOP 1
 \if :{?cases} \else \set cases 100000 \endif
@@ -30,6 +31,13 @@ INSERT INTO fuzz_seed VALUES
             || int8send(-7) || float8send(1) || float8send(1e-17) || int8send(9223372036854775807) || float8send(1e300) || float8send(0)),
   ('state', '\x02020000'::bytea || int4send(2) || int4send(2) || 'FR'::bytea || float8send(1) || float8send(1e-20)
             || int4send(2) || 'DE'::bytea || float8send(3) || float8send(0));
+
+-- exact_sum states: version 1, count, special flag, special sum, n, n partials (increasing magnitude)
+INSERT INTO fuzz_seed VALUES
+  ('sum_state', '\x01'::bytea || int8send(0) || '\x00'::bytea || float8send(0) || int4send(0)),
+  ('sum_state', '\x01'::bytea || int8send(1) || '\x00'::bytea || float8send(0) || int4send(1) || float8send(5)),
+  ('sum_state', '\x01'::bytea || int8send(3) || '\x00'::bytea || float8send(0) || int4send(3) || float8send(1e-300) || float8send(-1e-20) || float8send(1e300)),
+  ('sum_state', '\x01'::bytea || int8send(2) || '\x01'::bytea || float8send('-Infinity') || int4send(1) || float8send(2.5));
 
 CREATE TEMP TABLE fuzz_result (target text, outcome text, n bigint, example text);
 
@@ -91,6 +99,8 @@ DECLARE
   seeds_text text[] := ARRAY(SELECT convert_from(v, 'UTF8') FROM fuzz_seed WHERE target = 'text');
   seeds_bin bytea[] := ARRAY(SELECT v FROM fuzz_seed WHERE target = 'binary');
   seeds_state bytea[] := ARRAY(SELECT v FROM fuzz_seed WHERE target = 'state');
+  seeds_sum bytea[] := ARRAY(SELECT v FROM fuzz_seed WHERE target = 'sum_state');
+  x float8;
   allowed text[] := ARRAY['22P02', '22P03', '22023', '22003', '54000'];
   i int := 0;
   k int;
@@ -107,7 +117,7 @@ BEGIN
   SELECT sum(total_bytes) INTO mem_before FROM pg_backend_memory_contexts;
   WHILE i < cases AND clock_timestamp() < deadline LOOP
     i := i + 1;
-    target := (ARRAY['text', 'binary', 'state'])[1 + i % 3];
+    target := (ARRAY['text', 'binary', 'state', 'sum_state'])[1 + i % 4];
     t := NULL; b := NULL;
     IF target = 'text' THEN
       IF random() < 0.1 THEN  -- fresh random text
@@ -124,7 +134,8 @@ BEGIN
         IF random() < 0.5 THEN b := overlay(b PLACING '\x0101000000000001'::bytea FROM 1); END IF;
       ELSE
         b := CASE target WHEN 'binary' THEN seeds_bin[1 + floor(random() * array_length(seeds_bin, 1))::int]
-                         ELSE seeds_state[1 + floor(random() * array_length(seeds_state, 1))::int] END;
+                         WHEN 'state' THEN seeds_state[1 + floor(random() * array_length(seeds_state, 1))::int]
+                         ELSE seeds_sum[1 + floor(random() * array_length(seeds_sum, 1))::int] END;
         FOR k IN 1 .. 1 + floor(random() * 3)::int LOOP b := pg_temp.mutate(b); END LOOP;
       END IF;
     END IF;
@@ -139,15 +150,19 @@ BEGIN
         IF supply_mix_send(m) <> b THEN
           RAISE EXCEPTION 'binary round trip failed for %', b USING ERRCODE = 'FZ001';
         END IF;
-      ELSE
+      ELSIF target = 'state' THEN
         m := supply_mix_from_state(b);
+      ELSE
+        x := exact_sum_from_state(b);  -- a float8 (or NULL for a state of no inputs)
       END IF;
-      -- an accepted value must be usable: every metric, jsonb, binary
-      PERFORM hhi(m), cr(m, 1), cr(m, 4), entropy(m), entropy(m, true), gini(m), effective_suppliers(m),
-              total(m), key_count(m), (m::jsonb)::supply_mix = m, supply_mix_from_binary(supply_mix_send(m)) = m,
-              (SELECT count(*) FROM top_shares(m, 3)), m + m;
-      IF key_count(m) > 0 AND NOT (hhi(m) BETWEEN 0 AND 10000.000001) THEN
-        RAISE EXCEPTION 'hhi % out of range for %', hhi(m), m USING ERRCODE = 'FZ002';
+      IF target <> 'sum_state' THEN
+        -- an accepted mix must be usable: every metric, jsonb, binary
+        PERFORM hhi(m), cr(m, 1), cr(m, 4), entropy(m), entropy(m, true), gini(m), effective_suppliers(m),
+                total(m), key_count(m), (m::jsonb)::supply_mix = m, supply_mix_from_binary(supply_mix_send(m)) = m,
+                (SELECT count(*) FROM top_shares(m, 3)), m + m;
+        IF key_count(m) > 0 AND NOT (hhi(m) BETWEEN 0 AND 10000.000001) THEN
+          RAISE EXCEPTION 'hhi % out of range for %', hhi(m), m USING ERRCODE = 'FZ002';
+        END IF;
       END IF;
       INSERT INTO fuzz_result VALUES (target, 'value', 1, NULL);
     EXCEPTION WHEN OTHERS THEN
