@@ -657,7 +657,7 @@ BEGIN
   ELSIF TG_TABLE_NAME OPERATOR(pg_catalog.=) 'supplier' AND TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
     -- suppliers added supply nothing yet: one row per statement says the next refresh must
     -- score the suppliers it has not scored (cheap on bulk loads)
-    INSERT INTO @extschema@.rollup_change (source) VALUES (TG_TABLE_NAME);
+    INSERT INTO @extschema@.rollup_change (source) SELECT TG_TABLE_NAME WHERE EXISTS (SELECT 1 FROM new_rows);
   ELSIF TG_TABLE_NAME IN ('supplier', 'assessment', 'designation') THEN
     EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, supplier_id)
       SELECT DISTINCT %L, r.supplier_id FROM %s r', TG_TABLE_NAME, r);
@@ -1218,14 +1218,9 @@ LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_cata
 WHERE (c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL)
   -- scoped from the supply: only the scope's member-state rows (the others are not computed)
   AND ($5 IS NULL OR $6 OR c.member_state IS NOT NULL)
-  -- from the rollups: only what is merged again (the scope's sectors' EU-wide rows; with
-  -- function_rows, the function rows), so that no other row's metrics are derived for nothing
-  AND (NOT $6
-       OR ($7 AND c.sector_code IS NULL  -- (the other member states' function rows are as stored)
-           AND (c.member_state IS NULL
-                OR c.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2))))
-       OR (c.sector_code IS NOT NULL AND c.member_state IS NULL
-           AND c.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1))))
+  -- from the rollups: the levels merged only what is merged again; of the EU-wide rows every
+  -- sector has, only the scope's sectors'
+  AND (NOT $6 OR c.sector_code IS NULL OR c.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1)))
 $$;
 COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean, boolean, text[], boolean) IS
   'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL): mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows; contract_gap_edges: critical or sensitive supply edges missing a 5.1.4 clause), from this database''s supply valid at as_of, or (federated) from the states pulled from the federation members. functions false: only the all-functions rows; function_rows: also the rows per ICT function pooling every sector (sector_code NULL), per member state and EU-wide. The one computation behind the sector views, function_overview, the rollups and the snapshots.';
@@ -2296,13 +2291,17 @@ BEGIN
       WHERE last.as_of OPERATOR(pg_catalog.<) d
         AND ((s.valid_from OPERATOR(pg_catalog.>) last.as_of AND s.valid_from OPERATOR(pg_catalog.<=) d)
              OR (s.valid_to OPERATOR(pg_catalog.>) last.as_of AND s.valid_to OPERATOR(pg_catalog.<=) d))) x;
-    -- scored again, with the code of a full refresh (a deleted supplier's row goes)
-    IF dirty IS NOT NULL THEN
-      DELETE FROM @extschema@.supplier_rollup c WHERE c.supplier_id OPERATOR(pg_catalog.=) ANY (dirty);
-      INSERT INTO @extschema@.supplier_rollup
-      SELECT x.supplier_id, x.group_id, x.risk_score, x.high_risk, x.risk_level OPERATOR(pg_catalog.=) 'unassessed'
-      FROM @extschema@.supplier_risk_of(d, m, dirty) x;
-    END IF;
+  END IF;
+  -- the suppliers' scores the rows are computed with, kept for the incremental refreshes after
+  -- this one: every supplier's (full; none on a coordinator), or those to score again (a deleted
+  -- supplier's row goes)
+  IF mode OPERATOR(pg_catalog.=) 'full' OR dirty IS NOT NULL THEN
+    DELETE FROM @extschema@.supplier_rollup c
+    WHERE mode OPERATOR(pg_catalog.=) 'full' OR c.supplier_id OPERATOR(pg_catalog.=) ANY (dirty);
+    INSERT INTO @extschema@.supplier_rollup
+    SELECT x.supplier_id, x.group_id, x.risk_score, x.high_risk, x.risk_level OPERATOR(pg_catalog.=) 'unassessed'
+    FROM @extschema@.supplier_risk_of(d, m, dirty) x  -- (full: dirty is NULL, every supplier)
+    WHERE NOT fed;
   END IF;
   IF fed THEN
     -- a coordinator: the members' states, pulled now (the methodology is the members')
@@ -2314,14 +2313,6 @@ BEGIN
     -- computed first (CREATE TABLE AS may use parallel query, INSERT ... SELECT may not),
     -- then swapped in: readers see the previous rollups until this transaction commits
     -- (the function rows, sector_code NULL, come from the same pass)
-    -- every supplier scored first, the rows computed with those scores (kept for the
-    -- incremental refreshes after this one)
-    DELETE FROM @extschema@.supplier_rollup;
-    IF NOT fed THEN
-      INSERT INTO @extschema@.supplier_rollup
-      SELECT x.supplier_id, x.group_id, x.risk_score, x.high_risk, x.risk_level OPERATOR(pg_catalog.=) 'unassessed'
-      FROM @extschema@.supplier_risk_of(d, m, NULL) x;
-    END IF;
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
       SELECT * FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END, true, NULL, false, true, NULL, NOT fed);
     DELETE FROM @extschema@.sector_rollup;
@@ -2335,8 +2326,8 @@ BEGIN
     PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', '0', true);
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
       SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, false, false, NULL, true) x WHERE x.member_state IS NOT NULL;
-    secs := ARRAY(SELECT DISTINCT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest(keys) k);
-    mss := ARRAY(SELECT DISTINCT pg_catalog.split_part(k, ':', 2) FROM pg_catalog.unnest(keys) k);
+    secs := @extschema@.scope_part(keys, 1);
+    mss := @extschema@.scope_part(keys, 2);
     -- (the functions of the rows replaced, before and after: their function rows are stale)
     WITH gone_rows AS (
       DELETE FROM @extschema@.sector_rollup r  -- (by the index on the sector)

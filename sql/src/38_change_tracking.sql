@@ -45,7 +45,7 @@ BEGIN
   ELSIF TG_TABLE_NAME OPERATOR(pg_catalog.=) 'supplier' AND TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
     -- suppliers added supply nothing yet: one row per statement says the next refresh must
     -- score the suppliers it has not scored (cheap on bulk loads)
-    INSERT INTO @extschema@.rollup_change (source) VALUES (TG_TABLE_NAME);
+    INSERT INTO @extschema@.rollup_change (source) SELECT TG_TABLE_NAME WHERE EXISTS (SELECT 1 FROM new_rows);
   ELSIF TG_TABLE_NAME IN ('supplier', 'assessment', 'designation') THEN
     EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, supplier_id)
       SELECT DISTINCT %L, r.supplier_id FROM %s r', TG_TABLE_NAME, r);

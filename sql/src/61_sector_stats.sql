@@ -108,7 +108,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 $$;
 COMMENT ON FUNCTION @extschema@.top_supplier_names(@extschema@.supply_mix, integer) IS 'The k heaviest supplier groups of a group mix as readable text: name and share in percent (bigint keys: supplier ids; text keys: groups pulled from federation members, by name, else the key).';
 
--- The statistics of every dashboard row, at four levels: (sector, member state, function),
+-- The statistics of every dashboard row, at four levels (six with the function rows): (sector, member state, function),
 -- (sector, EU-wide, function), (sector, member state, all functions), (sector, EU-wide, all
 -- functions). Mergeable states, additive sums and the metrics derived from them; the live
 -- views, the rollups and the snapshots are all this one computation.
@@ -120,7 +120,7 @@ COMMENT ON FUNCTION @extschema@.top_supplier_names(@extschema@.supply_mix, integ
 -- from_rollup: the member-state states of the scope's sectors are read from the rollups (the
 -- EU rows re-merged without a scan). Both for refresh()'s incremental recomputation.
 -- function_rows: also the rows per ICT function pooling every sector (sector_code NULL), per
--- member state and EU-wide: two more grouping sets of the same states (issue 18). With
+-- member state and EU-wide: two more levels of the same states (issue 18). With
 -- from_rollup: the scope's sectors' EU-wide rows, from their member-state states in the
 -- rollups, and (function_rows) the function rows of the scope's member states and EU-wide,
 -- merged again from the scope's member states' sector states and the other member states'
@@ -257,14 +257,9 @@ LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_cata
 WHERE (c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL)
   -- scoped from the supply: only the scope's member-state rows (the others are not computed)
   AND ($5 IS NULL OR $6 OR c.member_state IS NOT NULL)
-  -- from the rollups: only what is merged again (the scope's sectors' EU-wide rows; with
-  -- function_rows, the function rows), so that no other row's metrics are derived for nothing
-  AND (NOT $6
-       OR ($7 AND c.sector_code IS NULL  -- (the other member states' function rows are as stored)
-           AND (c.member_state IS NULL
-                OR c.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2))))
-       OR (c.sector_code IS NOT NULL AND c.member_state IS NULL
-           AND c.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1))))
+  -- from the rollups: the levels merged only what is merged again; of the EU-wide rows every
+  -- sector has, only the scope's sectors'
+  AND (NOT $6 OR c.sector_code IS NULL OR c.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1)))
 $$;
 COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean, boolean, text[], boolean) IS
   'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL): mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows; contract_gap_edges: critical or sensitive supply edges missing a 5.1.4 clause), from this database''s supply valid at as_of, or (federated) from the states pulled from the federation members. functions false: only the all-functions rows; function_rows: also the rows per ICT function pooling every sector (sector_code NULL), per member state and EU-wide. The one computation behind the sector views, function_overview, the rollups and the snapshots.';

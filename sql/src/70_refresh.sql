@@ -96,13 +96,17 @@ BEGIN
       WHERE last.as_of OPERATOR(pg_catalog.<) d
         AND ((s.valid_from OPERATOR(pg_catalog.>) last.as_of AND s.valid_from OPERATOR(pg_catalog.<=) d)
              OR (s.valid_to OPERATOR(pg_catalog.>) last.as_of AND s.valid_to OPERATOR(pg_catalog.<=) d))) x;
-    -- scored again, with the code of a full refresh (a deleted supplier's row goes)
-    IF dirty IS NOT NULL THEN
-      DELETE FROM @extschema@.supplier_rollup c WHERE c.supplier_id OPERATOR(pg_catalog.=) ANY (dirty);
-      INSERT INTO @extschema@.supplier_rollup
-      SELECT x.supplier_id, x.group_id, x.risk_score, x.high_risk, x.risk_level OPERATOR(pg_catalog.=) 'unassessed'
-      FROM @extschema@.supplier_risk_of(d, m, dirty) x;
-    END IF;
+  END IF;
+  -- the suppliers' scores the rows are computed with, kept for the incremental refreshes after
+  -- this one: every supplier's (full; none on a coordinator), or those to score again (a deleted
+  -- supplier's row goes)
+  IF mode OPERATOR(pg_catalog.=) 'full' OR dirty IS NOT NULL THEN
+    DELETE FROM @extschema@.supplier_rollup c
+    WHERE mode OPERATOR(pg_catalog.=) 'full' OR c.supplier_id OPERATOR(pg_catalog.=) ANY (dirty);
+    INSERT INTO @extschema@.supplier_rollup
+    SELECT x.supplier_id, x.group_id, x.risk_score, x.high_risk, x.risk_level OPERATOR(pg_catalog.=) 'unassessed'
+    FROM @extschema@.supplier_risk_of(d, m, dirty) x  -- (full: dirty is NULL, every supplier)
+    WHERE NOT fed;
   END IF;
   IF fed THEN
     -- a coordinator: the members' states, pulled now (the methodology is the members')
@@ -114,14 +118,6 @@ BEGIN
     -- computed first (CREATE TABLE AS may use parallel query, INSERT ... SELECT may not),
     -- then swapped in: readers see the previous rollups until this transaction commits
     -- (the function rows, sector_code NULL, come from the same pass)
-    -- every supplier scored first, the rows computed with those scores (kept for the
-    -- incremental refreshes after this one)
-    DELETE FROM @extschema@.supplier_rollup;
-    IF NOT fed THEN
-      INSERT INTO @extschema@.supplier_rollup
-      SELECT x.supplier_id, x.group_id, x.risk_score, x.high_risk, x.risk_level OPERATOR(pg_catalog.=) 'unassessed'
-      FROM @extschema@.supplier_risk_of(d, m, NULL) x;
-    END IF;
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
       SELECT * FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END, true, NULL, false, true, NULL, NOT fed);
     DELETE FROM @extschema@.sector_rollup;
@@ -135,8 +131,8 @@ BEGIN
     PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', '0', true);
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
       SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, false, false, NULL, true) x WHERE x.member_state IS NOT NULL;
-    secs := ARRAY(SELECT DISTINCT pg_catalog.split_part(k, ':', 1) FROM pg_catalog.unnest(keys) k);
-    mss := ARRAY(SELECT DISTINCT pg_catalog.split_part(k, ':', 2) FROM pg_catalog.unnest(keys) k);
+    secs := @extschema@.scope_part(keys, 1);
+    mss := @extschema@.scope_part(keys, 2);
     -- (the functions of the rows replaced, before and after: their function rows are stale)
     WITH gone_rows AS (
       DELETE FROM @extschema@.sector_rollup r  -- (by the index on the sector)

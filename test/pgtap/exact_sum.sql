@@ -2,7 +2,7 @@
 -- values, overflow, serialized states.
 BEGIN;
 SET search_path = supplyrisk, public;
-SELECT plan(20);
+SELECT plan(26);
 
 SELECT is(exact_sum(x), 0.6::float8, '0.1 + 0.2 + 0.3 is 0.6 (sum(float8) gives 0.6000000000000001)')
 FROM (VALUES (0.1::float8), (0.2), (0.3)) v(x);
@@ -64,6 +64,18 @@ SELECT throws_ok($$SELECT supplyrisk.exact_sum_from_state('\x01'::bytea || int8s
                  '22P03', NULL, 'partials out of order are refused');
 SELECT throws_ok($$SELECT supplyrisk.exact_sum_from_state('\x01'::bytea || int8send(1) || '\x00'::bytea || float8send(0) || int4send(2) || float8send(1))$$,
                  '22P03', NULL, 'a count of partials beyond the bytes is refused');
+SELECT throws_ok($$SELECT supplyrisk.exact_sum_from_state('\x01'::bytea || int8send(1))$$,
+                 '22P03', NULL, 'a state shorter than its header is refused');
+SELECT throws_ok($$SELECT supplyrisk.exact_sum_from_state('\x01'::bytea || int8send(1) || '\x02'::bytea || float8send(0) || int4send(0))$$,
+                 '22P03', NULL, 'a special-value flag other than 0 or 1 is refused');
+SELECT throws_ok($$SELECT supplyrisk.exact_sum_from_state('\x01'::bytea || int8send(1) || '\x00'::bytea || float8send(0) || int4send(1) || float8send('NaN'))$$,
+                 '22P03', NULL, 'a NaN partial is refused');
+SELECT throws_ok($$SELECT supplyrisk.exact_sum_from_state('\x01'::bytea || int8send(0) || '\x00'::bytea || float8send(0) || int4send(1) || float8send(2))$$,
+                 '22P03', NULL, 'partial sums without inputs are refused');
+SELECT throws_ok($$SELECT supplyrisk.exact_sum_from_state('\x01'::bytea || int8send(-1) || '\x00'::bytea || float8send(0) || int4send(0))$$,
+                 '22P03', NULL, 'a negative input count is refused');
+SELECT is(exact_sum_from_state('\x01'::bytea || int8send(0) || '\x00'::bytea || float8send(0) || int4send(0)), NULL,
+          'a state of no inputs is NULL');
 SELECT throws_ok($$SELECT supplyrisk.exact_sum_from_state('\x02'::bytea || int8send(1) || '\x00'::bytea || float8send(0) || int4send(0))$$,
                  '22P03', NULL, 'an unknown format version is refused');
 
