@@ -2,7 +2,7 @@
 # Sourced, not run. BENCH_RUNS (default 5) runs are timed after one warm-up.
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${BENCH_RUNS:-5}
-gen_sum=$(cd "$top" && md5sum data/generate.sql sql/supplyrisk--0.1.0.sql | md5sum | cut -c1-12)
+gen_sum=$(cd "$top" && md5sum data/generate.sql "sql/supplyrisk--$(sed -nE "s/^default_version *= *'([^']+)'.*/\1/p" supplyrisk.control).sql" | md5sum | cut -c1-12)
 
 q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 

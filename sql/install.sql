@@ -1,0 +1,52 @@
+-- supplyrisk install script manifest: the build (sql/build.sh) writes sql/supplyrisk--$(EXTVERSION).sql
+-- from it, each '--include' line replaced by that source file. Install order is this order:
+-- foundations, the data model, the aggregate types, loading, scoring, per-sector statistics,
+-- rollups, views, federation, reports, access.
+--include src/base/protect_shipped.sql
+--include src/base/constraint_check.sql
+--include src/model/reference_tables.sql
+--include src/model/reference_rows.sql
+--include src/model/methodology.sql
+--include src/model/entity.sql
+--include src/model/supplier.sql
+--include src/model/supply.sql
+--include src/model/assessment_designation.sql
+--include src/model/snapshot.sql
+--include src/model/id_sequences.sql
+--include src/model/toolbox.sql
+--include src/model/contract_gaps.sql
+--include src/model/change_tracking.sql
+--include src/types/exact_sum.sql
+--include src/types/supply_mix_type.sql
+--include src/types/supply_mix_aggregates.sql
+--include src/types/supply_mix_metrics.sql
+--include src/model/federation_tables.sql
+--include src/model/cross_sector_tables.sql
+--include src/load/bom.sql
+--include src/load/import_rows.sql
+--include src/load/import_bom.sql
+--include src/score/methodology_check.sql
+--include src/score/risk_profile.sql
+--include src/score/supplier_risk.sql
+--include src/score/supplier_rollup.sql
+--include src/stats/sourcing_deep_mix.sql
+--include src/stats/sector_stats.sql
+--include src/rollup/rollup_tables.sql
+--include src/views/sector_overview.sql
+--include src/views/entity_exposure.sql
+--include src/views/multi_vendor_gaps.sql
+--include src/views/entity_deep_exposure.sql
+--include src/views/sector_views.sql
+--include src/federation/federation_export.sql
+--include src/federation/federation_pull.sql
+--include src/rollup/refresh.sql
+--include src/rollup/snapshots_trend.sql
+--include src/rollup/pg_cron.sql
+--include src/report/reports.sql
+--include src/report/review.sql
+--include src/report/report_charts.sql
+--include src/views/function_overview.sql
+--include src/access/access_grant.sql
+--include src/access/row_security.sql
+--include src/access/grant_functions.sql
+--include src/access/version.sql

@@ -1,0 +1,7 @@
+-- supplyrisk 0.2.0 -> 0.3.0, run by ALTER EXTENSION supplyrisk UPDATE (sql/build.sh turns this
+-- migration into sql/supplyrisk--0.2.0--0.3.0.sql).
+-- What is written here by hand: the changes to stored objects (ALTER TABLE, data moves) and the
+-- DROPs of objects 0.3.0 removes or whose signature or columns change. Every function, view and
+-- aggregate 0.3.0 defines anew is pulled in from its one source file by an --include line, so no
+-- definition is written twice. test/upgrade.sh proves that an updated database equals a fresh
+-- 0.3.0 install, object for object, with every user row kept.

@@ -1,5 +1,0 @@
--- The library version.
-
-CREATE FUNCTION @extschema@.version() RETURNS text
-AS 'MODULE_PATHNAME', 'supplyrisk_version' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.version() IS 'Version of the loaded supplyrisk library.';

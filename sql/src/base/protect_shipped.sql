@@ -1,0 +1,32 @@
+-- Shipped reference rows are read-only: they are not dumped, so a change to one
+-- would be lost by pg_dump. The trigger below guards every reference table;
+-- upgrade scripts set supplyrisk.maintenance = 'on' to change shipped rows.
+
+CREATE OR REPLACE FUNCTION @extschema@.protect_shipped() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF pg_catalog.current_setting('supplyrisk.maintenance', true) IS NOT DISTINCT FROM 'on' THEN
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    IF NEW.shipped THEN
+      RAISE EXCEPTION 'cannot insert a row marked shipped into %', TG_TABLE_NAME
+        USING ERRCODE = 'restrict_violation',
+              DETAIL = 'Only the extension ships reference rows; shipped rows are not dumped by pg_dump.',
+              HINT = 'Insert your own rows with shipped = false (the default).';
+    END IF;
+    RETURN NEW;
+  END IF;
+  IF OLD.shipped THEN
+    RAISE EXCEPTION 'cannot % shipped reference row of %', pg_catalog.lower(TG_OP), TG_TABLE_NAME
+      USING ERRCODE = 'restrict_violation',
+            DETAIL = pg_catalog.format('Row %s is shipped with the extension and is not dumped by pg_dump.', OLD),
+            HINT = 'Add your own rows instead (for a methodology: copy it under a new name).';
+  END IF;
+  IF TG_OP = 'UPDATE' AND NEW.shipped THEN
+    RAISE EXCEPTION 'cannot mark a row of % as shipped', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
+  END IF;
+  RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+COMMENT ON FUNCTION @extschema@.protect_shipped() IS
+  'Trigger: refuses changes to reference rows shipped with the extension (they are not dumped).';

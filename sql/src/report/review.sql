@@ -1,0 +1,227 @@
+-- The one-year review (issue 15): measure progress per round and review_report, which puts
+-- side by side the measure progress of two reporting rounds and, from the snapshots nearest
+-- each round, the change in concentration, high-risk share and gaps.
+
+-- The latest observation per measure, member state, entity and round, counted over every
+-- row: confidential observations and those of member states the caller may not see count,
+-- but nothing of them but the count leaves this function.
+CREATE OR REPLACE FUNCTION @extschema@.measure_progress_rows()
+RETURNS TABLE (toolbox_code text, measure_code text, reporting_round text, member_states bigint,
+               legal_none bigint, legal_in_preparation bigint, legal_adopted bigint,
+               not_applied bigint, being_implemented bigint, applied bigint, restrictions_imposed bigint,
+               entities bigint, entities_applied bigint, first_recorded date, last_recorded date)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  WITH latest AS (
+    SELECT DISTINCT ON (o.toolbox_code, o.measure_code, o.member_state, o.entity_id, o.reporting_round)
+           o.toolbox_code, o.measure_code, o.member_state, o.entity_id, o.reporting_round, o.legal_status, o.application, o.recorded_on
+    FROM @extschema@.measure_status o
+    ORDER BY o.toolbox_code, o.measure_code, o.member_state, o.entity_id, o.reporting_round, o.recorded_on DESC, o.recorded_at DESC, o.status_id DESC
+  )
+  SELECT l.toolbox_code, l.measure_code, l.reporting_round,
+         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL),
+         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.legal_status OPERATOR(pg_catalog.=) 'none'),
+         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.legal_status OPERATOR(pg_catalog.=) 'in_preparation'),
+         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.legal_status OPERATOR(pg_catalog.=) 'adopted'),
+         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.application OPERATOR(pg_catalog.=) 'not_applied'),
+         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.application OPERATOR(pg_catalog.=) 'being_implemented'),
+         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.application OPERATOR(pg_catalog.=) 'applied'),
+         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.application OPERATOR(pg_catalog.=) 'restrictions_imposed'),
+         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NOT NULL),
+         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NOT NULL AND l.application IN ('applied', 'restrictions_imposed')),
+         pg_catalog.min(l.recorded_on), pg_catalog.max(l.recorded_on)
+  FROM latest l
+  GROUP BY l.toolbox_code, l.measure_code, l.reporting_round
+$$;
+REVOKE EXECUTE ON FUNCTION @extschema@.measure_progress_rows() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.measure_progress_rows() IS 'Internal (measure_progress, review_report): counts of the latest observations per measure and round over every row (confidential ones and other member states'' included; counts only).';
+
+CREATE OR REPLACE VIEW @extschema@.measure_progress WITH (security_invoker = true) AS
+  SELECT p.toolbox_code, p.measure_code, m.title, m.kind, m.review_theme, p.reporting_round, p.member_states,
+         p.legal_none, p.legal_in_preparation, p.legal_adopted, p.not_applied, p.being_implemented, p.applied,
+         p.restrictions_imposed, p.entities, p.entities_applied
+  FROM @extschema@.measure_progress_rows() p
+  JOIN @extschema@.measure m ON m.toolbox_code OPERATOR(pg_catalog.=) p.toolbox_code AND m.code OPERATOR(pg_catalog.=) p.measure_code;
+COMMENT ON VIEW @extschema@.measure_progress IS 'Per toolbox, measure and reporting round: member states per legal_status and per application (the latest observation of each member state in the round), and entities reporting at entity level. Confidential observations are counted (never shown: measure_status applies row-level security).';
+DO $cm$
+DECLARE c record;
+BEGIN
+  FOR c IN SELECT * FROM (VALUES
+    ('toolbox_code', 'Toolbox.'), ('measure_code', 'Measure.'), ('title', 'Measure title.'), ('kind', 'Kind of measure.'),
+    ('review_theme', 'Theme of the review: risk_management, multi_vendor, cooperation.'), ('reporting_round', 'Reporting round.'),
+    ('member_states', 'Member states with a member-state-level observation in the round.'),
+    ('legal_none', 'Of them: legal_status none.'), ('legal_in_preparation', 'legal_status in_preparation.'), ('legal_adopted', 'legal_status adopted.'),
+    ('not_applied', 'application not_applied.'), ('being_implemented', 'application being_implemented.'), ('applied', 'application applied.'),
+    ('restrictions_imposed', 'application restrictions_imposed.'),
+    ('entities', 'Entities with an entity-level observation in the round.'),
+    ('entities_applied', 'Of them: applied or restrictions_imposed.')) x(col, txt) LOOP
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.measure_progress.%I IS %L', c.col, c.txt);
+  END LOOP;
+END $cm$;
+
+-- "a -> b (+d)" for the review tables (NULL side: "-")
+CREATE OR REPLACE FUNCTION @extschema@.review_change(a numeric, b numeric, digits integer DEFAULT 0) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT COALESCE(x.a::text, '-') OPERATOR(pg_catalog.||) ' → ' OPERATOR(pg_catalog.||) COALESCE(x.b::text, '-') OPERATOR(pg_catalog.||)
+         CASE WHEN x.a IS NULL OR x.b IS NULL THEN ''
+              ELSE ' (' OPERATOR(pg_catalog.||) CASE WHEN x.b OPERATOR(pg_catalog.>=) x.a THEN '+' ELSE '' END
+                   OPERATOR(pg_catalog.||) (x.b OPERATOR(pg_catalog.-) x.a)::text OPERATOR(pg_catalog.||) ')' END
+  FROM (SELECT pg_catalog.round($1, $3) AS a, pg_catalog.round($2, $3) AS b) x
+$$;
+COMMENT ON FUNCTION @extschema@.review_change(numeric, numeric, integer) IS 'A change as the review report prints it: "a → b (+d)", a and b rounded to digits and d their difference; "-" for a missing side.';
+
+-- the snapshot that stands for a reporting round: one labelled with the round, else the one
+-- taken nearest the round's last observation (the earlier of two as near)
+CREATE OR REPLACE FUNCTION @extschema@.review_round_snapshot(round text) RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT COALESCE(
+    (SELECT s.snapshot_id FROM @extschema@.snapshot s WHERE s.label OPERATOR(pg_catalog.=) $1
+     ORDER BY s.taken_at DESC, s.snapshot_id DESC LIMIT 1),
+    (SELECT s.snapshot_id FROM @extschema@.snapshot s
+     CROSS JOIN (SELECT pg_catalog.max(p.last_recorded) AS d FROM @extschema@.measure_progress_rows() p
+                 WHERE p.reporting_round OPERATOR(pg_catalog.=) $1) r
+     WHERE r.d IS NOT NULL
+     ORDER BY pg_catalog.abs((s.taken_at AT TIME ZONE 'UTC')::date OPERATOR(pg_catalog.-) r.d), s.taken_at, s.snapshot_id LIMIT 1))
+$$;
+COMMENT ON FUNCTION @extschema@.review_round_snapshot(text) IS 'The snapshot review_report compares for a reporting round: the latest labelled with the round, else the one taken nearest the round''s last observation; NULL without snapshots.';
+
+CREATE OR REPLACE FUNCTION @extschema@.review_report(from_round text, to_round text, format text DEFAULT 'markdown') RETURNS text
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  fmt    text := pg_catalog.lower(format);
+  rounds text;
+  sa     bigint;
+  sb     bigint;
+  th     record;
+  body   text := '';
+  t      text;
+  m      text;
+  snapln text;
+  h2     text;
+  para   text;
+  lab    text[];
+  va     float8[];
+  vb     float8[];
+  mx     float8;
+BEGIN
+  IF fmt IS NULL OR fmt NOT IN ('markdown', 'html') THEN
+    RAISE EXCEPTION 'unknown report format "%"', format USING ERRCODE = 'invalid_parameter_value', HINT = 'Use markdown or html.';
+  END IF;
+  SELECT pg_catalog.string_agg(DISTINCT p.reporting_round, ', ' ORDER BY p.reporting_round) INTO rounds FROM @extschema@.measure_progress_rows() p;
+  FOREACH t IN ARRAY ARRAY[from_round, to_round] LOOP
+    IF t IS NULL OR NOT EXISTS (SELECT 1 FROM @extschema@.measure_progress_rows() p WHERE p.reporting_round OPERATOR(pg_catalog.=) t) THEN
+      RAISE EXCEPTION 'reporting round "%" does not exist', t USING ERRCODE = 'invalid_parameter_value',
+        HINT = CASE WHEN rounds IS NULL THEN 'No measure_status observation is recorded yet.'
+                    ELSE pg_catalog.format('Known rounds: %s.', rounds) END;
+    END IF;
+  END LOOP;
+  h2 := CASE WHEN fmt OPERATOR(pg_catalog.=) 'html' THEN E'<section>\n<h2>%s</h2>\n' ELSE E'\n## %s\n\n' END;
+  para := CASE WHEN fmt OPERATOR(pg_catalog.=) 'html' THEN E'<p>%s</p>\n' ELSE E'%s\n\n' END;
+  sa := @extschema@.review_round_snapshot(from_round);
+  sb := @extschema@.review_round_snapshot(to_round);
+  snapln := CASE WHEN sa IS NULL OR sb IS NULL
+                 THEN 'No snapshot stands for both rounds: concentration and gaps are not compared (take_snapshot at each round, labelled with the round).'
+                 ELSE (SELECT pg_catalog.format('Concentration and gaps: snapshot %s (%s, %s) against snapshot %s (%s, %s).',
+                              a.snapshot_id, pg_catalog.to_char(a.taken_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), COALESCE(a.label, 'unlabelled'),
+                              b.snapshot_id, pg_catalog.to_char(b.taken_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), COALESCE(b.label, 'unlabelled'))
+                       FROM @extschema@.snapshot a, @extschema@.snapshot b
+                       WHERE a.snapshot_id OPERATOR(pg_catalog.=) sa AND b.snapshot_id OPERATOR(pg_catalog.=) sb) END;
+
+  FOR th IN SELECT * FROM (VALUES (1, 'risk_management', 'Strengthening risk management'),
+                                  (2, 'multi_vendor', 'Fostering multi-vendor strategies'),
+                                  (3, 'cooperation', 'Enhancing cooperation')) x(i, code, title) ORDER BY 1 LOOP
+    body := body OPERATOR(pg_catalog.||) pg_catalog.format(h2, @extschema@.report_escape(th.title, fmt));
+    -- measure progress: member states per status in each round and the change (the table rows,
+    -- and the chart's labels and counts, from one pass)
+    SELECT pg_catalog.string_agg(@extschema@.report_line(ARRAY[
+             x.toolbox_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) x.code OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) x.title,
+             @extschema@.review_change(a.member_states, b.member_states),
+             @extschema@.review_change(a.legal_in_preparation, b.legal_in_preparation),
+             @extschema@.review_change(a.legal_adopted, b.legal_adopted),
+             @extschema@.review_change(a.being_implemented, b.being_implemented),
+             @extschema@.review_change(a.applied OPERATOR(pg_catalog.+) a.restrictions_imposed, b.applied OPERATOR(pg_catalog.+) b.restrictions_imposed),
+             @extschema@.review_change(a.entities_applied, b.entities_applied)], fmt), E'\n' ORDER BY x.toolbox_code, x.code),
+           pg_catalog.array_agg(x.toolbox_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) x.code OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) x.title ORDER BY x.toolbox_code, x.code),
+           pg_catalog.array_agg(COALESCE(a.legal_adopted, 0)::float8 ORDER BY x.toolbox_code, x.code),
+           pg_catalog.array_agg(COALESCE(b.legal_adopted, 0)::float8 ORDER BY x.toolbox_code, x.code),
+           GREATEST(pg_catalog.max(a.member_states), pg_catalog.max(b.member_states))::float8
+    INTO t, lab, va, vb, mx
+    FROM @extschema@.measure x
+    LEFT JOIN @extschema@.measure_progress_rows() a ON a.toolbox_code OPERATOR(pg_catalog.=) x.toolbox_code AND a.measure_code OPERATOR(pg_catalog.=) x.code
+                                                   AND a.reporting_round OPERATOR(pg_catalog.=) from_round
+    LEFT JOIN @extschema@.measure_progress_rows() b ON b.toolbox_code OPERATOR(pg_catalog.=) x.toolbox_code AND b.measure_code OPERATOR(pg_catalog.=) x.code
+                                                   AND b.reporting_round OPERATOR(pg_catalog.=) to_round
+    WHERE x.review_theme OPERATOR(pg_catalog.=) th.code AND (a.toolbox_code IS NOT NULL OR b.toolbox_code IS NOT NULL);
+    IF t IS NULL THEN
+      body := body OPERATOR(pg_catalog.||) pg_catalog.format(para, @extschema@.report_escape(
+                pg_catalog.format('No measure of this theme has an observation in round %s or %s.', from_round, to_round), fmt));
+    ELSE
+      IF fmt OPERATOR(pg_catalog.=) 'html' THEN  -- the chart: member states with the legal basis adopted, in each round
+        m := @extschema@.report_svg_bars('adopted-' OPERATOR(pg_catalog.||) th.code,
+               pg_catalog.format('%s: legal basis adopted, round %s and round %s', th.title, from_round, to_round),
+               pg_catalog.format('Member states with the legal basis of each measure of the theme adopted, in round %s and in round %s (counts include confidential observations).', from_round, to_round),
+               lab, va, vb, ARRAY['Round ' OPERATOR(pg_catalog.||) from_round, 'Round ' OPERATOR(pg_catalog.||) to_round],
+               GREATEST(5::float8, @extschema@.report_nice_max(mx)), 'Member states', 'int',
+               'measure_status (latest observation per member state and round)');
+        body := body OPERATOR(pg_catalog.||) m OPERATOR(pg_catalog.||) E'\n';
+      END IF;
+      t := @extschema@.report_line(ARRAY['Measure', 'Member states reporting', 'Legal basis in preparation', 'Legal basis adopted',
+                                         'Being implemented', 'Applied or restrictions imposed', 'Entities applying'], fmt, true)
+           OPERATOR(pg_catalog.||) E'\n' OPERATOR(pg_catalog.||) t;
+      body := body OPERATOR(pg_catalog.||) pg_catalog.format(para, @extschema@.report_escape(
+                pg_catalog.format('Measure progress, round %s → round %s (member states; change in brackets).', from_round, to_round), fmt))
+              OPERATOR(pg_catalog.||) CASE WHEN fmt OPERATOR(pg_catalog.=) 'html' THEN E'<table>\n' OPERATOR(pg_catalog.||) t OPERATOR(pg_catalog.||) E'\n</table>\n'
+                                           ELSE t OPERATOR(pg_catalog.||) E'\n\n' END;
+    END IF;
+    -- the metrics of the theme, per sector and member state, from the two snapshots
+    IF th.code OPERATOR(pg_catalog.<>) 'cooperation' AND sa IS NOT NULL AND sb IS NOT NULL THEN
+      WITH a AS (SELECT s.sector_code, s.member_state, s.metrics FROM @extschema@.metric_snapshot s
+                 WHERE s.snapshot_id OPERATOR(pg_catalog.=) sa AND s.function_code IS NULL),
+           b AS (SELECT s.sector_code, s.member_state, s.metrics FROM @extschema@.metric_snapshot s
+                 WHERE s.snapshot_id OPERATOR(pg_catalog.=) sb AND s.function_code IS NULL),
+           j AS (SELECT COALESCE(a.sector_code, b.sector_code) AS sc, COALESCE(a.member_state, b.member_state) AS ms,
+                        COALESCE(a.metrics, '{}'::jsonb) AS am, COALESCE(b.metrics, '{}'::jsonb) AS bm
+                 FROM a FULL JOIN b ON a.sector_code OPERATOR(pg_catalog.=) b.sector_code
+                                   AND (a.member_state OPERATOR(pg_catalog.=) b.member_state OR (a.member_state IS NULL AND b.member_state IS NULL)))
+      SELECT pg_catalog.string_agg(@extschema@.report_line(
+               ARRAY[sec.name, COALESCE(j.ms, 'EU')] OPERATOR(pg_catalog.||) CASE WHEN th.code OPERATOR(pg_catalog.=) 'risk_management' THEN ARRAY[
+                 @extschema@.review_change((j.am OPERATOR(pg_catalog.->>) 'hrv_share')::numeric OPERATOR(pg_catalog.*) 100, (j.bm OPERATOR(pg_catalog.->>) 'hrv_share')::numeric OPERATOR(pg_catalog.*) 100, 1),
+                 @extschema@.review_change((j.am OPERATOR(pg_catalog.->>) 'unassessed_share')::numeric OPERATOR(pg_catalog.*) 100, (j.bm OPERATOR(pg_catalog.->>) 'unassessed_share')::numeric OPERATOR(pg_catalog.*) 100, 1),
+                 @extschema@.review_change((j.am OPERATOR(pg_catalog.->>) 'contract_gap_edges')::numeric, (j.bm OPERATOR(pg_catalog.->>) 'contract_gap_edges')::numeric)]
+               ELSE ARRAY[
+                 @extschema@.review_change((j.am OPERATOR(pg_catalog.->>) 'hhi')::numeric, (j.bm OPERATOR(pg_catalog.->>) 'hhi')::numeric),
+                 @extschema@.review_change((j.am OPERATOR(pg_catalog.->>) 'cr4')::numeric OPERATOR(pg_catalog.*) 100, (j.bm OPERATOR(pg_catalog.->>) 'cr4')::numeric OPERATOR(pg_catalog.*) 100, 1),
+                 @extschema@.review_change((j.am OPERATOR(pg_catalog.->>) 'effective_suppliers')::numeric, (j.bm OPERATOR(pg_catalog.->>) 'effective_suppliers')::numeric, 1),
+                 @extschema@.review_change((j.am OPERATOR(pg_catalog.->>) 'gaps')::numeric, (j.bm OPERATOR(pg_catalog.->>) 'gaps')::numeric)] END, fmt),
+               E'\n' ORDER BY sec.name, j.ms NULLS FIRST)
+      INTO m
+      FROM j JOIN @extschema@.sector sec ON sec.code OPERATOR(pg_catalog.=) j.sc
+      -- rows with supply in either snapshot (a sector without data has nothing to compare)
+      WHERE COALESCE((j.am OPERATOR(pg_catalog.->>) 'weight')::float8, 0::float8) OPERATOR(pg_catalog.>) 0::float8
+         OR COALESCE((j.bm OPERATOR(pg_catalog.->>) 'weight')::float8, 0::float8) OPERATOR(pg_catalog.>) 0::float8;
+      IF m IS NULL THEN
+        body := body OPERATOR(pg_catalog.||) pg_catalog.format(para, @extschema@.report_escape(snapln OPERATOR(pg_catalog.||) ' They hold no sector row with supply that you may see.', fmt));
+      ELSE
+        m := @extschema@.report_line(CASE WHEN th.code OPERATOR(pg_catalog.=) 'risk_management'
+                                          THEN ARRAY['Sector', 'Member state', 'High-risk %', 'Unassessed %', 'Contract gap edges']
+                                          ELSE ARRAY['Sector', 'Member state', 'HHI', 'CR4 %', 'Effective suppliers', 'Multi-vendor gaps'] END, fmt, true)
+             OPERATOR(pg_catalog.||) E'\n' OPERATOR(pg_catalog.||) m;
+        body := body OPERATOR(pg_catalog.||) pg_catalog.format(para, @extschema@.report_escape(snapln, fmt))
+                OPERATOR(pg_catalog.||) CASE WHEN fmt OPERATOR(pg_catalog.=) 'html' THEN E'<table>\n' OPERATOR(pg_catalog.||) m OPERATOR(pg_catalog.||) E'\n</table>\n'
+                                             ELSE m OPERATOR(pg_catalog.||) E'\n' END;
+      END IF;
+    ELSIF th.code OPERATOR(pg_catalog.<>) 'cooperation' THEN
+      body := body OPERATOR(pg_catalog.||) pg_catalog.format(para, @extschema@.report_escape(snapln, fmt));
+    END IF;
+    IF fmt OPERATOR(pg_catalog.=) 'html' THEN
+      body := body OPERATOR(pg_catalog.||) E'</section>\n';
+    END IF;
+  END LOOP;
+  t := pg_catalog.format('One-year review: round %s to round %s', from_round, to_round);
+  IF fmt OPERATOR(pg_catalog.=) 'html' THEN
+    RETURN @extschema@.report_html_document(t, pg_catalog.format(E'<h1>%s</h1>\n%s', @extschema@.report_escape(t, 'html'), pg_catalog.rtrim(body, E'\n')));
+  END IF;
+  RETURN pg_catalog.format(E'# %s\n%s', @extschema@.report_escape(t, 'markdown'), pg_catalog.rtrim(body, E'\n') OPERATOR(pg_catalog.||) E'\n');
+END
+$$;
+COMMENT ON FUNCTION @extschema@.review_report(text, text, text) IS
+  'The one-year review as Markdown or HTML text, by theme (risk management, multi-vendor strategies, cooperation): measure progress between two reporting rounds (member states per status in each round and the change; confidential observations counted, never shown) and, from the snapshots standing for the rounds (review_round_snapshot), the change in high-risk share, unassessed share and contract gaps, or in HHI, CR4, effective suppliers and multi-vendor gaps, per sector and member state.';

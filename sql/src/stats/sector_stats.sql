@@ -1,0 +1,281 @@
+-- The dashboard computation: sector_function_stats (one scan of the supply) and
+-- sector_stats_at (four levels of merged states and metrics).
+
+-- The sectors (part 1) or member states (part 2) of '<sector>:<member state>' scope keys,
+-- distinct. Immutable: with a constant scope the planner folds it into a constant array, and
+-- estimates the rollup rows a scoped refresh reads (by index) from it.
+CREATE OR REPLACE FUNCTION @extschema@.scope_part(scope text[], part integer) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT COALESCE(pg_catalog.array_agg(DISTINCT pg_catalog.split_part(k, ':', $2)), '{}')
+  FROM pg_catalog.unnest($1) k
+$$;
+COMMENT ON FUNCTION @extschema@.scope_part(text[], integer) IS 'The distinct sectors (part 1) or member states (part 2) of ''<sector>:<member state>'' scope keys (refresh()''s incremental recomputation).';
+
+-- The core: one scan of the supply rows valid at as_of, per sector, member state and ICT function.
+-- global_keys: the group mix is keyed by the group's global id, or by <member state>:<id>
+-- for a group without one (what a federation member exports), instead of the group id.
+-- scope: only the entities of these '<sector>:<member state>' keys (NULL: all), for refresh()'s
+-- incremental recomputation of stale rows; stored_scores: the suppliers' risk as refresh()
+-- stored it (supplier_rollup), not scored now.
+CREATE OR REPLACE FUNCTION @extschema@.sector_function_stats(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
+                                                  global_keys boolean DEFAULT false, scope text[] DEFAULT NULL,
+                                                  stored_scores boolean DEFAULT false)
+RETURNS TABLE (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix,
+               country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint,
+               weight float8, hrv_weight float8, risk_weight float8, unassessed_weight float8)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+WITH scoped AS NOT MATERIALIZED (  -- scoped: the scope's supply rows, by index (read once with stored_scores)
+  SELECT s.* FROM @extschema@.supply_in_scope($1, $4) s WHERE $4 IS NOT NULL
+),
+r AS (  -- per supplier: group, the group's headquarters country, risk (scoped: the suppliers in the
+         -- scope only), scored now or (stored_scores) as refresh() stored them
+  SELECT x.supplier_id, x.group_id, g.global_id, g.hq_country, x.risk_score, x.high_risk,
+         x.risk_level OPERATOR(pg_catalog.=) 'unassessed' AS unassessed
+  FROM @extschema@.supplier_risk_of($1, $2,
+         CASE WHEN $4 IS NOT NULL THEN ARRAY(SELECT DISTINCT s.supplier_id FROM scoped s) END) x
+  JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) x.group_id
+  WHERE NOT $5
+  UNION ALL
+  SELECT c.supplier_id, c.group_id, g.global_id, g.hq_country, c.risk_score, c.high_risk, c.unassessed
+  FROM @extschema@.supplier_rollup c
+  JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) c.group_id
+  WHERE $5
+),
+sup AS (  -- every supply row valid at as_of (a parallel scan), or the scope's
+  SELECT s.* FROM @extschema@.supply_in_scope($1, NULL) s WHERE $4 IS NULL
+  UNION ALL
+  SELECT s.* FROM scoped s WHERE $4 IS NOT NULL
+),
+base AS (
+  SELECT s.sector_code, s.member_state, s.function_code,
+         CASE WHEN $3
+              THEN @extschema@.supply_mix_agg(COALESCE(r.global_id, s.member_state OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.group_id::text), s.weight) FILTER (WHERE $3)
+              ELSE @extschema@.supply_mix_agg(r.group_id, s.weight) FILTER (WHERE NOT $3) END AS group_mix,
+         @extschema@.supply_mix_agg(r.hq_country, s.weight) AS country_mix,
+         @extschema@.sourcing(s.entity_id, r.group_id) AS src,
+         pg_catalog.sum(s.weight) AS weight,
+         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.high_risk), 0::float8) AS hrv_weight,
+         COALESCE(pg_catalog.sum(s.weight OPERATOR(pg_catalog.*) r.risk_score), 0::float8) AS risk_weight,
+         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.unassessed), 0::float8) AS unassessed_weight
+  FROM sup s
+  JOIN r ON r.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
+  GROUP BY s.sector_code, s.member_state, s.function_code
+)
+SELECT b.sector_code, b.member_state, b.function_code, b.group_mix, b.country_mix,
+       (b.src).entities, (b.src).single_sourced, b.weight, b.hrv_weight, b.risk_weight, b.unassessed_weight
+FROM base b
+$$;
+COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text, boolean, text[], boolean) IS
+  'Mergeable statistics per sector, member state and ICT function from the supply rows valid at as_of: supplier-group mix (keyed by group id; global_keys: by the group''s global id, else <member state>:<group id>), HQ-country mix, entities, single-sourced entities, weight, high-risk weight, risk-weighted weight, weight from unassessed suppliers. scope: only these <sector>:<member state> keys; stored_scores: the suppliers'' risk as refresh() stored it in supplier_rollup instead of scored now.';
+
+CREATE OR REPLACE FUNCTION @extschema@.eu_member_codes() RETURNS text[]
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT pg_catalog.array_agg(c.code ORDER BY c.code) FROM @extschema@.country c WHERE c.eu_member
+$$;
+COMMENT ON FUNCTION @extschema@.eu_member_codes() IS 'Codes of the EU member states.';
+
+-- the name of a supplier group pulled from a federation member (NULL: not one)
+CREATE OR REPLACE FUNCTION @extschema@.federation_group_name(key text) RETURNS text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+  SELECT g.name FROM @extschema@.federation_group g WHERE g.key OPERATOR(pg_catalog.=) $1
+  ORDER BY g.member_state LIMIT 1
+$$;
+COMMENT ON FUNCTION @extschema@.federation_group_name(text) IS 'Name of the supplier group behind a key of a federated group mix (the first member state''s name when members differ); NULL when no member exported that key.';
+
+-- top_shares with a name for each key: bigint keys are supplier (or supplier group) ids,
+-- text keys are shown by country name when they are a country code, else as they are
+CREATE OR REPLACE FUNCTION @extschema@.top_shares_named(mix @extschema@.supply_mix, k integer)
+RETURNS TABLE (rank integer, key text, name text, weight float8, share float8)
+LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+  SELECT t.rank, t.key,
+         CASE WHEN @extschema@.key_type($1) OPERATOR(pg_catalog.=) 'bigint'
+              THEN (SELECT s.name FROM @extschema@.supplier s WHERE s.supplier_id OPERATOR(pg_catalog.=) t.key::bigint)
+              ELSE COALESCE(@extschema@.federation_group_name(t.key),
+                            (SELECT c.name FROM @extschema@.country c WHERE c.code OPERATOR(pg_catalog.=) t.key), t.key) END,
+         t.weight, t.share
+  FROM @extschema@.top_shares($1, $2) t
+$$;
+COMMENT ON FUNCTION @extschema@.top_shares_named(@extschema@.supply_mix, integer) IS
+  'top_shares with a readable name per key: the supplier''s name for bigint keys (supplier or group ids; NULL for an id that is not a supplier); for text keys the name of a supplier group pulled from a federation member, else the country''s name for a country code, else the key itself.';
+
+-- "Name 34%, Name 21%, ..." for the k heaviest supplier groups of a group mix
+CREATE OR REPLACE FUNCTION @extschema@.top_supplier_names(mix @extschema@.supply_mix, k integer DEFAULT 3) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  -- the names of top_shares_named (a group key is never a country code)
+  SELECT pg_catalog.string_agg(pg_catalog.format('%s %s%%', t.name, pg_catalog.round((t.share OPERATOR(pg_catalog.*) 100)::numeric, 0)), ', ' ORDER BY t.rank)
+  FROM @extschema@.top_shares_named($1, $2) t
+  WHERE t.name IS NOT NULL
+$$;
+COMMENT ON FUNCTION @extschema@.top_supplier_names(@extschema@.supply_mix, integer) IS 'The k heaviest supplier groups of a group mix as readable text: name and share in percent (bigint keys: supplier ids; text keys: groups pulled from federation members, by name, else the key).';
+
+-- The statistics of every dashboard row, at four levels (six with the function rows): (sector, member state, function),
+-- (sector, EU-wide, function), (sector, member state, all functions), (sector, EU-wide, all
+-- functions). Mergeable states, additive sums and the metrics derived from them; the live
+-- views, the rollups and the snapshots are all this one computation.
+-- federated: the input is the states pulled from the federation members (federation_state)
+-- instead of this database's supply (a coordinator's refresh and snapshots); as_of and
+-- methodology then only name the rows (the members computed the states).
+-- scope: only these '<sector>:<member state>' keys' rows are computed from the supply (and
+-- returned: their member-state rows);
+-- from_rollup: the member-state states of the scope's sectors are read from the rollups (the
+-- EU rows re-merged without a scan). Both for refresh()'s incremental recomputation.
+-- function_rows: also the rows per ICT function pooling every sector (sector_code NULL), per
+-- member state and EU-wide: two more levels of the same states (issue 18). With
+-- from_rollup: the scope's sectors' EU-wide rows, from their member-state states in the
+-- rollups, and (function_rows) the function rows of the scope's member states and EU-wide,
+-- merged again from the scope's member states' sector states and the other member states'
+-- function states in the rollups, in one pass; function_scope: only these functions' rows
+-- (the functions the scope's rows supply, before or after).
+-- stored_scores: the suppliers' risk from supplier_rollup (refresh()), not scored now.
+CREATE OR REPLACE FUNCTION @extschema@.sector_stats_levels(federated boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
+                                                functions boolean DEFAULT true, scope text[] DEFAULT NULL,
+                                                from_rollup boolean DEFAULT false, function_rows boolean DEFAULT false,
+                                                function_scope text[] DEFAULT NULL, stored_scores boolean DEFAULT false)
+RETURNS TABLE (sector_code text, member_state text, function_code text,
+               group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix,
+               entities bigint, single_sourced bigint, single_sourced_critical bigint,
+               weight float8, hrv_weight float8, weight_critical float8, hrv_weight_critical float8,
+               risk_weight float8, suppliers integer, hhi float8, cr1 float8, cr4 float8,
+               effective_suppliers float8, country_hhi float8, hrv_share float8, hrv_share_critical float8,
+               non_eu_share float8, mean_risk float8, concentration_level text, top_suppliers text,
+               unassessed_weight float8, unassessed_share float8, contract_gap_edges bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+WITH src AS (  -- this database's supply, or the members' states, or (from the rollups) states
+               -- stored by refresh(); pooled: a state that counts only in the function rows
+  SELECT x.*, CASE WHEN (SELECT @extschema@.contracts_tracked()) THEN COALESCE(cg.edges, 0) END AS contract_gap_edges,
+         false AS pooled
+  FROM @extschema@.sector_function_stats($2, $3, false, $5, $9) x
+  LEFT JOIN @extschema@.contract_gap_edge_counts($2, $5) cg
+    ON cg.sector_code OPERATOR(pg_catalog.=) x.sector_code AND cg.member_state OPERATOR(pg_catalog.=) x.member_state
+   AND cg.function_code OPERATOR(pg_catalog.=) x.function_code
+  WHERE NOT $1 AND NOT $6
+  UNION ALL  -- the member-state states of the scope's sectors, for their EU-wide rows
+  SELECT r.sector_code, r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
+         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges, false
+  FROM @extschema@.sector_rollup r
+  WHERE $6 AND r.member_state IS NOT NULL AND r.function_code IS NOT NULL
+    AND r.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1))
+  UNION ALL  -- for the function rows: the scope's member states' sector states and the other
+             -- member states' function states
+  SELECT r.sector_code, r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
+         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges, true
+  FROM @extschema@.sector_rollup r
+  WHERE $6 AND $7 AND r.function_code IS NOT NULL
+    AND r.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2))
+    AND ($8 IS NULL OR r.function_code OPERATOR(pg_catalog.=) ANY ($8))
+  UNION ALL
+  SELECT NULL, r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
+         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges, true
+  FROM @extschema@.function_rollup r
+  WHERE $6 AND $7 AND r.member_state IS NOT NULL
+    AND r.member_state OPERATOR(pg_catalog.<>) ALL (@extschema@.scope_part($5, 2))
+    AND ($8 IS NULL OR r.function_code OPERATOR(pg_catalog.=) ANY ($8))
+  UNION ALL
+  SELECT s.sector_code, s.member_state, s.function_code, s.group_mix, s.country_mix, s.entities, s.single_sourced,
+         s.weight, s.hrv_weight, s.risk_weight, s.unassessed_weight, s.contract_gap_edges, false
+  FROM @extschema@.federation_state s WHERE $1 AND s.function_code IS NOT NULL
+),
+f AS (
+  SELECT x.*, (fn.criticality OPERATOR(pg_catalog.<>) 'standard') AS crit,
+         CASE WHEN $4 THEN x.function_code END AS fx  -- NULL when only the all-functions rows are wanted
+  FROM src x
+  JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) x.function_code
+),
+cube AS (  -- each row once per level it counts in (the keys it is rolled up over NULL), for the
+           -- levels this call returns only (a level not returned would merge every state for
+           -- nothing); mixes, counts and exact float sums do not depend on the order of the
+           -- rows, so one hashed pass gives rollups and live rows equal to the last bit
+  SELECT l.lvl, CASE WHEN l.s THEN f.sector_code END AS sector_code, CASE WHEN l.m THEN f.member_state END AS member_state,
+         CASE WHEN l.x THEN f.fx END AS function_code,
+         @extschema@.supply_mix_union(f.group_mix) AS gm, @extschema@.supply_mix_union(f.country_mix) AS cm,
+         pg_catalog.sum(f.entities)::bigint AS ent, pg_catalog.sum(f.single_sourced)::bigint AS ss,
+         COALESCE(pg_catalog.sum(f.single_sourced) FILTER (WHERE f.crit), 0)::bigint AS ssc,
+         @extschema@.exact_sum(f.weight) AS w, @extschema@.exact_sum(f.hrv_weight) AS hw,
+         COALESCE(@extschema@.exact_sum(f.weight) FILTER (WHERE f.crit), 0::float8) AS wc,
+         COALESCE(@extschema@.exact_sum(f.hrv_weight) FILTER (WHERE f.crit), 0::float8) AS hwc,
+         @extschema@.exact_sum(f.risk_weight) AS rw, @extschema@.exact_sum(f.unassessed_weight) AS uw,
+         pg_catalog.sum(f.contract_gap_edges)::bigint AS cge
+  FROM f
+  -- the levels: (sector, member state, function), (sector, function), (sector, member state),
+  -- (sector), and the function rows (function, member state), (function)
+  JOIN (VALUES (1, true, true, true), (2, true, false, true), (3, true, true, false), (4, true, false, false),
+               (5, false, true, true), (6, false, false, true)) l(lvl, s, m, x)
+    ON (NOT l.x OR $4)  -- without functions, only the all-functions levels
+   AND CASE WHEN l.s AND l.m THEN NOT $6  -- member-state rows: from the supply (all or the scope's)
+            WHEN l.s THEN NOT f.pooled AND ($5 IS NULL OR $6)  -- EU-wide: not scoped, or re-merged
+            ELSE $7 AND ($5 IS NULL OR $6) AND (f.pooled OR NOT $6)  -- the function rows, asked for
+                 AND (NOT l.m OR NOT $6  -- (from the rollups: the scope's member states', EU-wide)
+                      OR f.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2)))
+       END
+  GROUP BY 1, 2, 3, 4
+),
+ents AS MATERIALIZED (  -- entities registered, for the all-functions rows (computed once)
+  SELECT e.sector_code, e.member_state, pg_catalog.count(*) AS n
+  FROM @extschema@.entity e
+  WHERE NOT $1  -- scoped: the scope's sectors (from the rollups, for their EU-wide rows), or the
+                -- scope's sectors and member states (their rows only), by index
+    AND ($5 IS NULL OR e.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1)))
+    AND ($5 IS NULL OR $6 OR (e.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2))
+                              AND (e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state) OPERATOR(pg_catalog.=) ANY ($5)))
+  GROUP BY GROUPING SETS ((e.sector_code, e.member_state), (e.sector_code))
+  UNION ALL
+  SELECT s.sector_code, s.member_state, pg_catalog.sum(s.entities)::bigint
+  FROM @extschema@.federation_state s WHERE $1 AND s.function_code IS NULL
+  GROUP BY GROUPING SETS ((s.sector_code, s.member_state), (s.sector_code))
+),
+rows AS (  -- every sector has an EU-wide all-functions row, with or without data
+  SELECT c.sector_code, c.member_state, c.function_code, c.gm, c.cm, c.ent, c.ss, c.ssc, c.w, c.hw, c.wc, c.hwc, c.rw, c.uw, c.cge
+  FROM cube c
+  UNION ALL
+  SELECT s.code, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM @extschema@.sector s
+  WHERE NOT EXISTS (SELECT 1 FROM cube c WHERE c.sector_code OPERATOR(pg_catalog.=) s.code
+                                          AND c.member_state IS NULL AND c.function_code IS NULL)
+)
+SELECT c.sector_code, c.member_state, c.function_code, c.gm, c.cm,
+       CASE WHEN c.function_code IS NULL THEN COALESCE(en.n, 0) ELSE c.ent END,
+       COALESCE(c.ss, 0), COALESCE(c.ssc, 0), COALESCE(c.w, 0::float8), COALESCE(c.hw, 0::float8),
+       COALESCE(c.wc, 0::float8), COALESCE(c.hwc, 0::float8), COALESCE(c.rw, 0::float8),
+       COALESCE(@extschema@.key_count(c.gm), 0), @extschema@.hhi(c.gm), @extschema@.cr(c.gm, 1),
+       @extschema@.cr(c.gm, 4), @extschema@.effective_suppliers(c.gm), @extschema@.hhi(c.cm),
+       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.hw OPERATOR(pg_catalog./) c.w END,
+       CASE WHEN c.wc OPERATOR(pg_catalog.>) 0::float8 THEN c.hwc OPERATOR(pg_catalog./) c.wc END,
+       1 OPERATOR(pg_catalog.-) @extschema@.share(c.cm, (SELECT @extschema@.eu_member_codes())),
+       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.rw OPERATOR(pg_catalog./) c.w END,
+       @extschema@.concentration_level(@extschema@.hhi(c.gm)),
+       CASE WHEN c.function_code IS NOT NULL THEN @extschema@.top_supplier_names(c.gm, 3) END,
+       COALESCE(c.uw, 0::float8),
+       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.uw OPERATOR(pg_catalog./) c.w END,
+       -- counted once contract checks are recorded here (a coordinator: by a member); else NULL
+       CASE WHEN (SELECT CASE WHEN $1 THEN EXISTS (SELECT 1 FROM @extschema@.federation_state s WHERE s.contract_gap_edges IS NOT NULL)
+                              ELSE @extschema@.contracts_tracked() END)
+            THEN COALESCE(c.cge, 0::bigint) END
+FROM rows c
+LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_catalog.=) c.sector_code
+                 AND COALESCE(en.member_state, '') OPERATOR(pg_catalog.=) COALESCE(c.member_state, '')  -- hashable
+-- EU-wide rows for roles that see every member state (row-level security)
+WHERE (c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL)
+  -- scoped from the supply: only the scope's member-state rows (the others are not computed)
+  AND ($5 IS NULL OR $6 OR c.member_state IS NOT NULL)
+  -- from the rollups: the levels merged only what is merged again; of the EU-wide rows every
+  -- sector has, only the scope's sectors'
+  AND (NOT $6 OR c.sector_code IS NULL OR c.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1)))
+$$;
+COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean, boolean, text[], boolean) IS
+  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL): mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows; contract_gap_edges: critical or sensitive supply edges missing a 5.1.4 clause), from this database''s supply valid at as_of, or (federated) from the states pulled from the federation members. functions false: only the all-functions rows; function_rows: also the rows per ICT function pooling every sector (sector_code NULL), per member state and EU-wide. The one computation behind the sector views, function_overview, the rollups and the snapshots.';
+
+CREATE OR REPLACE FUNCTION @extschema@.sector_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
+                                            functions boolean DEFAULT true)
+RETURNS TABLE (sector_code text, member_state text, function_code text,
+               group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix,
+               entities bigint, single_sourced bigint, single_sourced_critical bigint,
+               weight float8, hrv_weight float8, weight_critical float8, hrv_weight_critical float8,
+               risk_weight float8, suppliers integer, hhi float8, cr1 float8, cr4 float8,
+               effective_suppliers float8, country_hhi float8, hrv_share float8, hrv_share_critical float8,
+               non_eu_share float8, mean_risk float8, concentration_level text, top_suppliers text,
+               unassessed_weight float8, unassessed_share float8, contract_gap_edges bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT * FROM @extschema@.sector_stats_levels(false, $1, $2, $3)
+$$;
+COMMENT ON FUNCTION @extschema@.sector_stats_at(date, text, boolean) IS
+  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL) from this database''s supply valid at as_of (sector_stats_levels). functions false: only the all-functions rows. The computation behind the sector views, the rollups and the snapshots.';
