@@ -29,9 +29,10 @@
 --include src/score/risk_profile.sql
 --include src/score/supplier_risk.sql
 --include src/score/supplier_rollup.sql
---include src/stats/sourcing_deep_mix.sql
---include src/stats/sector_stats.sql
 --include src/rollup/rollup_tables.sql
+--include src/stats/sourcing_deep_mix.sql
+--include src/stats/stats_modes.sql
+--include src/stats/sector_stats.sql
 --include src/views/sector_overview.sql
 --include src/views/entity_exposure.sql
 --include src/views/multi_vendor_gaps.sql
@@ -40,6 +41,7 @@
 --include src/federation/federation_export.sql
 --include src/federation/federation_pull.sql
 --include src/rollup/refresh.sql
+--include src/rollup/metric_snapshot.sql
 --include src/rollup/snapshots_trend.sql
 --include src/rollup/pg_cron.sql
 --include src/report/reports.sql

@@ -5,3 +5,15 @@
 -- aggregate 0.3.0 defines anew is pulled in from its one source file by an --include line, so no
 -- definition is written twice. test/upgrade.sh proves that an updated database equals a fresh
 -- 0.3.0 install, object for object, with every user row kept.
+
+-- sector_stats_levels (nine positional parameters) becomes sector_stats_compute, with its source
+-- and levels as named modes, read through one function per purpose; sector_stats_at returns
+-- the rollup row type instead of repeating its column list. No view depends on either.
+DROP FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean, boolean, text[], boolean);
+DROP FUNCTION @extschema@.sector_stats_at(date, text, boolean);
+--include src/stats/stats_modes.sql
+--include src/stats/sector_stats.sql
+--include src/views/function_overview.sql
+--include src/rollup/snapshots_trend.sql
+--include src/rollup/refresh.sql
+COMMENT ON TABLE @extschema@.function_rollup IS 'Rollups written by refresh(): per ICT function and member state (NULL: EU-wide), every sector pooled (the function rows of sector_stats_compute, computed in the same pass as sector_rollup), read by function_overview and assessment_overview. Do not edit.';

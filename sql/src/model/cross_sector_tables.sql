@@ -85,7 +85,7 @@ CREATE TABLE @extschema@.function_rollup (
   contract_gap_edges      bigint,
   CONSTRAINT function_rollup_unique UNIQUE NULLS NOT DISTINCT (function_code, member_state)
 );
-COMMENT ON TABLE @extschema@.function_rollup IS 'Rollups written by refresh(): per ICT function and member state (NULL: EU-wide), every sector pooled (the function rows of sector_stats_levels, computed in the same pass as sector_rollup), read by function_overview and assessment_overview. Do not edit.';
+COMMENT ON TABLE @extschema@.function_rollup IS 'Rollups written by refresh(): per ICT function and member state (NULL: EU-wide), every sector pooled (the function rows of sector_stats_compute, computed in the same pass as sector_rollup), read by function_overview and assessment_overview. Do not edit.';
 DO $cm$
 DECLARE c record;
 BEGIN

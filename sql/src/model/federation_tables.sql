@@ -1,6 +1,6 @@
 -- Federation, coordinator side: the member databases (federation_member) and what was
 -- pulled from them (federation_state, federation_group). Filled by federation_add_member
--- and refresh(); read by sector_stats_levels. Empty on a database that is not a coordinator.
+-- and refresh(); read by sector_stats_compute. Empty on a database that is not a coordinator.
 
 CREATE TABLE @extschema@.federation_member (
   member_state     text PRIMARY KEY REFERENCES @extschema@.country (code),

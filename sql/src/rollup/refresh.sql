@@ -119,7 +119,7 @@ BEGIN
     -- then swapped in: readers see the previous rollups until this transaction commits
     -- (the function rows, sector_code NULL, come from the same pass)
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT * FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END, true, NULL, false, true, NULL, NOT fed);
+      SELECT * FROM @extschema@.sector_stats_full(federated => fed, stored_scores => NOT fed, as_of => d, methodology => CASE WHEN NOT fed THEN m END);
     DELETE FROM @extschema@.sector_rollup;
     INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage x WHERE x.sector_code IS NOT NULL;
     GET DIAGNOSTICS n = ROW_COUNT;
@@ -130,7 +130,7 @@ BEGIN
     par := pg_catalog.current_setting('max_parallel_workers_per_gather');
     PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', '0', true);
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, false, false, NULL, true) x WHERE x.member_state IS NOT NULL;
+      SELECT * FROM @extschema@.sector_stats_scoped(as_of => d, methodology => m, scope => keys);
     secs := @extschema@.scope_part(keys, 1);
     mss := @extschema@.scope_part(keys, 2);
     -- (the functions of the rows replaced, before and after: their function rows are stale)
@@ -149,7 +149,7 @@ BEGIN
     -- their sectors' EU-wide rows, and the function rows of those functions (of the scope's
     -- member states and EU-wide), merged again from the states in the rollups, in one pass
     CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT x.* FROM @extschema@.sector_stats_levels(false, d, m, true, keys, true, true, fns) x;
+      SELECT * FROM @extschema@.sector_stats_remerged(as_of => d, methodology => m, scope => keys, function_scope => fns);
     DELETE FROM @extschema@.sector_rollup r WHERE r.member_state IS NULL AND r.sector_code OPERATOR(pg_catalog.=) ANY (secs);
     GET DIAGNOSTICS n = ROW_COUNT;
     gone := gone OPERATOR(pg_catalog.+) n;

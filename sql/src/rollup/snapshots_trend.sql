@@ -1,29 +1,7 @@
--- Snapshots of every sector metric (metric_snapshot, take_snapshot) and trends.
+-- Snapshots of every sector metric (take_snapshot, into metric_snapshot: rollup/metric_snapshot.sql)
+-- and trends.
 
-CREATE TABLE @extschema@.metric_snapshot (
-  snapshot_id   bigint NOT NULL REFERENCES @extschema@.snapshot (snapshot_id) ON DELETE CASCADE,
-  sector_code   text NOT NULL REFERENCES @extschema@.sector (code),
-  member_state  text REFERENCES @extschema@.country (code),
-  function_code text REFERENCES @extschema@.ict_function (code),
-  group_mix     @extschema@.supply_mix,
-  country_mix   @extschema@.supply_mix,
-  metrics       jsonb NOT NULL CONSTRAINT metric_snapshot_metrics_object CHECK (pg_catalog.jsonb_typeof(metrics) OPERATOR(pg_catalog.=) 'object'),
-  CONSTRAINT metric_snapshot_unique UNIQUE NULLS NOT DISTINCT (snapshot_id, sector_code, member_state, function_code)
-);
-COMMENT ON TABLE @extschema@.metric_snapshot IS 'Metrics stored per snapshot, sector, member state (NULL = EU-wide) and ICT function (NULL = all), with their mergeable states. User data: dumped, never changed by refresh().';
-COMMENT ON COLUMN @extschema@.metric_snapshot.snapshot_id IS 'Snapshot.';
-COMMENT ON COLUMN @extschema@.metric_snapshot.sector_code IS 'Sector.';
-COMMENT ON COLUMN @extschema@.metric_snapshot.member_state IS 'Member state; NULL for the EU-wide row.';
-COMMENT ON COLUMN @extschema@.metric_snapshot.function_code IS 'ICT function; NULL for all functions.';
-COMMENT ON COLUMN @extschema@.metric_snapshot.group_mix IS 'Mergeable state: supply weight per supplier group.';
-COMMENT ON COLUMN @extschema@.metric_snapshot.country_mix IS 'Mergeable state: supply weight per headquarters country.';
-COMMENT ON COLUMN @extschema@.metric_snapshot.metrics IS 'The metrics and sums of sector_stats_at (name: value) and gaps, the entity and function pairs with a multi-vendor gap.';
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.metric_snapshot', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.sector_rollup', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollup_refresh', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollup_refresh_id_seq', '');
-
--- Entities with a multi-vendor gap at the four levels of sector_stats_levels: from this
+-- Entities with a multi-vendor gap at the four levels of sector_stats_compute: from this
 -- database's supply, or (federated) the counts pulled from the members (an entity belongs
 -- to one member state, so member-state counts add up to the EU-wide ones).
 CREATE OR REPLACE FUNCTION @extschema@.sector_gap_counts(federated boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
@@ -62,7 +40,7 @@ BEGIN
   INSERT INTO @extschema@.snapshot (label, as_of, methodology) VALUES ($1, d, m) RETURNING snapshot_id INTO sid;
   -- the sector rows and the function rows (every sector pooled) of one computation
   CREATE TEMP TABLE supplyrisk_snapshot_stage ON COMMIT DROP AS
-    SELECT * FROM @extschema@.sector_stats_levels(fed, d, CASE WHEN NOT fed THEN m END, true, NULL, false, true);
+    SELECT * FROM @extschema@.sector_stats_full(federated => fed, stored_scores => false, as_of => d, methodology => CASE WHEN NOT fed THEN m END);
   INSERT INTO @extschema@.function_snapshot (snapshot_id, function_code, member_state, group_mix, country_mix, metrics)
   SELECT sid, x.function_code, x.member_state, x.group_mix, x.country_mix,
          (pg_catalog.to_jsonb(x) OPERATOR(pg_catalog.-)

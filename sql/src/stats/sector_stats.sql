@@ -1,5 +1,6 @@
 -- The dashboard computation: sector_function_stats (one scan of the supply) and
--- sector_stats_at (four levels of merged states and metrics).
+-- sector_stats_compute (four levels of merged states and metrics, six with the function rows),
+-- read through one function per purpose.
 
 -- The sectors (part 1) or member states (part 2) of '<sector>:<member state>' scope keys,
 -- distinct. Immutable: with a constant scope the planner folds it into a constant array, and
@@ -110,81 +111,75 @@ COMMENT ON FUNCTION @extschema@.top_supplier_names(@extschema@.supply_mix, integ
 
 -- The statistics of every dashboard row, at four levels (six with the function rows): (sector, member state, function),
 -- (sector, EU-wide, function), (sector, member state, all functions), (sector, EU-wide, all
--- functions). Mergeable states, additive sums and the metrics derived from them; the live
--- views, the rollups and the snapshots are all this one computation.
--- federated: the input is the states pulled from the federation members (federation_state)
--- instead of this database's supply (a coordinator's refresh and snapshots); as_of and
--- methodology then only name the rows (the members computed the states).
--- scope: only these '<sector>:<member state>' keys' rows are computed from the supply (and
--- returned: their member-state rows);
--- from_rollup: the member-state states of the scope's sectors are read from the rollups (the
--- EU rows re-merged without a scan). Both for refresh()'s incremental recomputation.
--- function_rows: also the rows per ICT function pooling every sector (sector_code NULL), per
--- member state and EU-wide: two more levels of the same states (issue 18). With
--- from_rollup: the scope's sectors' EU-wide rows, from their member-state states in the
--- rollups, and (function_rows) the function rows of the scope's member states and EU-wide,
--- merged again from the scope's member states' sector states and the other member states'
--- function states in the rollups, in one pass; function_scope: only these functions' rows
--- (the functions the scope's rows supply, before or after).
+-- functions), and the function rows pooling every sector: (function, member state), (function).
+-- Mergeable states, additive sums and the metrics derived from them; the live views, the
+-- rollups and the snapshots are all this one computation. It is read through the functions
+-- below, one per purpose (each mode an enum literal, a constant the planner folds: a cast of
+-- text to the enum would not be folded) (live rows, full rollup rows, a scope's rows, rows merged again from
+-- the rollups); they call it with named parameters, and their constant arguments fold its
+-- unused branches away when the planner inlines it.
+-- source: where the per-function states come from —
+--   supply      this database's supply valid at as_of (every row, or the scope's member-state rows)
+--   rollups     the member-state states stored in sector_rollup / function_rollup (the scope's
+--               sectors' EU-wide rows and the function rows merged again, without a scan)
+--   federation  the states pulled from the federation members (federation_state); as_of and
+--               methodology then only name the rows (the members computed the states)
+-- levels: all_functions (only the all-functions rows), sector (every sector level),
+--   sector_and_function (also the function rows pooling every sector).
 -- stored_scores: the suppliers' risk from supplier_rollup (refresh()), not scored now.
-CREATE OR REPLACE FUNCTION @extschema@.sector_stats_levels(federated boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
-                                                functions boolean DEFAULT true, scope text[] DEFAULT NULL,
-                                                from_rollup boolean DEFAULT false, function_rows boolean DEFAULT false,
-                                                function_scope text[] DEFAULT NULL, stored_scores boolean DEFAULT false)
-RETURNS TABLE (sector_code text, member_state text, function_code text,
-               group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix,
-               entities bigint, single_sourced bigint, single_sourced_critical bigint,
-               weight float8, hrv_weight float8, weight_critical float8, hrv_weight_critical float8,
-               risk_weight float8, suppliers integer, hhi float8, cr1 float8, cr4 float8,
-               effective_suppliers float8, country_hhi float8, hrv_share float8, hrv_share_critical float8,
-               non_eu_share float8, mean_risk float8, concentration_level text, top_suppliers text,
-               unassessed_weight float8, unassessed_share float8, contract_gap_edges bigint)
+-- scope: only these '<sector>:<member state>' keys; function_scope: with source rollups, only
+-- these functions' rows (the functions the scope's rows supply, before or after).
+CREATE OR REPLACE FUNCTION @extschema@.sector_stats_compute(source @extschema@.stats_source, levels @extschema@.stats_levels,
+                                                 stored_scores boolean, as_of date, methodology text,
+                                                 scope text[] DEFAULT NULL, function_scope text[] DEFAULT NULL)
+RETURNS SETOF @extschema@.sector_rollup
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 WITH src AS (  -- this database's supply, or the members' states, or (from the rollups) states
                -- stored by refresh(); pooled: a state that counts only in the function rows
   SELECT x.*, CASE WHEN (SELECT @extschema@.contracts_tracked()) THEN COALESCE(cg.edges, 0) END AS contract_gap_edges,
          false AS pooled
-  FROM @extschema@.sector_function_stats($2, $3, false, $5, $9) x
-  LEFT JOIN @extschema@.contract_gap_edge_counts($2, $5) cg
+  FROM @extschema@.sector_function_stats(as_of => $4, methodology => $5, global_keys => false, scope => $6, stored_scores => $3) x
+  LEFT JOIN @extschema@.contract_gap_edge_counts(as_of => $4, scope => $6) cg
     ON cg.sector_code OPERATOR(pg_catalog.=) x.sector_code AND cg.member_state OPERATOR(pg_catalog.=) x.member_state
    AND cg.function_code OPERATOR(pg_catalog.=) x.function_code
-  WHERE NOT $1 AND NOT $6
+  WHERE NOT ($1 OPERATOR(pg_catalog.=) 'federation') AND NOT ($1 OPERATOR(pg_catalog.=) 'rollups')
   UNION ALL  -- the member-state states of the scope's sectors, for their EU-wide rows
   SELECT r.sector_code, r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
          r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges, false
   FROM @extschema@.sector_rollup r
-  WHERE $6 AND r.member_state IS NOT NULL AND r.function_code IS NOT NULL
-    AND r.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1))
+  WHERE ($1 OPERATOR(pg_catalog.=) 'rollups') AND r.member_state IS NOT NULL AND r.function_code IS NOT NULL
+    AND r.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($6, 1))
   UNION ALL  -- for the function rows: the scope's member states' sector states and the other
              -- member states' function states
   SELECT r.sector_code, r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
          r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges, true
   FROM @extschema@.sector_rollup r
-  WHERE $6 AND $7 AND r.function_code IS NOT NULL
-    AND r.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2))
-    AND ($8 IS NULL OR r.function_code OPERATOR(pg_catalog.=) ANY ($8))
+  WHERE ($1 OPERATOR(pg_catalog.=) 'rollups') AND ($2 OPERATOR(pg_catalog.=) 'sector_and_function') AND r.function_code IS NOT NULL
+    AND r.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($6, 2))
+    AND ($7 IS NULL OR r.function_code OPERATOR(pg_catalog.=) ANY ($7))
   UNION ALL
   SELECT NULL, r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
          r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges, true
   FROM @extschema@.function_rollup r
-  WHERE $6 AND $7 AND r.member_state IS NOT NULL
-    AND r.member_state OPERATOR(pg_catalog.<>) ALL (@extschema@.scope_part($5, 2))
-    AND ($8 IS NULL OR r.function_code OPERATOR(pg_catalog.=) ANY ($8))
+  WHERE ($1 OPERATOR(pg_catalog.=) 'rollups') AND ($2 OPERATOR(pg_catalog.=) 'sector_and_function') AND r.member_state IS NOT NULL
+    AND r.member_state OPERATOR(pg_catalog.<>) ALL (@extschema@.scope_part($6, 2))
+    AND ($7 IS NULL OR r.function_code OPERATOR(pg_catalog.=) ANY ($7))
   UNION ALL
   SELECT s.sector_code, s.member_state, s.function_code, s.group_mix, s.country_mix, s.entities, s.single_sourced,
          s.weight, s.hrv_weight, s.risk_weight, s.unassessed_weight, s.contract_gap_edges, false
-  FROM @extschema@.federation_state s WHERE $1 AND s.function_code IS NOT NULL
+  FROM @extschema@.federation_state s WHERE ($1 OPERATOR(pg_catalog.=) 'federation') AND s.function_code IS NOT NULL
 ),
 f AS (
   SELECT x.*, (fn.criticality OPERATOR(pg_catalog.<>) 'standard') AS crit,
-         CASE WHEN $4 THEN x.function_code END AS fx  -- NULL when only the all-functions rows are wanted
+         CASE WHEN ($2 OPERATOR(pg_catalog.<>) 'all_functions') THEN x.function_code END AS fx  -- NULL when only the all-functions rows are wanted
   FROM src x
   JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) x.function_code
 ),
 cube AS (  -- each row once per level it counts in (the keys it is rolled up over NULL), for the
            -- levels this call returns only (a level not returned would merge every state for
            -- nothing); mixes, counts and exact float sums do not depend on the order of the
-           -- rows, so one hashed pass gives rollups and live rows equal to the last bit
+           -- rows, so one hashed pass gives rollups and live rows equal (exact_sum: correctly rounded; the
+           -- lowest-level sums of sector_function_stats are plain float sums in plan order)
   SELECT l.lvl, CASE WHEN l.s THEN f.sector_code END AS sector_code, CASE WHEN l.m THEN f.member_state END AS member_state,
          CASE WHEN l.x THEN f.fx END AS function_code,
          @extschema@.supply_mix_union(f.group_mix) AS gm, @extschema@.supply_mix_union(f.country_mix) AS cm,
@@ -200,27 +195,27 @@ cube AS (  -- each row once per level it counts in (the keys it is rolled up ove
   -- (sector), and the function rows (function, member state), (function)
   JOIN (VALUES (1, true, true, true), (2, true, false, true), (3, true, true, false), (4, true, false, false),
                (5, false, true, true), (6, false, false, true)) l(lvl, s, m, x)
-    ON (NOT l.x OR $4)  -- without functions, only the all-functions levels
-   AND CASE WHEN l.s AND l.m THEN NOT $6  -- member-state rows: from the supply (all or the scope's)
-            WHEN l.s THEN NOT f.pooled AND ($5 IS NULL OR $6)  -- EU-wide: not scoped, or re-merged
-            ELSE $7 AND ($5 IS NULL OR $6) AND (f.pooled OR NOT $6)  -- the function rows, asked for
-                 AND (NOT l.m OR NOT $6  -- (from the rollups: the scope's member states', EU-wide)
-                      OR f.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2)))
+    ON (NOT l.x OR ($2 OPERATOR(pg_catalog.<>) 'all_functions'))  -- without functions, only the all-functions levels
+   AND CASE WHEN l.s AND l.m THEN NOT ($1 OPERATOR(pg_catalog.=) 'rollups')  -- member-state rows: from the supply (all or the scope's)
+            WHEN l.s THEN NOT f.pooled AND ($6 IS NULL OR ($1 OPERATOR(pg_catalog.=) 'rollups'))  -- EU-wide: not scoped, or re-merged
+            ELSE ($2 OPERATOR(pg_catalog.=) 'sector_and_function') AND ($6 IS NULL OR ($1 OPERATOR(pg_catalog.=) 'rollups')) AND (f.pooled OR NOT ($1 OPERATOR(pg_catalog.=) 'rollups'))  -- the function rows, asked for
+                 AND (NOT l.m OR NOT ($1 OPERATOR(pg_catalog.=) 'rollups')  -- (from the rollups: the scope's member states', EU-wide)
+                      OR f.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($6, 2)))
        END
   GROUP BY 1, 2, 3, 4
 ),
 ents AS MATERIALIZED (  -- entities registered, for the all-functions rows (computed once)
   SELECT e.sector_code, e.member_state, pg_catalog.count(*) AS n
   FROM @extschema@.entity e
-  WHERE NOT $1  -- scoped: the scope's sectors (from the rollups, for their EU-wide rows), or the
+  WHERE NOT ($1 OPERATOR(pg_catalog.=) 'federation')  -- scoped: the scope's sectors (from the rollups, for their EU-wide rows), or the
                 -- scope's sectors and member states (their rows only), by index
-    AND ($5 IS NULL OR e.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1)))
-    AND ($5 IS NULL OR $6 OR (e.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 2))
-                              AND (e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state) OPERATOR(pg_catalog.=) ANY ($5)))
+    AND ($6 IS NULL OR e.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($6, 1)))
+    AND ($6 IS NULL OR ($1 OPERATOR(pg_catalog.=) 'rollups') OR (e.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($6, 2))
+                              AND (e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state) OPERATOR(pg_catalog.=) ANY ($6)))
   GROUP BY GROUPING SETS ((e.sector_code, e.member_state), (e.sector_code))
   UNION ALL
   SELECT s.sector_code, s.member_state, pg_catalog.sum(s.entities)::bigint
-  FROM @extschema@.federation_state s WHERE $1 AND s.function_code IS NULL
+  FROM @extschema@.federation_state s WHERE ($1 OPERATOR(pg_catalog.=) 'federation') AND s.function_code IS NULL
   GROUP BY GROUPING SETS ((s.sector_code, s.member_state), (s.sector_code))
 ),
 rows AS (  -- every sector has an EU-wide all-functions row, with or without data
@@ -247,7 +242,7 @@ SELECT c.sector_code, c.member_state, c.function_code, c.gm, c.cm,
        COALESCE(c.uw, 0::float8),
        CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.uw OPERATOR(pg_catalog./) c.w END,
        -- counted once contract checks are recorded here (a coordinator: by a member); else NULL
-       CASE WHEN (SELECT CASE WHEN $1 THEN EXISTS (SELECT 1 FROM @extschema@.federation_state s WHERE s.contract_gap_edges IS NOT NULL)
+       CASE WHEN (SELECT CASE WHEN ($1 OPERATOR(pg_catalog.=) 'federation') THEN EXISTS (SELECT 1 FROM @extschema@.federation_state s WHERE s.contract_gap_edges IS NOT NULL)
                               ELSE @extschema@.contracts_tracked() END)
             THEN COALESCE(c.cge, 0::bigint) END
 FROM rows c
@@ -256,26 +251,54 @@ LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_cata
 -- EU-wide rows for roles that see every member state (row-level security)
 WHERE (c.member_state IS NOT NULL OR (SELECT @extschema@.access_member_states()) IS NULL)
   -- scoped from the supply: only the scope's member-state rows (the others are not computed)
-  AND ($5 IS NULL OR $6 OR c.member_state IS NOT NULL)
+  AND ($6 IS NULL OR ($1 OPERATOR(pg_catalog.=) 'rollups') OR c.member_state IS NOT NULL)
   -- from the rollups: the levels merged only what is merged again; of the EU-wide rows every
   -- sector has, only the scope's sectors'
-  AND (NOT $6 OR c.sector_code IS NULL OR c.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($5, 1)))
+  AND (NOT ($1 OPERATOR(pg_catalog.=) 'rollups') OR c.sector_code IS NULL OR c.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($6, 1)))
 $$;
-COMMENT ON FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean, boolean, text[], boolean) IS
-  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL): mergeable group and country mixes, additive sums and the metrics derived from them (top_suppliers on function rows; contract_gap_edges: critical or sensitive supply edges missing a 5.1.4 clause), from this database''s supply valid at as_of, or (federated) from the states pulled from the federation members. functions false: only the all-functions rows; function_rows: also the rows per ICT function pooling every sector (sector_code NULL), per member state and EU-wide. The one computation behind the sector views, function_overview, the rollups and the snapshots.';
+COMMENT ON FUNCTION @extschema@.sector_stats_compute(@extschema@.stats_source, @extschema@.stats_levels, boolean, date, text, text[], text[]) IS
+  'Internal: the one computation behind the sector views, function_overview, the rollups and the snapshots: dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL), and per ICT function pooling every sector (sector_code NULL), from this database''s supply valid at as_of, the stored rollups, or the states pulled from the federation members (source); mergeable group and country mixes, additive sums and the metrics derived from them. Read through sector_stats_at, sector_stats_full, sector_stats_scoped and sector_stats_remerged.';
+
+-- Full rollup rows (refresh() and take_snapshot): every level, with the function rows, from
+-- this database's supply, or (federated) from the members' states.
+CREATE OR REPLACE FUNCTION @extschema@.sector_stats_full(federated boolean, stored_scores boolean, as_of date, methodology text)
+RETURNS SETOF @extschema@.sector_rollup
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT * FROM @extschema@.sector_stats_compute(source => CASE WHEN $1 THEN 'federation'::@extschema@.stats_source ELSE 'supply'::@extschema@.stats_source END,
+                                                levels => 'sector_and_function', stored_scores => $2, as_of => $3, methodology => $4)
+$$;
+COMMENT ON FUNCTION @extschema@.sector_stats_full(boolean, boolean, date, text) IS
+  'Internal: every rollup row (sector levels and function rows) for refresh() and take_snapshot: from this database''s supply valid at as_of under methodology, or (federated) from the states pulled from the federation members; stored_scores: the suppliers'' risk as refresh() stored it in supplier_rollup.';
+
+-- The member-state rows of a scope, recomputed from the supply with the stored scores
+-- (refresh()'s incremental step).
+CREATE OR REPLACE FUNCTION @extschema@.sector_stats_scoped(as_of date, methodology text, scope text[])
+RETURNS SETOF @extschema@.sector_rollup
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT x.* FROM @extschema@.sector_stats_compute(source => 'supply', levels => 'sector', stored_scores => true,
+                                                  as_of => $1, methodology => $2, scope => $3) x
+  WHERE x.member_state IS NOT NULL
+$$;
+COMMENT ON FUNCTION @extschema@.sector_stats_scoped(date, text, text[]) IS
+  'Internal: the member-state rows (per function and all functions) of these ''<sector>:<member state>'' keys, recomputed from the supply valid at as_of with the suppliers'' risk stored in supplier_rollup (refresh()''s incremental recomputation).';
+
+-- The EU-wide rows of the scope's sectors and the function rows of its member states and
+-- EU-wide, merged again from the states in the rollups (refresh()'s incremental step).
+CREATE OR REPLACE FUNCTION @extschema@.sector_stats_remerged(as_of date, methodology text, scope text[], function_scope text[])
+RETURNS SETOF @extschema@.sector_rollup
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT * FROM @extschema@.sector_stats_compute(source => 'rollups', levels => 'sector_and_function', stored_scores => false,
+                                                as_of => $1, methodology => $2, scope => $3, function_scope => $4)
+$$;
+COMMENT ON FUNCTION @extschema@.sector_stats_remerged(date, text, text[], text[]) IS
+  'Internal: the EU-wide rows of the sectors of these ''<sector>:<member state>'' keys and the function rows (of function_scope''s functions) of their member states and EU-wide, merged again from the member-state states stored in the rollups, without a scan of the supply (refresh()''s incremental recomputation).';
 
 CREATE OR REPLACE FUNCTION @extschema@.sector_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL,
                                             functions boolean DEFAULT true)
-RETURNS TABLE (sector_code text, member_state text, function_code text,
-               group_mix @extschema@.supply_mix, country_mix @extschema@.supply_mix,
-               entities bigint, single_sourced bigint, single_sourced_critical bigint,
-               weight float8, hrv_weight float8, weight_critical float8, hrv_weight_critical float8,
-               risk_weight float8, suppliers integer, hhi float8, cr1 float8, cr4 float8,
-               effective_suppliers float8, country_hhi float8, hrv_share float8, hrv_share_critical float8,
-               non_eu_share float8, mean_risk float8, concentration_level text, top_suppliers text,
-               unassessed_weight float8, unassessed_share float8, contract_gap_edges bigint)
+RETURNS SETOF @extschema@.sector_rollup
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT * FROM @extschema@.sector_stats_levels(false, $1, $2, $3)
+  SELECT * FROM @extschema@.sector_stats_compute(source => 'supply', levels => CASE WHEN $3 THEN 'sector'::@extschema@.stats_levels ELSE 'all_functions'::@extschema@.stats_levels END,
+                                                stored_scores => false, as_of => $1, methodology => $2)
 $$;
 COMMENT ON FUNCTION @extschema@.sector_stats_at(date, text, boolean) IS
-  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL) from this database''s supply valid at as_of (sector_stats_levels). functions false: only the all-functions rows. The computation behind the sector views, the rollups and the snapshots.';
+  'Dashboard statistics per sector at four levels (member state or EU-wide NULL, ICT function or all functions NULL) from this database''s supply valid at as_of (sector_stats_compute). functions false: only the all-functions rows. The computation behind the sector views, the rollups and the snapshots.';

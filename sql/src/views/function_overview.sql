@@ -2,13 +2,15 @@
 -- pooled), assessment_overview (the scope of a coordinated risk assessment), and the function
 -- rows of the snapshots (function_trend).
 
--- The function rows of sector_stats_levels for a date and methodology, computed live, with the
+-- The function rows of sector_stats_compute for a date and methodology, computed live, with the
 -- number of sectors each function is supplied in (what refresh() writes into function_rollup).
 CREATE OR REPLACE FUNCTION @extschema@.function_stats_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
 RETURNS SETOF @extschema@.function_rollup
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   WITH x AS MATERIALIZED (  -- one computation: the function rows and the sector rows they are counted in
-    SELECT y.* FROM @extschema@.sector_stats_levels(false, $1, $2, true, NULL, false, true) y WHERE y.function_code IS NOT NULL
+    SELECT y.* FROM @extschema@.sector_stats_compute(source => 'supply', levels => 'sector_and_function', stored_scores => false,
+                                                      as_of => $1, methodology => $2) y
+    WHERE y.function_code IS NOT NULL
   )
   SELECT x.function_code, x.member_state, COALESCE(c.n, 0)::integer, x.group_mix, x.country_mix, x.entities, x.single_sourced,
          x.single_sourced_critical, x.weight, x.hrv_weight, x.weight_critical, x.hrv_weight_critical, x.risk_weight,
@@ -22,7 +24,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
   WHERE x.sector_code IS NULL
 $$;
 COMMENT ON FUNCTION @extschema@.function_stats_at(date, text) IS
-  'Statistics per ICT function and member state (NULL: EU-wide), every sector pooled, from the supply valid at as_of: the function rows of sector_stats_levels (the same pass as the sector rows) with the number of sectors each function is supplied in. What refresh() stores in function_rollup.';
+  'Statistics per ICT function and member state (NULL: EU-wide), every sector pooled, from the supply valid at as_of: the function rows of sector_stats_compute (the same pass as the sector rows) with the number of sectors each function is supplied in. What refresh() stores in function_rollup.';
 
 -- What function_overview and assessment_overview read: the rollups once refresh() has run,
 -- else (or when live) the live computation; the branch is chosen before planning (see
