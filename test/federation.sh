@@ -15,6 +15,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 . test/pg.sh
 . test/lib.sh
+ver=$(sed -nE "s/^default_version *= *'([^']+)'.*/\1/p" supplyrisk.control)  # the version under test
 main_host=$PGHOST main_port=$PGPORT
 q() { psql -X -qAt -v ON_ERROR_STOP=1 "$@"; }
 # the error of a statement: "SQLSTATE|message" (VERBOSITY sqlstate prints the code only)
@@ -82,7 +83,7 @@ check "the three members hold the reference's supply rows between them" "$rows_o
 # --- member side: the federation role reads the exports and nothing else
 as_reader() { PGUSER=fed_reader q -d fed_m1 "$@"; }
 check "federation role: federation_export answers" "t" "$(as_reader -c 'SELECT count(*) > 0 FROM supplyrisk.federation_export')"
-check "federation role: federation_info names the version and format" "0.2.0|1|supplyrisk|{$s1}" \
+check "federation role: federation_info names the version and format" "$ver|1|supplyrisk|{$s1}" \
   "$(as_reader -c 'SELECT version, state_format, schema_name, member_states FROM supplyrisk.federation_info')"
 check "federation role: federation_groups and federation_gaps answer" "t|t" \
   "$(as_reader -c 'SELECT (SELECT count(*) > 0 FROM supplyrisk.federation_groups), (SELECT count(*) > 0 FROM supplyrisk.federation_gaps)')"
@@ -124,7 +125,7 @@ server() {  # name dbname host port
 server srv_1 fed_m1 "$main_host" "$main_port" && server srv_2 fed_m2 "$main_host" "$main_port" && server srv_3 fed_m3 127.0.0.1 "$p2" || exit 1
 q -d fed_eu -c "SELECT supplyrisk.federation_add_member('$s1', 'srv_1')" -c "SELECT supplyrisk.federation_add_member('$s2', 'srv_2')" \
             -c "SELECT supplyrisk.federation_add_member('$s3', 'srv_3')" >/dev/null || exit 1
-check "federation_member lists the three members with their version" "$s1|srv_1|0.2.0|f,$s2|srv_2|0.2.0|f,$s3|srv_3|0.2.0|f" \
+check "federation_member lists the three members with their version" "$s1|srv_1|$ver|f,$s2|srv_2|$ver|f,$s3|srv_3|$ver|f" \
   "$(q -d fed_eu -c "SELECT string_agg(concat_ws('|', member_state, server_name, last_version, stale), ',' ORDER BY member_state) FROM supplyrisk.federation_member")"
 
 # bad input to federation_add_member / federation_remove_member
@@ -272,7 +273,7 @@ check "a member without supplyrisk: 42704, named" "42704|federation member $othe
   "$(err fed_eu -c "SELECT supplyrisk.federation_add_member('$other', 'srv_none')")"
 check "a member on 0.1.0: 0A000, the version named" "0A000|federation member $other (server srv_old) runs supplyrisk 0.1.0, which has no federation export" \
   "$(err fed_eu -c "SELECT supplyrisk.federation_add_member('$other', 'srv_old')")"
-check "a member of another state format: 0A000, both formats named" "0A000|federation member $other (server srv_future) writes federation state format 2 (supplyrisk 0.2.0), this coordinator reads format 1 (supplyrisk 0.2.0)" \
+check "a member of another state format: 0A000, both formats named" "0A000|federation member $other (server srv_future) writes federation state format 2 (supplyrisk $ver), this coordinator reads format 1 (supplyrisk $ver)" \
   "$(err fed_eu -c "SELECT supplyrisk.federation_add_member('$other', 'srv_future')")"
 check "a member that did not grant federation access: 42501" "42501|federation member $other (server srv_nogrant) refuses the federation export to the role of the user mapping" \
   "$(err fed_eu -c "SELECT supplyrisk.federation_add_member('$other', 'srv_nogrant')")"

@@ -1,196 +1,295 @@
 -- refresh() and rollup_status.
 
-CREATE OR REPLACE PROCEDURE @extschema@.refresh(skip_unreachable boolean DEFAULT false, full boolean DEFAULT false)
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-  t0   timestamptz := pg_catalog.clock_timestamp();
-  d    date := CURRENT_DATE;
-  m    text := @extschema@.methodology_name(NULL);
-  fed  boolean := EXISTS (SELECT 1 FROM @extschema@.federation_member);
-  stale text[];
-  n    bigint;
-  last record;
-  mode text := 'full';
-  keys text[];
-  secs text[];
-  mss  text[];
-  par  text;
-  jit  text;
-  gone bigint := 0;
-  added bigint := 0;
-  fns  text[];
-  dirty bigint[];
-  mj   text;
-  every boolean;
-  added_sup boolean;
-  chsup bigint[];
-  chkeys text[];
-BEGIN
-  -- one refresh at a time; readers (ACCESS SHARE) and supply writers are not blocked
-  LOCK TABLE @extschema@.sector_rollup IN SHARE ROW EXCLUSIVE MODE;
-  -- the supply meets the suppliers' stored scores by a hash join: the planner has no statistics
-  -- for the scores once they are one branch of a union, and would sort every supply row for a
-  -- merge join instead (a seventh of a full refresh; at an incremental one, the scope's rows)
-  mj := pg_catalog.current_setting('enable_mergejoin');
-  PERFORM pg_catalog.set_config('enable_mergejoin', 'off', true);
-  SELECT r.* INTO last FROM @extschema@.rollup_refresh r ORDER BY r.refresh_id DESC LIMIT 1;
-  -- the changes this refresh consumes: read and removed in one statement (one snapshot), so
-  -- that a change committed meanwhile stays for the next refresh and none is lost
+-- refresh() is composed of named steps, each a function below, in the order it runs them:
+--   refresh_take_changes      the changes recorded since the last refresh, consumed
+--   refresh_mode              full or incremental
+--   refresh_planner_settings  the planner settings of that mode (one place, with the reasons)
+--   refresh_find_stale        incremental: the suppliers to score again and the stale rows
+--   refresh_score_suppliers   the suppliers' scores the rows are computed with (supplier_rollup)
+--   refresh_recompute_full / refresh_recompute_stale   the sector rows, into the stage table
+--   refresh_publish_function_rows                      the function rows, from the stage
+--   refresh_log               rollup_refresh (what rollup_status shows)
+-- They run inside refresh()'s transaction and are not meant to be called alone.
+
+-- The changes this refresh consumes: read and removed in one statement (one snapshot), so that
+-- a change committed meanwhile stays for the next refresh and none is lost.
+CREATE OR REPLACE FUNCTION @extschema@.refresh_take_changes(OUT changes bigint, OUT everything boolean, OUT suppliers_added boolean,
+                                                 OUT suppliers bigint[], OUT stale_keys text[])
+LANGUAGE sql VOLATILE AS $$
   WITH gone AS (DELETE FROM @extschema@.rollup_change RETURNING *)
   SELECT pg_catalog.count(*), COALESCE(pg_catalog.bool_or(g.everything), false),
          COALESCE(pg_catalog.bool_or(g.source OPERATOR(pg_catalog.=) 'supplier' AND g.supplier_id IS NULL AND NOT g.everything), false),
          pg_catalog.array_agg(DISTINCT g.supplier_id) FILTER (WHERE g.supplier_id IS NOT NULL),
          pg_catalog.array_agg(DISTINCT g.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) g.member_state)
            FILTER (WHERE g.sector_code IS NOT NULL)
-  INTO n, every, added_sup, chsup, chkeys FROM gone g;
-  -- incremental ($2: full => true forces a full one) when the rollups were computed by this
-  -- version, under this methodology, with contract tracking unchanged, and no change made
-  -- everything stale; otherwise full
-  IF NOT $2 AND NOT fed AND last.refresh_id IS NOT NULL AND last.as_of OPERATOR(pg_catalog.<=) d
-     AND last.methodology OPERATOR(pg_catalog.=) m AND last.version OPERATOR(pg_catalog.=) @extschema@.version()
-     AND NOT every
+  FROM gone g
+$$;
+COMMENT ON FUNCTION @extschema@.refresh_take_changes() IS 'Internal step of refresh(): consumes rollup_change in one statement and returns how many changes there were, whether one made everything stale, whether suppliers were added, the suppliers changed and the ''<sector>:<member state>'' keys named.';
+
+-- Incremental when the rollups were computed by this version, under this methodology, with
+-- contract tracking unchanged, on this database (not a coordinator), and no change made
+-- everything stale; otherwise (or forced) full.
+CREATE OR REPLACE FUNCTION @extschema@.refresh_mode(forced_full boolean, federated boolean, everything boolean, as_of date, methodology text)
+RETURNS text
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE last record;
+BEGIN
+  SELECT r.* INTO last FROM @extschema@.rollup_refresh r ORDER BY r.refresh_id DESC LIMIT 1;
+  IF NOT forced_full AND NOT federated AND NOT everything AND last.refresh_id IS NOT NULL
+     AND last.as_of OPERATOR(pg_catalog.<=) as_of AND last.methodology OPERATOR(pg_catalog.=) methodology
+     AND last.version OPERATOR(pg_catalog.=) @extschema@.version()
      -- (the rollups count contract gaps when tracked: every sector's EU-wide row, by index, says)
      AND @extschema@.contracts_tracked() OPERATOR(pg_catalog.=)
          EXISTS (SELECT 1 FROM @extschema@.sector_rollup r WHERE r.function_code IS NULL AND r.member_state IS NULL
                                                              AND r.contract_gap_edges IS NOT NULL) THEN
-    mode := 'incremental';
+    RETURN 'incremental';
   END IF;
+  RETURN 'full';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.refresh_mode(boolean, boolean, boolean, date, text) IS 'Internal step of refresh(): incremental when the last rollups were computed by this version, under this methodology, with contract tracking unchanged, not on a federation coordinator, and no change made everything stale (and not forced_full); otherwise full.';
+
+-- The planner settings of a refresh, all here, each with the reason it was measured for. Set
+-- for the rest of the transaction (set_config local); refresh() restores the values returned.
+--   enable_mergejoin off (both modes): the supply meets the suppliers' stored scores by a hash
+--     join; the planner has no statistics for the scores once they are one branch of a union,
+--     and sorted every supply row for a merge join instead (a seventh of a full refresh, 1.5 s
+--     at 10M rows; at an incremental one, the scope's rows).
+--   jit off (incremental): a few thousand rows read by index; JIT-compiling plans costed with
+--     the full scans they do not run cost more than the reading (28 ms of 380 at 10M rows).
+--   max_parallel_workers_per_gather 0 (incremental): starting workers for a few thousand rows
+--     costs more than computing them. A full refresh keeps parallel query (its stage table is
+--     written by CREATE TABLE AS, which may run in parallel; INSERT ... SELECT may not).
+CREATE OR REPLACE FUNCTION @extschema@.refresh_planner_settings(mode text, restore text[] DEFAULT NULL) RETURNS text[]
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  names text[] := ARRAY['enable_mergejoin', 'jit', 'max_parallel_workers_per_gather'];
+  prev text[] := ARRAY(SELECT pg_catalog.current_setting(x) FROM pg_catalog.unnest(names) WITH ORDINALITY u(x, i) ORDER BY i);
+  i integer;
+BEGIN
+  IF restore IS NOT NULL THEN
+    FOR i IN 1 .. pg_catalog.cardinality(names) LOOP
+      PERFORM pg_catalog.set_config(names[i], restore[i], true);
+    END LOOP;
+    RETURN prev;
+  END IF;
+  PERFORM pg_catalog.set_config('enable_mergejoin', 'off', true);
   IF mode OPERATOR(pg_catalog.=) 'incremental' THEN
-    -- a few thousand rows read by index: JIT-compiling plans costed with the full scans they
-    -- do not run (a changed supplier's rows, the whole supply) would cost more than the reading
-    jit := pg_catalog.current_setting('jit');
     PERFORM pg_catalog.set_config('jit', 'off', true);
+    PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', '0', true);
   END IF;
-  IF mode OPERATOR(pg_catalog.=) 'incremental' AND (n OPERATOR(pg_catalog.>) 0 OR last.as_of OPERATOR(pg_catalog.<) d) THEN
-    -- the suppliers to score again: those changed (and the suppliers they control: their group
-    -- changed too), those not scored yet when suppliers were added, and since the rollups' date
-    -- those whose assessments or designations began or ended
-    WITH RECURSIVE sup AS (
-      SELECT c.supplier_id FROM pg_catalog.unnest(chsup) c(supplier_id)
-      UNION
-      SELECT s.supplier_id FROM @extschema@.supplier s
-      WHERE added_sup AND NOT EXISTS (SELECT 1 FROM @extschema@.supplier_rollup c WHERE c.supplier_id OPERATOR(pg_catalog.=) s.supplier_id)
-      UNION
-      SELECT a.supplier_id FROM @extschema@.assessment a
-      WHERE last.as_of OPERATOR(pg_catalog.<) d
-        AND ((a.assessed_on OPERATOR(pg_catalog.>) last.as_of AND a.assessed_on OPERATOR(pg_catalog.<=) d)
-             OR (a.valid_until OPERATOR(pg_catalog.>) last.as_of AND a.valid_until OPERATOR(pg_catalog.<=) d))
-      UNION
-      SELECT g.supplier_id FROM @extschema@.designation g
-      WHERE last.as_of OPERATOR(pg_catalog.<) d AND g.decided_on OPERATOR(pg_catalog.>) last.as_of AND g.decided_on OPERATOR(pg_catalog.<=) d
-      UNION
-      SELECT s.supplier_id FROM @extschema@.supplier s JOIN sup ON s.parent_supplier_id OPERATOR(pg_catalog.=) sup.supplier_id
-    )
-    SELECT pg_catalog.array_agg(sup.supplier_id ORDER BY sup.supplier_id) INTO dirty FROM sup;
-    -- the stale member-state rows: those named, wherever a supplier to score again supplies, and
-    -- since the rollups' date the rows whose validity began or ended
-    SELECT pg_catalog.array_agg(DISTINCT k ORDER BY k) INTO keys FROM (
-      SELECT c.k FROM pg_catalog.unnest(chkeys) c(k)
-      UNION ALL
-      SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
-      FROM @extschema@.supply s JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
-      WHERE s.supplier_id OPERATOR(pg_catalog.=) ANY (dirty)  -- (by index; none when NULL)
-      UNION ALL
-      SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
-      FROM @extschema@.supply s JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
-      WHERE last.as_of OPERATOR(pg_catalog.<) d
-        AND ((s.valid_from OPERATOR(pg_catalog.>) last.as_of AND s.valid_from OPERATOR(pg_catalog.<=) d)
-             OR (s.valid_to OPERATOR(pg_catalog.>) last.as_of AND s.valid_to OPERATOR(pg_catalog.<=) d))) x;
+  RETURN prev;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.refresh_planner_settings(text, text[]) IS 'Internal step of refresh(): sets, for the transaction, the planner settings a full or incremental refresh needs (enable_mergejoin off; incremental: jit off, no parallel workers) and returns the previous values; with restore, sets those values back.';
+
+-- Incremental: the suppliers to score again (those changed and the suppliers they control, those
+-- not scored yet when suppliers were added, and since the rollups' date those whose assessments
+-- or designations began or ended), and the stale member-state rows (those named, wherever a
+-- supplier to score again supplies, and since the rollups' date those whose supply validity
+-- began or ended).
+CREATE OR REPLACE FUNCTION @extschema@.refresh_find_stale(since date, as_of date, changed_suppliers bigint[], suppliers_added boolean,
+                                               named_keys text[], OUT suppliers bigint[], OUT stale_keys text[])
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE dirty bigint[];
+BEGIN
+  WITH RECURSIVE sup AS (
+    SELECT c.supplier_id FROM pg_catalog.unnest(changed_suppliers) c(supplier_id)
+    UNION
+    SELECT s.supplier_id FROM @extschema@.supplier s
+    WHERE suppliers_added AND NOT EXISTS (SELECT 1 FROM @extschema@.supplier_rollup c WHERE c.supplier_id OPERATOR(pg_catalog.=) s.supplier_id)
+    UNION
+    SELECT a.supplier_id FROM @extschema@.assessment a
+    WHERE since OPERATOR(pg_catalog.<) as_of
+      AND ((a.assessed_on OPERATOR(pg_catalog.>) since AND a.assessed_on OPERATOR(pg_catalog.<=) as_of)
+           OR (a.valid_until OPERATOR(pg_catalog.>) since AND a.valid_until OPERATOR(pg_catalog.<=) as_of))
+    UNION
+    SELECT g.supplier_id FROM @extschema@.designation g
+    WHERE since OPERATOR(pg_catalog.<) as_of AND g.decided_on OPERATOR(pg_catalog.>) since AND g.decided_on OPERATOR(pg_catalog.<=) as_of
+    UNION
+    SELECT s.supplier_id FROM @extschema@.supplier s JOIN sup ON s.parent_supplier_id OPERATOR(pg_catalog.=) sup.supplier_id
+  )
+  SELECT pg_catalog.array_agg(sup.supplier_id ORDER BY sup.supplier_id) INTO dirty FROM sup;
+  suppliers := dirty;
+  SELECT pg_catalog.array_agg(DISTINCT k ORDER BY k) INTO stale_keys FROM (
+    SELECT c.k FROM pg_catalog.unnest(named_keys) c(k)
+    UNION ALL
+    SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
+    FROM @extschema@.supply s JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
+    WHERE s.supplier_id OPERATOR(pg_catalog.=) ANY (dirty)  -- (by index; none when NULL)
+    UNION ALL
+    SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
+    FROM @extschema@.supply s JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
+    WHERE since OPERATOR(pg_catalog.<) as_of
+      AND ((s.valid_from OPERATOR(pg_catalog.>) since AND s.valid_from OPERATOR(pg_catalog.<=) as_of)
+           OR (s.valid_to OPERATOR(pg_catalog.>) since AND s.valid_to OPERATOR(pg_catalog.<=) as_of))) x;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.refresh_find_stale(date, date, bigint[], boolean, text[]) IS 'Internal step of refresh() (incremental): the suppliers to score again (changed, and those they control; not scored yet after suppliers were added; assessments or designations that began or ended between since and as_of) and the stale ''<sector>:<member state>'' keys (named, supplied by those suppliers, or whose supply validity began or ended between since and as_of).';
+
+-- The suppliers' scores the rows are computed with, kept for the incremental refreshes after
+-- this one: every supplier's (suppliers NULL: a full refresh), or those to score again (a deleted
+-- supplier's row goes).
+CREATE OR REPLACE FUNCTION @extschema@.refresh_score_suppliers(as_of date, methodology text, suppliers bigint[]) RETURNS void
+LANGUAGE sql VOLATILE AS $$
+  DELETE FROM @extschema@.supplier_rollup c WHERE $3 IS NULL OR c.supplier_id OPERATOR(pg_catalog.=) ANY ($3);
+  INSERT INTO @extschema@.supplier_rollup
+  SELECT x.supplier_id, x.group_id, x.risk_score, x.high_risk, x.risk_level OPERATOR(pg_catalog.=) 'unassessed'
+  FROM @extschema@.supplier_risk_of($1, $2, $3) x;
+$$;
+COMMENT ON FUNCTION @extschema@.refresh_score_suppliers(date, text, bigint[]) IS 'Internal step of refresh(): stores in supplier_rollup the risk of these suppliers (NULL: every supplier, replacing all rows) at as_of under methodology.';
+
+-- Full: every row computed into the stage table (CREATE TABLE AS may use parallel query,
+-- INSERT ... SELECT may not), then swapped in: readers see the previous rollups until the
+-- transaction commits. The function rows (sector_code NULL) stay in the stage for
+-- refresh_publish_function_rows. Returns the sector rows written.
+CREATE OR REPLACE FUNCTION @extschema@.refresh_recompute_full(federated boolean, as_of date, methodology text) RETURNS bigint
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE n bigint;
+BEGIN
+  CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
+    SELECT * FROM @extschema@.sector_stats_full(federated => federated, stored_scores => NOT federated, as_of => as_of,
+                                                methodology => CASE WHEN NOT federated THEN methodology END);
+  DELETE FROM @extschema@.sector_rollup;
+  INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage x WHERE x.sector_code IS NOT NULL;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.refresh_recompute_full(boolean, date, text) IS 'Internal step of refresh() (full): computes every rollup row into the stage table and replaces sector_rollup''s rows with its sector rows; returns their number.';
+
+-- Incremental: the stale member-state rows, computed from the supply by the same code, scoped;
+-- then their sectors' EU-wide rows and the function rows of the functions they supply (before
+-- or after) merged again from the states in the rollups, in one pass; the function rows stay
+-- in the stage for refresh_publish_function_rows. Returns the rows removed and added and the
+-- functions recomputed.
+CREATE OR REPLACE FUNCTION @extschema@.refresh_recompute_stale(as_of date, methodology text, stale_keys text[],
+                                                    OUT removed bigint, OUT added bigint, OUT functions text[])
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  secs text[] := @extschema@.scope_part(stale_keys, 1);
+  n bigint;
+BEGIN
+  CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
+    SELECT * FROM @extschema@.sector_stats_scoped(as_of => as_of, methodology => methodology, scope => stale_keys);
+  WITH gone_rows AS (
+    DELETE FROM @extschema@.sector_rollup r  -- (by the index on the sector)
+    WHERE r.sector_code OPERATOR(pg_catalog.=) ANY (secs) AND r.member_state IS NOT NULL
+      AND (r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state) OPERATOR(pg_catalog.=) ANY (stale_keys)
+    RETURNING r.function_code)
+  SELECT pg_catalog.count(*), pg_catalog.array_agg(DISTINCT g.function_code) FILTER (WHERE g.function_code IS NOT NULL)
+  INTO removed, functions FROM gone_rows g;
+  INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
+  GET DIAGNOSTICS added = ROW_COUNT;
+  functions := ARRAY(SELECT f FROM pg_catalog.unnest(functions) f UNION
+                     SELECT x.function_code FROM pg_temp.supplyrisk_refresh_stage x WHERE x.function_code IS NOT NULL);
+  DROP TABLE pg_temp.supplyrisk_refresh_stage;
+  CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
+    SELECT * FROM @extschema@.sector_stats_remerged(as_of => as_of, methodology => methodology, scope => stale_keys,
+                                                    function_scope => functions);
+  DELETE FROM @extschema@.sector_rollup r WHERE r.member_state IS NULL AND r.sector_code OPERATOR(pg_catalog.=) ANY (secs);
+  GET DIAGNOSTICS n = ROW_COUNT;
+  removed := removed OPERATOR(pg_catalog.+) n;
+  INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage x WHERE x.sector_code IS NOT NULL;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  added := added OPERATOR(pg_catalog.+) n;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.refresh_recompute_stale(date, text, text[]) IS 'Internal step of refresh() (incremental): recomputes the stale member-state rows from the supply with the stored scores, merges their sectors'' EU-wide rows and their functions'' rows again from the rollups, and returns the sector rows removed and added and the functions recomputed.';
+
+-- The function rows of the stage (all: functions NULL, or those of the functions recomputed, of
+-- these member states and EU-wide), with the number of sectors each function is supplied in.
+CREATE OR REPLACE FUNCTION @extschema@.refresh_publish_function_rows(functions text[], member_states text[]) RETURNS void
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN  -- (plpgsql: the stage table exists only while refresh() runs)
+  DELETE FROM @extschema@.function_rollup r
+  WHERE functions IS NULL
+     OR (r.function_code OPERATOR(pg_catalog.=) ANY (functions)
+         AND (r.member_state IS NULL OR r.member_state OPERATOR(pg_catalog.=) ANY (member_states)));
+  INSERT INTO @extschema@.function_rollup
+  SELECT x.function_code, x.member_state, COALESCE(c.n, 0)::integer, x.group_mix, x.country_mix, x.entities, x.single_sourced,
+         x.single_sourced_critical, x.weight, x.hrv_weight, x.weight_critical, x.hrv_weight_critical, x.risk_weight,
+         x.suppliers, x.hhi, x.cr1, x.cr4, x.effective_suppliers, x.country_hhi, x.hrv_share, x.hrv_share_critical,
+         x.non_eu_share, x.mean_risk, x.concentration_level, x.top_suppliers, x.unassessed_weight, x.unassessed_share,
+         x.contract_gap_edges
+  FROM pg_temp.supplyrisk_refresh_stage x
+  LEFT JOIN (SELECT r.function_code, COALESCE(r.member_state, '') AS ms, pg_catalog.count(*) AS n
+             FROM @extschema@.sector_rollup r  -- (incremental: the functions recomputed, by index)
+             WHERE r.function_code IS NOT NULL
+               AND (functions IS NULL
+                    OR (r.function_code OPERATOR(pg_catalog.=) ANY (functions)
+                        AND (r.member_state IS NULL OR r.member_state OPERATOR(pg_catalog.=) ANY (member_states))))
+             GROUP BY 1, 2) c
+    ON c.function_code OPERATOR(pg_catalog.=) x.function_code AND c.ms OPERATOR(pg_catalog.=) COALESCE(x.member_state, '')
+  WHERE x.sector_code IS NULL;
+  DROP TABLE pg_temp.supplyrisk_refresh_stage;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.refresh_publish_function_rows(text[], text[]) IS 'Internal step of refresh(): replaces the function rows of function_rollup (all when functions is NULL; else those of these functions, of these member states and EU-wide) by the stage table''s, with the number of sectors each function is supplied in, and drops the stage.';
+
+CREATE OR REPLACE PROCEDURE @extschema@.refresh(skip_unreachable boolean DEFAULT false, full boolean DEFAULT false)
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  started   timestamptz := pg_catalog.clock_timestamp();
+  as_of     date := CURRENT_DATE;
+  meth      text := @extschema@.methodology_name(NULL);
+  federated boolean := EXISTS (SELECT 1 FROM @extschema@.federation_member);
+  last      record;      -- the previous refresh
+  changes   record;      -- refresh_take_changes
+  stale_suppliers bigint[];  -- refresh_find_stale: the suppliers to score again
+  stale_keys text[];         -- and the stale member-state rows
+  recomputed record;     -- refresh_recompute_stale
+  mode      text;
+  planner   text[];      -- the settings before refresh_planner_settings
+  stale_members text[];  -- a coordinator's members skipped as unreachable
+  rows_now  bigint;
+BEGIN
+  -- one refresh at a time; readers (ACCESS SHARE) and supply writers are not blocked
+  LOCK TABLE @extschema@.sector_rollup IN SHARE ROW EXCLUSIVE MODE;
+  SELECT r.* INTO last FROM @extschema@.rollup_refresh r ORDER BY r.refresh_id DESC LIMIT 1;
+  changes := @extschema@.refresh_take_changes();
+  mode := @extschema@.refresh_mode(forced_full => refresh.full, federated => federated, everything => changes.everything,
+                                   as_of => as_of, methodology => meth);
+  planner := @extschema@.refresh_planner_settings(mode => mode);
+
+  IF mode OPERATOR(pg_catalog.=) 'incremental' AND (changes.changes OPERATOR(pg_catalog.>) 0 OR last.as_of OPERATOR(pg_catalog.<) as_of) THEN
+    SELECT x.suppliers, x.stale_keys INTO stale_suppliers, stale_keys
+    FROM @extschema@.refresh_find_stale(since => last.as_of, as_of => as_of, changed_suppliers => changes.suppliers,
+                                        suppliers_added => changes.suppliers_added, named_keys => changes.stale_keys) x;
   END IF;
-  -- the suppliers' scores the rows are computed with, kept for the incremental refreshes after
-  -- this one: every supplier's (full; none on a coordinator), or those to score again (a deleted
-  -- supplier's row goes)
-  IF mode OPERATOR(pg_catalog.=) 'full' OR dirty IS NOT NULL THEN
-    DELETE FROM @extschema@.supplier_rollup c
-    WHERE mode OPERATOR(pg_catalog.=) 'full' OR c.supplier_id OPERATOR(pg_catalog.=) ANY (dirty);
-    INSERT INTO @extschema@.supplier_rollup
-    SELECT x.supplier_id, x.group_id, x.risk_score, x.high_risk, x.risk_level OPERATOR(pg_catalog.=) 'unassessed'
-    FROM @extschema@.supplier_risk_of(d, m, dirty) x  -- (full: dirty is NULL, every supplier)
-    WHERE NOT fed;
+  -- scored before a coordinator's pull, so always under this database's methodology (a
+  -- coordinator scores nothing: its rows are the members')
+  IF NOT federated AND (mode OPERATOR(pg_catalog.=) 'full' OR stale_suppliers IS NOT NULL) THEN
+    PERFORM @extschema@.refresh_score_suppliers(as_of => as_of, methodology => meth,
+                                                suppliers => CASE WHEN mode OPERATOR(pg_catalog.=) 'incremental' THEN stale_suppliers END);
+  ELSIF federated THEN
+    DELETE FROM @extschema@.supplier_rollup;
   END IF;
-  IF fed THEN
+  IF federated THEN
     -- a coordinator: the members' states, pulled now (the methodology is the members')
-    stale := @extschema@.federation_pull(false, skip_unreachable);
-    SELECT pg_catalog.string_agg(DISTINCT f.last_methodology, ', ' ORDER BY f.last_methodology) INTO m
+    stale_members := @extschema@.federation_pull(false, skip_unreachable);
+    SELECT pg_catalog.string_agg(DISTINCT f.last_methodology, ', ' ORDER BY f.last_methodology) INTO meth
     FROM @extschema@.federation_member f;
   END IF;
+
   IF mode OPERATOR(pg_catalog.=) 'full' THEN
-    -- computed first (CREATE TABLE AS may use parallel query, INSERT ... SELECT may not),
-    -- then swapped in: readers see the previous rollups until this transaction commits
-    -- (the function rows, sector_code NULL, come from the same pass)
-    CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT * FROM @extschema@.sector_stats_full(federated => fed, stored_scores => NOT fed, as_of => d, methodology => CASE WHEN NOT fed THEN m END);
-    DELETE FROM @extschema@.sector_rollup;
-    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage x WHERE x.sector_code IS NOT NULL;
-    GET DIAGNOSTICS n = ROW_COUNT;
-  ELSIF keys IS NOT NULL THEN
-    -- the stale member-state rows, computed from the supply by the same code, scoped: a few
-    -- thousand rows read by index, where starting parallel workers would cost more than the
-    -- computation
-    par := pg_catalog.current_setting('max_parallel_workers_per_gather');
-    PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', '0', true);
-    CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT * FROM @extschema@.sector_stats_scoped(as_of => d, methodology => m, scope => keys);
-    secs := @extschema@.scope_part(keys, 1);
-    mss := @extschema@.scope_part(keys, 2);
-    -- (the functions of the rows replaced, before and after: their function rows are stale)
-    WITH gone_rows AS (
-      DELETE FROM @extschema@.sector_rollup r  -- (by the index on the sector)
-      WHERE r.sector_code OPERATOR(pg_catalog.=) ANY (secs) AND r.member_state IS NOT NULL
-        AND (r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state) OPERATOR(pg_catalog.=) ANY (keys)
-      RETURNING r.function_code)
-    SELECT pg_catalog.count(*), pg_catalog.array_agg(DISTINCT g.function_code) FILTER (WHERE g.function_code IS NOT NULL)
-    INTO gone, fns FROM gone_rows g;
-    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage;
-    GET DIAGNOSTICS added = ROW_COUNT;
-    fns := ARRAY(SELECT f FROM pg_catalog.unnest(fns) f UNION
-                 SELECT x.function_code FROM pg_temp.supplyrisk_refresh_stage x WHERE x.function_code IS NOT NULL);
-    DROP TABLE pg_temp.supplyrisk_refresh_stage;
-    -- their sectors' EU-wide rows, and the function rows of those functions (of the scope's
-    -- member states and EU-wide), merged again from the states in the rollups, in one pass
-    CREATE TEMP TABLE supplyrisk_refresh_stage ON COMMIT DROP AS
-      SELECT * FROM @extschema@.sector_stats_remerged(as_of => d, methodology => m, scope => keys, function_scope => fns);
-    DELETE FROM @extschema@.sector_rollup r WHERE r.member_state IS NULL AND r.sector_code OPERATOR(pg_catalog.=) ANY (secs);
-    GET DIAGNOSTICS n = ROW_COUNT;
-    gone := gone OPERATOR(pg_catalog.+) n;
-    INSERT INTO @extschema@.sector_rollup SELECT * FROM pg_temp.supplyrisk_refresh_stage x WHERE x.sector_code IS NOT NULL;
-    GET DIAGNOSTICS n = ROW_COUNT;
-    added := added OPERATOR(pg_catalog.+) n;
-    PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', par, true);
+    rows_now := @extschema@.refresh_recompute_full(federated => federated, as_of => as_of, methodology => meth);
+    PERFORM @extschema@.refresh_publish_function_rows(functions => NULL, member_states => NULL);
+  ELSIF stale_keys IS NOT NULL THEN
+    recomputed := @extschema@.refresh_recompute_stale(as_of => as_of, methodology => meth, stale_keys => stale_keys);
+    PERFORM @extschema@.refresh_publish_function_rows(functions => recomputed.functions,
+                                                      member_states => @extschema@.scope_part(stale_keys, 2));
+    rows_now := last.rollup_rows OPERATOR(pg_catalog.-) recomputed.removed OPERATOR(pg_catalog.+) recomputed.added;
+  ELSE
+    rows_now := last.rollup_rows;
   END IF;
-  IF mode OPERATOR(pg_catalog.=) 'full' OR keys IS NOT NULL THEN
-    -- the function rows of the stage (all, or those of the functions recomputed), with the
-    -- number of sectors each function is supplied in
-    DELETE FROM @extschema@.function_rollup r
-    WHERE mode OPERATOR(pg_catalog.=) 'full'
-       OR (r.function_code OPERATOR(pg_catalog.=) ANY (fns)
-           AND (r.member_state IS NULL OR r.member_state OPERATOR(pg_catalog.=) ANY (mss)));
-    INSERT INTO @extschema@.function_rollup
-    SELECT x.function_code, x.member_state, COALESCE(c.n, 0)::integer, x.group_mix, x.country_mix, x.entities, x.single_sourced,
-           x.single_sourced_critical, x.weight, x.hrv_weight, x.weight_critical, x.hrv_weight_critical, x.risk_weight,
-           x.suppliers, x.hhi, x.cr1, x.cr4, x.effective_suppliers, x.country_hhi, x.hrv_share, x.hrv_share_critical,
-           x.non_eu_share, x.mean_risk, x.concentration_level, x.top_suppliers, x.unassessed_weight, x.unassessed_share,
-           x.contract_gap_edges
-    FROM pg_temp.supplyrisk_refresh_stage x
-    LEFT JOIN (SELECT r.function_code, COALESCE(r.member_state, '') AS ms, pg_catalog.count(*) AS n
-               FROM @extschema@.sector_rollup r  -- (incremental: the functions recomputed, by index)
-               WHERE r.function_code IS NOT NULL
-                 AND (mode OPERATOR(pg_catalog.=) 'full'
-                      OR (r.function_code OPERATOR(pg_catalog.=) ANY (fns)
-                          AND (r.member_state IS NULL OR r.member_state OPERATOR(pg_catalog.=) ANY (mss))))
-               GROUP BY 1, 2) c
-      ON c.function_code OPERATOR(pg_catalog.=) x.function_code AND c.ms OPERATOR(pg_catalog.=) COALESCE(x.member_state, '')
-    WHERE x.sector_code IS NULL;
-    DROP TABLE pg_temp.supplyrisk_refresh_stage;
-  END IF;
-  IF mode OPERATOR(pg_catalog.=) 'incremental' THEN
-    n := last.rollup_rows OPERATOR(pg_catalog.-) gone OPERATOR(pg_catalog.+) added;
-    PERFORM pg_catalog.set_config('jit', jit, true);
-  END IF;
-  PERFORM pg_catalog.set_config('enable_mergejoin', mj, true);
+
+  PERFORM @extschema@.refresh_planner_settings(mode => mode, restore => planner);
   INSERT INTO @extschema@.rollup_refresh (started_at, finished_at, as_of, methodology, rollup_rows, stale_members, mode, recomputed, version)
-  VALUES (t0, pg_catalog.clock_timestamp(), d, COALESCE(m, @extschema@.methodology_name(NULL)), n, stale, mode,
-          CASE WHEN mode OPERATOR(pg_catalog.=) 'incremental' THEN COALESCE(pg_catalog.cardinality(keys), 0) END, @extschema@.version());
+  VALUES (started, pg_catalog.clock_timestamp(), as_of, COALESCE(meth, @extschema@.methodology_name(NULL)), rows_now, stale_members, mode,
+          CASE WHEN mode OPERATOR(pg_catalog.=) 'incremental' THEN COALESCE(pg_catalog.cardinality(stale_keys), 0) END,
+          @extschema@.version());
+  -- the log keeps the last 100 refreshes
   DELETE FROM @extschema@.rollup_refresh
   WHERE refresh_id OPERATOR(pg_catalog.<=) (SELECT pg_catalog.max(r.refresh_id) OPERATOR(pg_catalog.-) 100
                                             FROM @extschema@.rollup_refresh r);
