@@ -235,7 +235,7 @@ typedef struct MixParser
 	StringInfoData keybuf;		/* decoded text keys, back to back */
 } MixParser;
 
-static void pg_attribute_noreturn()
+pg_noreturn static void
 MixSyntaxError(MixParser *ps, const char *what)
 {
 	ereport(ERROR,
@@ -641,7 +641,7 @@ supply_mix_out(PG_FUNCTION_ARGS)
  * present, strictly increasing keys, weights, text encoding, trailing bytes.
  * ------------------------------------------------------------------------- */
 
-static void pg_attribute_noreturn()
+pg_noreturn static void
 MixBinaryError(const char *msg, const char *detail)
 {
 	ereport(ERROR,

@@ -7,7 +7,7 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 
-PG_MODULE_MAGIC;
+SUPPLYRISK_MODULE_MAGIC;
 
 char	   *supplyrisk_methodology = NULL;
 

@@ -6,6 +6,8 @@
 
 #include "postgres.h"
 
+#include "compat.h"
+
 #ifndef SUPPLYRISK_VERSION
 #error "SUPPLYRISK_VERSION comes from EXTVERSION in the Makefile"
 #endif
@@ -35,7 +37,7 @@ extern MemoryContext AggContextOrError(FunctionCallInfo fcinfo, const char *fn);
 /* a read-only StringInfo over a bytea's bytes (for deserialize functions) */
 extern void BufFromBytea(StringInfo buf, bytea *b);
 /* 22P03 for a serialized aggregate state that does not check out */
-extern void SerialStateError(const char *state, const char *msg) pg_attribute_noreturn();
+pg_noreturn extern void SerialStateError(const char *state, const char *msg);
 /* index of key in a sorted array, or -1 */
 extern int	SearchInt64(const int64 *a, int n, int64 key);
 
