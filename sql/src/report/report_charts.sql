@@ -247,11 +247,12 @@ BEGIN
   END IF;
   out := out || @extschema@.report_section(
     CASE WHEN eu THEN 'Concentration by sector' ELSE 'Concentration by member state' END,
-    CASE WHEN lab IS NOT NULL THEN @extschema@.report_svg_bars('hhi',
-      CASE WHEN eu THEN 'HHI of each sector, EU-wide' ELSE 'HHI by member state' END,
-      pg_catalog.format('Herfindahl-Hirschman index over supplier groups, %s, on 0 to 10,000, with the EU 2004 concentration bands (low below 1,000, high above 2,000). Highest: %s, %s.',
+    CASE WHEN lab IS NOT NULL THEN @extschema@.report_svg_bars(cid => 'hhi',
+      title => CASE WHEN eu THEN 'HHI of each sector, EU-wide' ELSE 'HHI by member state' END,
+      description => pg_catalog.format('Herfindahl-Hirschman index over supplier groups, %s, on 0 to 10,000, with the EU 2004 concentration bands (low below 1,000, high above 2,000). Highest: %s, %s.',
                         CASE WHEN eu THEN 'per sector pooled over the member states' ELSE 'per member state' END, lab[1], pg_catalog.round(v1[1]::numeric, 0)),
-      lab, v1, NULL, NULL, 10000, 'HHI (0 to 10,000)', 'int', source, true) END, none);
+      labels => lab, vals => v1, vals2 => NULL, series => NULL, xmax => 10000, unit => 'HHI (0 to 10,000)', fmt => 'int',
+      source => source, zones => true) END, none);
   -- the largest supplier groups and the country of origin: the merge of the visible member-state rows
   SELECT @extschema@.supply_mix_union(r.group_mix), @extschema@.supply_mix_union(r.country_mix) INTO gm, cm
   FROM @extschema@.sector_stats_read(false, CURRENT_DATE, NULL, false, sector) r
@@ -262,11 +263,12 @@ BEGIN
     FROM @extschema@.top_shares_named(gm, 10) t;
   END IF;
   out := out || @extschema@.report_section('Largest supplier groups',
-    CASE WHEN lab IS NOT NULL THEN @extschema@.report_svg_bars('top',
-      pg_catalog.format('The %s largest supplier groups', pg_catalog.cardinality(lab)),
-      pg_catalog.format('Share of the supply weight of %s held by each of the largest supplier groups (ultimate controllers); the largest, %s, holds %s.',
+    CASE WHEN lab IS NOT NULL THEN @extschema@.report_svg_bars(cid => 'top',
+      title => pg_catalog.format('The %s largest supplier groups', pg_catalog.cardinality(lab)),
+      description => pg_catalog.format('Share of the supply weight of %s held by each of the largest supplier groups (ultimate controllers); the largest, %s, holds %s.',
                         what, lab[1], @extschema@.report_number(v1[1], 'pct')),
-      lab, v1, NULL, NULL, LEAST(1.0, pg_catalog.ceil(v1[1] * 10) / 10), 'Share of the supply weight (%)', 'pct', source) END, none);
+      labels => lab, vals => v1, vals2 => NULL, series => NULL, xmax => LEAST(1.0, pg_catalog.ceil(v1[1] * 10) / 10),
+      unit => 'Share of the supply weight (%)', fmt => 'pct', source => source) END, none);
   lab := NULL; v1 := NULL;
   IF cm IS NOT NULL AND @extschema@.key_count(cm) > 0 THEN
     SELECT ARRAY['EU member states (all)', 'Outside the EU (all)'] || pg_catalog.array_agg(COALESCE(t.name, t.key) ORDER BY t.rank),
@@ -275,10 +277,11 @@ BEGIN
     INTO lab, v1 FROM @extschema@.top_shares_named(cm, 8) t;
   END IF;
   out := out || @extschema@.report_section('Country of origin',
-    CASE WHEN lab IS NOT NULL THEN @extschema@.report_svg_bars('origin', 'Country of origin of the supply',
-      pg_catalog.format('Share of the supply weight of %s by headquarters country of the supplier group: %s from the EU, %s from outside; then the largest countries.',
+    CASE WHEN lab IS NOT NULL THEN @extschema@.report_svg_bars(cid => 'origin', title => 'Country of origin of the supply',
+      description => pg_catalog.format('Share of the supply weight of %s by headquarters country of the supplier group: %s from the EU, %s from outside; then the largest countries.',
                         what, @extschema@.report_number(v1[1], 'pct'), @extschema@.report_number(v1[2], 'pct')),
-      lab, v1, NULL, NULL, 1, 'Share of the supply weight (%)', 'pct', source) END, none);
+      labels => lab, vals => v1, vals2 => NULL, series => NULL, xmax => 1, unit => 'Share of the supply weight (%)', fmt => 'pct',
+      source => source) END, none);
   -- high-risk and unassessed share
   lab := NULL; v1 := NULL;
   IF eu THEN
@@ -293,11 +296,12 @@ BEGIN
     WHERE o.sector_code = sector AND o.member_state IS NOT NULL AND o.hhi IS NOT NULL;
   END IF;
   out := out || @extschema@.report_section('High-risk and unassessed supply',
-    CASE WHEN lab IS NOT NULL THEN @extschema@.report_svg_bars('risk',
-      CASE WHEN eu THEN 'High-risk and unassessed share by sector' ELSE 'High-risk and unassessed share by member state' END,
-      pg_catalog.format('Share of the supply weight from high-risk suppliers and from suppliers not assessed enough to be scored, %s. Highest high-risk share: %s, %s.',
+    CASE WHEN lab IS NOT NULL THEN @extschema@.report_svg_bars(cid => 'risk',
+      title => CASE WHEN eu THEN 'High-risk and unassessed share by sector' ELSE 'High-risk and unassessed share by member state' END,
+      description => pg_catalog.format('Share of the supply weight from high-risk suppliers and from suppliers not assessed enough to be scored, %s. Highest high-risk share: %s, %s.',
                         CASE WHEN eu THEN 'per sector' ELSE 'per member state' END, lab[1], @extschema@.report_number(v1[1], 'pct')),
-      lab, v1, v2, ARRAY['High-risk suppliers', 'Unassessed suppliers'], 1, 'Share of the supply weight (%)', 'pct', source) END, none);
+      labels => lab, vals => v1, vals2 => v2, series => ARRAY['High-risk suppliers', 'Unassessed suppliers'], xmax => 1,
+      unit => 'Share of the supply weight (%)', fmt => 'pct', source => source) END, none);
   -- the HHI trend across the snapshots: the merge of the visible member-state states of each
   lab := NULL; v1 := NULL;
   SELECT pg_catalog.array_agg(x.lbl ORDER BY x.taken_at, x.snapshot_id), pg_catalog.array_agg(x.h ORDER BY x.taken_at, x.snapshot_id) INTO lab, v1

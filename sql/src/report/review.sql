@@ -156,12 +156,13 @@ BEGIN
                 pg_catalog.format('No measure of this theme has an observation in round %s or %s.', from_round, to_round), fmt));
     ELSE
       IF fmt OPERATOR(pg_catalog.=) 'html' THEN  -- the chart: member states with the legal basis adopted, in each round
-        m := @extschema@.report_svg_bars('adopted-' OPERATOR(pg_catalog.||) th.code,
-               pg_catalog.format('%s: legal basis adopted, round %s and round %s', th.title, from_round, to_round),
-               pg_catalog.format('Member states with the legal basis of each measure of the theme adopted, in round %s and in round %s (counts include confidential observations).', from_round, to_round),
-               lab, va, vb, ARRAY['Round ' OPERATOR(pg_catalog.||) from_round, 'Round ' OPERATOR(pg_catalog.||) to_round],
-               GREATEST(5::float8, @extschema@.report_nice_max(mx)), 'Member states', 'int',
-               'measure_status (latest observation per member state and round)');
+        m := @extschema@.report_svg_bars(cid => 'adopted-' OPERATOR(pg_catalog.||) th.code,
+               title => pg_catalog.format('%s: legal basis adopted, round %s and round %s', th.title, from_round, to_round),
+               description => pg_catalog.format('Member states with the legal basis of each measure of the theme adopted, in round %s and in round %s (counts include confidential observations).', from_round, to_round),
+               labels => lab, vals => va, vals2 => vb,
+               series => ARRAY['Round ' OPERATOR(pg_catalog.||) from_round, 'Round ' OPERATOR(pg_catalog.||) to_round],
+               xmax => GREATEST(5::float8, @extschema@.report_nice_max(mx)), unit => 'Member states', fmt => 'int',
+               source => 'measure_status (latest observation per member state and round)');
         body := body OPERATOR(pg_catalog.||) m OPERATOR(pg_catalog.||) E'\n';
       END IF;
       t := @extschema@.report_line(ARRAY['Measure', 'Member states reporting', 'Legal basis in preparation', 'Legal basis adopted',
