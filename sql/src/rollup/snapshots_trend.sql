@@ -98,6 +98,42 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.snapshot_check(bigint[]) IS 'Raises 22023 naming the first of the snapshots that does not exist (trend_between, function_trend_between).';
 
+-- The rows of two snapshots matched up, for trend_between and function_trend_between: per sector
+-- (function_rows false: metric_snapshot's all-functions rows) or per ICT function (true:
+-- function_snapshot's), and member state (NULL: EU-wide), a row present in either snapshot, with
+-- both snapshots' metrics ('{}' where one has no row) and the HHI and high-risk share of each.
+CREATE OR REPLACE FUNCTION @extschema@.snapshot_metric_pairs(from_id bigint, to_id bigint, function_rows boolean)
+RETURNS TABLE (row_key text, member_state text, from_taken_at timestamptz, to_taken_at timestamptz,
+               hhi_from float8, hhi_to float8, hhi_delta float8,
+               hrv_share_from float8, hrv_share_to float8, hrv_share_delta float8,
+               from_metrics jsonb, to_metrics jsonb)
+LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+  WITH a AS (SELECT m.sector_code AS k, m.member_state, m.metrics FROM @extschema@.metric_snapshot m
+             WHERE NOT $3 AND m.snapshot_id OPERATOR(pg_catalog.=) $1 AND m.function_code IS NULL
+             UNION ALL
+             SELECT m.function_code, m.member_state, m.metrics FROM @extschema@.function_snapshot m
+             WHERE $3 AND m.snapshot_id OPERATOR(pg_catalog.=) $1),
+       b AS (SELECT m.sector_code AS k, m.member_state, m.metrics FROM @extschema@.metric_snapshot m
+             WHERE NOT $3 AND m.snapshot_id OPERATOR(pg_catalog.=) $2 AND m.function_code IS NULL
+             UNION ALL
+             SELECT m.function_code, m.member_state, m.metrics FROM @extschema@.function_snapshot m
+             WHERE $3 AND m.snapshot_id OPERATOR(pg_catalog.=) $2),
+       j AS (SELECT COALESCE(a.k, b.k) AS k, COALESCE(a.member_state, b.member_state) AS ms,
+                    COALESCE(a.metrics, '{}'::jsonb) AS am, COALESCE(b.metrics, '{}'::jsonb) AS bm
+             FROM a FULL JOIN b ON a.k OPERATOR(pg_catalog.=) b.k
+                               AND COALESCE(a.member_state, '') OPERATOR(pg_catalog.=) COALESCE(b.member_state, ''))
+  SELECT j.k, j.ms, sa.taken_at, sb.taken_at,
+         (j.am OPERATOR(pg_catalog.->>) 'hhi')::float8, (j.bm OPERATOR(pg_catalog.->>) 'hhi')::float8,
+         (j.bm OPERATOR(pg_catalog.->>) 'hhi')::float8 OPERATOR(pg_catalog.-) (j.am OPERATOR(pg_catalog.->>) 'hhi')::float8,
+         (j.am OPERATOR(pg_catalog.->>) 'hrv_share')::float8, (j.bm OPERATOR(pg_catalog.->>) 'hrv_share')::float8,
+         (j.bm OPERATOR(pg_catalog.->>) 'hrv_share')::float8 OPERATOR(pg_catalog.-) (j.am OPERATOR(pg_catalog.->>) 'hrv_share')::float8,
+         j.am, j.bm
+  FROM j
+  CROSS JOIN (SELECT s.taken_at FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) $1) sa
+  CROSS JOIN (SELECT s.taken_at FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) $2) sb
+$$;
+COMMENT ON FUNCTION @extschema@.snapshot_metric_pairs(bigint, bigint, boolean) IS 'Internal: the rows of two snapshots matched per sector (function_rows false) or ICT function (true) and member state, with both snapshots'' metrics and the HHI and high-risk share of each (trend_between, function_trend_between).';
+
 CREATE OR REPLACE FUNCTION @extschema@.trend_between(from_id bigint, to_id bigint)
 RETURNS TABLE (sector_code text, member_state text, from_snapshot bigint, to_snapshot bigint,
                from_taken_at timestamptz, to_taken_at timestamptz,
@@ -108,26 +144,13 @@ LANGUAGE plpgsql STABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   PERFORM @extschema@.snapshot_check(ARRAY[$1, $2]);
   RETURN QUERY
-  WITH a AS (SELECT m.* FROM @extschema@.metric_snapshot m
-             WHERE m.snapshot_id OPERATOR(pg_catalog.=) $1 AND m.function_code IS NULL),
-       b AS (SELECT m.* FROM @extschema@.metric_snapshot m
-             WHERE m.snapshot_id OPERATOR(pg_catalog.=) $2 AND m.function_code IS NULL),
-       j AS (SELECT COALESCE(a.sector_code, b.sector_code) AS sc, COALESCE(a.member_state, b.member_state) AS ms,
-                    COALESCE(a.metrics, '{}'::jsonb) AS am, COALESCE(b.metrics, '{}'::jsonb) AS bm
-             FROM a FULL JOIN b ON a.sector_code OPERATOR(pg_catalog.=) b.sector_code
-                               AND (a.member_state OPERATOR(pg_catalog.=) b.member_state OR (a.member_state IS NULL AND b.member_state IS NULL)))
-  SELECT j.sc, j.ms, $1, $2, sa.taken_at, sb.taken_at,
-         (j.am OPERATOR(pg_catalog.->>) 'hhi')::float8, (j.bm OPERATOR(pg_catalog.->>) 'hhi')::float8,
-         (j.bm OPERATOR(pg_catalog.->>) 'hhi')::float8 OPERATOR(pg_catalog.-) (j.am OPERATOR(pg_catalog.->>) 'hhi')::float8,
-         (j.am OPERATOR(pg_catalog.->>) 'hrv_share')::float8, (j.bm OPERATOR(pg_catalog.->>) 'hrv_share')::float8,
-         (j.bm OPERATOR(pg_catalog.->>) 'hrv_share')::float8 OPERATOR(pg_catalog.-) (j.am OPERATOR(pg_catalog.->>) 'hrv_share')::float8,
-         COALESCE((j.am OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0), COALESCE((j.bm OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0),
-         COALESCE((j.am OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0) OPERATOR(pg_catalog.-) COALESCE((j.bm OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0),
-         @extschema@.metrics_delta(j.am, j.bm)
-  FROM j
-  CROSS JOIN (SELECT s.taken_at FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) $1) sa
-  CROSS JOIN (SELECT s.taken_at FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) $2) sb
-  ORDER BY j.sc, j.ms NULLS FIRST;
+  SELECT p.row_key, p.member_state, $1, $2, p.from_taken_at, p.to_taken_at,
+         p.hhi_from, p.hhi_to, p.hhi_delta, p.hrv_share_from, p.hrv_share_to, p.hrv_share_delta,
+         COALESCE((p.from_metrics OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0), COALESCE((p.to_metrics OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0),
+         COALESCE((p.from_metrics OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0) OPERATOR(pg_catalog.-) COALESCE((p.to_metrics OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0),
+         @extschema@.metrics_delta(p.from_metrics, p.to_metrics)
+  FROM @extschema@.snapshot_metric_pairs(from_id => $1, to_id => $2, function_rows => false) p
+  ORDER BY p.row_key, p.member_state NULLS FIRST;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.trend_between(bigint, bigint) IS

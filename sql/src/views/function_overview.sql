@@ -221,23 +221,12 @@ LANGUAGE plpgsql STABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   PERFORM @extschema@.snapshot_check(ARRAY[$1, $2]);
   RETURN QUERY
-  WITH a AS (SELECT m.* FROM @extschema@.function_snapshot m WHERE m.snapshot_id OPERATOR(pg_catalog.=) $1),
-       b AS (SELECT m.* FROM @extschema@.function_snapshot m WHERE m.snapshot_id OPERATOR(pg_catalog.=) $2),
-       j AS (SELECT COALESCE(a.function_code, b.function_code) AS fc, COALESCE(a.member_state, b.member_state) AS ms,
-                    COALESCE(a.metrics, '{}'::jsonb) AS am, COALESCE(b.metrics, '{}'::jsonb) AS bm
-             FROM a FULL JOIN b ON a.function_code OPERATOR(pg_catalog.=) b.function_code
-                               AND COALESCE(a.member_state, '') OPERATOR(pg_catalog.=) COALESCE(b.member_state, ''))
-  SELECT j.fc, j.ms, $1, $2, sa.taken_at, sb.taken_at,
-         (j.am OPERATOR(pg_catalog.->>) 'hhi')::float8, (j.bm OPERATOR(pg_catalog.->>) 'hhi')::float8,
-         (j.bm OPERATOR(pg_catalog.->>) 'hhi')::float8 OPERATOR(pg_catalog.-) (j.am OPERATOR(pg_catalog.->>) 'hhi')::float8,
-         (j.am OPERATOR(pg_catalog.->>) 'hrv_share')::float8, (j.bm OPERATOR(pg_catalog.->>) 'hrv_share')::float8,
-         (j.bm OPERATOR(pg_catalog.->>) 'hrv_share')::float8 OPERATOR(pg_catalog.-) (j.am OPERATOR(pg_catalog.->>) 'hrv_share')::float8,
-         COALESCE((j.am OPERATOR(pg_catalog.->>) 'sectors')::integer, 0), COALESCE((j.bm OPERATOR(pg_catalog.->>) 'sectors')::integer, 0),
-         @extschema@.metrics_delta(j.am, j.bm)
-  FROM j
-  CROSS JOIN (SELECT s.taken_at FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) $1) sa
-  CROSS JOIN (SELECT s.taken_at FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) $2) sb
-  ORDER BY j.fc, j.ms NULLS FIRST;
+  SELECT p.row_key, p.member_state, $1, $2, p.from_taken_at, p.to_taken_at,
+         p.hhi_from, p.hhi_to, p.hhi_delta, p.hrv_share_from, p.hrv_share_to, p.hrv_share_delta,
+         COALESCE((p.from_metrics OPERATOR(pg_catalog.->>) 'sectors')::integer, 0), COALESCE((p.to_metrics OPERATOR(pg_catalog.->>) 'sectors')::integer, 0),
+         @extschema@.metrics_delta(p.from_metrics, p.to_metrics)
+  FROM @extschema@.snapshot_metric_pairs(from_id => $1, to_id => $2, function_rows => true) p
+  ORDER BY p.row_key, p.member_state NULLS FIRST;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.function_trend_between(bigint, bigint) IS
