@@ -22,14 +22,19 @@ tmp=$out.tmp
     install.sql) printf '%s\n' '\echo Use "CREATE EXTENSION supplyrisk" to load this file. \quit' ;;
     *) printf '%s\n' '\echo Use "ALTER EXTENSION supplyrisk UPDATE" to load this file. \quit' ;;
   esac
-  awk -v manifest="$manifest" '
+  # An install script never replaces: the sources say CREATE OR REPLACE (so that a migration can
+  # include them), the install script says CREATE, and fails on any object already there
+  # (PostgreSQL's advice for extension scripts, CVE-2022-2625; test/hostile.sh checks it).
+  case "$manifest" in install.sql) fresh=1 ;; *) fresh=0 ;; esac
+  awk -v manifest="$manifest" -v fresh="$fresh" '
+    function out(l) { if (fresh) gsub(/CREATE OR REPLACE (FUNCTION|VIEW|AGGREGATE|PROCEDURE) /, "CREATE &", l); if (fresh) gsub(/CREATE CREATE OR REPLACE /, "CREATE ", l); print l }
     /^--include / {
       f = $2
       if (f in seen) { print manifest ": " f " is included twice" > "/dev/stderr"; exit 1 }
       seen[f] = 1
       if ((getline line < f) <= 0) { print manifest ": cannot read " f > "/dev/stderr"; exit 1 }
-      print ""; print "-- source: sql/" f; print line
-      while ((getline line < f) > 0) print line
+      print ""; print "-- source: sql/" f; out(line)
+      while ((getline line < f) > 0) out(line)
       close(f); next
     }
     { print }' "$manifest"
