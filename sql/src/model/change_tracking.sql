@@ -1,8 +1,9 @@
--- Change tracking (issue 17, its first part): statement-level triggers with transition tables
--- record which dashboard rows a change makes stale, cheaply on bulk loads (one row per
--- statement and sector and member state). rollup_status says how much changed since the
--- rollups were computed, and the reports say so; refresh() clears what it has seen. (The
--- incremental refresh that recomputes only these rows is the second part, not built yet.)
+-- Change tracking (issue 17): statement-level triggers with transition tables record which
+-- dashboard rows a change makes stale, cheaply on bulk loads (one row per statement and sector
+-- and member state). rollup_status says how much changed since the rollups were computed, and
+-- the reports say so. refresh() consumes what it has seen and, when it can, recomputes only
+-- these rows: the incremental refresh in sql/src/rollup/refresh.sql (refresh_take_changes,
+-- refresh_find_stale, refresh_recompute_stale).
 
 CREATE SEQUENCE @extschema@.rollup_change_id_seq AS bigint;
 CREATE TABLE @extschema@.rollup_change (
