@@ -5,13 +5,16 @@
 # pg_cron is installed when the package can be had, but nothing requires it.
 set -euo pipefail
 
+# the major version: PG_CONFIG's when it is a Debian /usr/lib/postgresql/NN/bin/pg_config, else 15
+pgv=15
+[[ "${PG_CONFIG:-}" =~ ^/usr/lib/postgresql/([0-9]+)/bin/pg_config$ ]] && pgv=${BASH_REMATCH[1]}
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-for p in postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap \
+for p in postgresql-$pgv postgresql-server-dev-$pgv postgresql-$pgv-pgtap \
          libtap-parser-sourcehandler-pgtap-perl gcc make chromium fonts-dejavu-core python3; do
   have_pkg "$p" || need+=("$p")
 done
-optional=(postgresql-15-cron)
+optional=(postgresql-$pgv-cron)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

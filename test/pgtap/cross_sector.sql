@@ -16,24 +16,12 @@ EXCEPTION WHEN OTHERS THEN
   GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
   RETURN d;
 END $$;
-CREATE FUNCTION pg_temp.plan_of(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-BEGIN
-  RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || q;
-END $$;
+\ir lib/plan.sql
 SELECT is((SELECT count(*)::int FROM function_overview), 0, 'no supply: function_overview is empty');
 
--- suppliers: groups A (DE, with a subsidiary A2 in IE), B (US), C (FR)
-INSERT INTO supplier (supplier_id, name, hq_country) VALUES (900001, 'Alpha', 'DE'), (900002, 'Beta', 'US'), (900003, 'Gamma', 'FR');
-INSERT INTO supplier (supplier_id, name, hq_country, parent_supplier_id) VALUES (900004, 'Alpha Ireland', 'IE', 900001);
-INSERT INTO entity (entity_id, name, member_state, sector_code, entity_class) VALUES
-  (900101, 'Grid DE', 'DE', 'energy', 'essential'), (900102, 'Grid FR', 'FR', 'energy', 'essential'),
-  (900103, 'Hospital DE', 'DE', 'health', 'essential'), (900104, 'Hospital FR', 'FR', 'health', 'important');
-INSERT INTO supply (entity_id, supplier_id, function_code, weight) VALUES
-  (900101, 900001, 'cloud.iaas', 30), (900101, 900002, 'cloud.iaas', 10), (900102, 900002, 'cloud.iaas', 20),
-  (900103, 900004, 'cloud.iaas', 40), (900104, 900003, 'cloud.iaas', 10), (900104, 900001, 'cloud.iaas', 10),
-  (900101, 900002, 'telecom.ran', 5), (900103, 900003, 'telecom.ran', 15),
-  (900102, 900002, 'telecom.core_network', 5), (900104, 900003, 'telecom.core_network', 5);
-INSERT INTO designation (supplier_id, status) VALUES (900002, 'high_risk');
+-- suppliers: groups A (Alpha Cloud, DE, with a subsidiary in IE), B (Beta Systems, US, high risk),
+-- C (Gamma Telecom, FR); entities 811 to 814 (the same fixture as test/sql/cross_sector.sql)
+\ir ../fixtures/cross_sector.sql
 
 CREATE TEMP TABLE live AS SELECT * FROM function_overview;  -- before any refresh: computed live
 CREATE FUNCTION pg_temp.f(fn text, ms text) RETURNS live LANGUAGE sql AS
@@ -48,7 +36,7 @@ SELECT is((pg_temp.f('cloud.iaas', NULL)).single_supplier_entities, 2::bigint, '
 SELECT is((pg_temp.f('cloud.iaas', NULL)).cr1, 80 / 120.0::float8, 'cloud.iaas EU-wide: cr1 = 2/3');
 SELECT is((pg_temp.f('cloud.iaas', NULL)).hrv_share, 0.25::float8, 'cloud.iaas EU-wide: hrv_share = 30/120 (the designated group)');
 SELECT is((pg_temp.f('cloud.iaas', NULL)).non_eu_share, 0.25::float8, 'cloud.iaas EU-wide: non_eu_share = 30/120 (by the group''s headquarters)');
-SELECT is((pg_temp.f('cloud.iaas', NULL)).top_suppliers, 'Alpha 67%, Beta 25%, Gamma 8%', 'cloud.iaas EU-wide: top suppliers by group');
+SELECT is((pg_temp.f('cloud.iaas', NULL)).top_suppliers, 'Alpha Cloud 67%, Beta Systems 25%, Gamma Telecom 8%', 'cloud.iaas EU-wide: top suppliers by group');
 SELECT is((pg_temp.f('cloud.iaas', 'DE')).hhi, 7812.5::float8, 'cloud.iaas DE: A 70, B 10 of 80: HHI 7812.5 exactly');
 SELECT is((pg_temp.f('cloud.iaas', 'FR')).hhi, 3750::float8, 'cloud.iaas FR: B 20, C 10, A 10 of 40: HHI 3750 exactly');
 SELECT is(((pg_temp.f('cloud.iaas', 'DE')).single_supplier_entities, (pg_temp.f('cloud.iaas', 'FR')).single_supplier_entities),
@@ -105,7 +93,7 @@ SELECT is((SELECT count(*)::int FROM ((SELECT * FROM function_overview EXCEPT AL
                                       UNION ALL (SELECT * FROM live EXCEPT ALL SELECT * FROM function_overview)) d), 0,
           'function_overview from the rollups = the live rows');
 -- an incremental refresh after a change in one sector and member state
-INSERT INTO supply (entity_id, supplier_id, function_code, weight) VALUES (900102, 900003, 'cloud.iaas', 20);
+INSERT INTO supply (entity_id, supplier_id, function_code, weight) VALUES (812, 803, 'cloud.iaas', 20);
 CALL refresh();
 SELECT is((SELECT mode FROM rollup_status), 'incremental', 'the change refreshes incrementally');
 SELECT is((SELECT round(hhi::numeric, 9) FROM function_overview WHERE function_code = 'cloud.iaas' AND member_state = 'FR'),
@@ -116,7 +104,7 @@ SELECT is((SELECT count(*)::int FROM function_rollup r FULL JOIN function_stats_
 
 -- snapshots and function_trend
 SELECT take_snapshot('before') \gset
-DELETE FROM supply WHERE entity_id = 900102 AND supplier_id = 900003;
+DELETE FROM supply WHERE entity_id = 812 AND supplier_id = 803;
 SELECT take_snapshot('after') \gset
 SELECT is((SELECT count(*)::int FROM function_snapshot), 14, 'each snapshot stores the 7 function rows');
 SELECT is((SELECT round(hhi_delta::numeric, 9) FROM function_trend WHERE function_code = 'cloud.iaas' AND member_state = 'FR'),

@@ -3,6 +3,7 @@
 BEGIN;
 SET search_path = supplyrisk, public;
 SELECT plan(26);
+\ir lib/plan.sql
 
 SELECT is(exact_sum(x), 0.6::float8, '0.1 + 0.2 + 0.3 is 0.6 (sum(float8) gives 0.6000000000000001)')
 FROM (VALUES (0.1::float8), (0.2), (0.3)) v(x);
@@ -45,13 +46,8 @@ SET LOCAL max_parallel_workers_per_gather = 2;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 SET LOCAL min_parallel_table_scan_size = 0;
-CREATE TEMP TABLE es_plan (line text);
-DO $$ DECLARE r record; BEGIN
-  FOR r IN EXECUTE 'EXPLAIN SELECT supplyrisk.exact_sum(x) FROM public.es_rows' LOOP
-    INSERT INTO es_plan VALUES (r."QUERY PLAN");
-  END LOOP;
-END $$;
-SELECT ok(EXISTS (SELECT 1 FROM es_plan WHERE line LIKE '%Partial Aggregate%'), 'exact_sum runs as a parallel partial aggregate');
+SELECT ok(EXISTS (SELECT 1 FROM pg_temp.plan_of('SELECT supplyrisk.exact_sum(x) FROM public.es_rows') l WHERE l LIKE '%Partial Aggregate%'),
+          'exact_sum runs as a parallel partial aggregate');
 SELECT is((SELECT exact_sum(x) FROM public.es_rows), (SELECT s FROM es_serial), 'parallel = serial, to the last bit');
 SELECT is((SELECT exact_sum(x) FROM public.es_rows), (SELECT sum(k::numeric * 2::numeric ^ (e + 70))::float8 * 2::float8 ^ -70 FROM public.es_rows),
           'parallel = the exact sum rounded once');

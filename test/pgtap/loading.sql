@@ -6,6 +6,7 @@
 BEGIN;
 SET search_path = supplyrisk, public;
 SELECT plan(49);
+\ir lib/plan.sql
 
 -- err(sql): "SQLSTATE message | detail" of the error the statement raises, or 'no error'
 CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $$
@@ -148,10 +149,7 @@ SELECT is((SELECT count(*)::int FROM supply_valid_at('2020-06-01')), 1, 'supply_
 SELECT is((SELECT count(*)::int FROM supply_valid_at('2021-01-01') WHERE weight = 9), 0, 'valid_to is the first day it no longer holds');
 SELECT is((SELECT count(*) FROM supply_valid_at()), (SELECT count(*) FROM supply WHERE valid_from <= current_date AND (valid_to IS NULL OR valid_to > current_date)),
           'supply_valid_at() = the rows valid today');
-CREATE TEMP TABLE plan_lines (l text);
-DO $$ DECLARE r record; BEGIN
-  FOR r IN EXECUTE 'EXPLAIN SELECT sum(weight) FROM supplyrisk.supply_valid_at(''2026-01-01'')' LOOP INSERT INTO plan_lines VALUES (r."QUERY PLAN"); END LOOP;
-END $$;
+CREATE TEMP TABLE plan_lines AS SELECT l FROM pg_temp.plan_of('SELECT sum(weight) FROM supplyrisk.supply_valid_at(''2026-01-01'')') l;
 SELECT ok(NOT EXISTS (SELECT 1 FROM plan_lines WHERE l LIKE '%Function Scan%') AND EXISTS (SELECT 1 FROM plan_lines WHERE l LIKE '%Scan on supply%'),
           'supply_valid_at is inlined: the plan scans supply itself');
 

@@ -5,7 +5,8 @@ SET search_path = supplyrisk, public;
 \set scale 0.1
 \ir ../../data/generate.sql
 SET search_path = supplyrisk, public;
-SELECT plan(16);
+\ir lib/plan.sql
+SELECT plan(19);
 
 SELECT is((SELECT source FROM rollup_status), 'live', 'before the first refresh the views compute live');
 CALL refresh();
@@ -54,18 +55,56 @@ SELECT is((SELECT count(*)::int FROM sector_rollup r JOIN (
            WHERE r.function_code IS NULL AND abs(r.hhi - x.hhi) > 1e-9 * x.hhi),
           0, 'rollup hhi per sector and member state = plain SQL over the supply rows');
 
--- a refresh computed with parallel workers stores the same rollups
-CREATE TEMP TABLE serial_rollup AS SELECT * FROM sector_rollup;
-SET LOCAL parallel_setup_cost = 0; SET LOCAL parallel_tuple_cost = 0; SET LOCAL min_parallel_table_scan_size = 0;
+-- a full refresh computed with parallel workers stores the same rollups as a serial one. A full
+-- refresh keeps the session's parallel settings (refresh_planner_settings turns parallel query
+-- off for an incremental one only); the plan of the statement that computes its rows (the
+-- CREATE TABLE AS of refresh_recompute_full, nested in the procedure, where EXPLAIN cannot
+-- reach) is logged by auto_explain and read back (lib/plan.sql)
+LOAD 'auto_explain';
+SET LOCAL auto_explain.log_nested_statements = on;
+SET LOCAL auto_explain.log_min_duration = '10ms';  -- (the statement takes about a second; the thousands of
+                                                   -- per-row nested statements, microseconds, stay out of the log)
+SET LOCAL max_parallel_workers_per_gather = 0;
+SELECT pg_temp.server_log_end() AS log_at \gset
+CALL refresh(full => true);
+CREATE TEMP TABLE serial_plan AS SELECT * FROM pg_temp.logged_plan(:log_at, 'CREATE TEMP TABLE supplyrisk_refresh_stage') l;
+CREATE TEMP TABLE serial_sector AS SELECT * FROM sector_rollup;
+CREATE TEMP TABLE serial_function AS SELECT * FROM function_rollup;
 SET LOCAL max_parallel_workers_per_gather = 2;
-CALL refresh();
-RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
-SELECT is((SELECT count(*)::int FROM sector_rollup p FULL JOIN serial_rollup s
-             ON s.sector_code = p.sector_code AND s.member_state IS NOT DISTINCT FROM p.member_state
-            AND s.function_code IS NOT DISTINCT FROM p.function_code
-           WHERE p.sector_code IS NULL OR s.sector_code IS NULL OR p.group_mix IS DISTINCT FROM s.group_mix
-              OR abs(p.hhi - s.hhi) > 1e-9 * s.hhi OR p.entities <> s.entities OR abs(p.weight - s.weight) > 1e-9 * s.weight),
-          0, 'refresh under a forced parallel plan = serial refresh');
+SET LOCAL parallel_setup_cost = 0; SET LOCAL parallel_tuple_cost = 0; SET LOCAL min_parallel_table_scan_size = 0;
+SELECT pg_temp.server_log_end() AS log_at \gset
+CALL refresh(full => true);
+CREATE TEMP TABLE parallel_plan AS SELECT * FROM pg_temp.logged_plan(:log_at, 'CREATE TEMP TABLE supplyrisk_refresh_stage') l;
+RESET max_parallel_workers_per_gather; RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
+RESET auto_explain.log_min_duration;
+SELECT ok((SELECT count(*) FROM serial_plan) > 0 AND NOT EXISTS (SELECT 1 FROM serial_plan l WHERE l ~ '^\s*(->\s+)?Gather'),
+          'the serial full refresh computes its rows without parallel workers (its plan, from the server log, has no Gather)');
+SELECT ok(EXISTS (SELECT 1 FROM parallel_plan l WHERE l ~ '^\s*(->\s+)?Gather'),
+          'the full refresh under parallel settings computes its rows with a parallel plan (Gather in its plan, from the server log)');
+-- rows of two tables of one row type that differ, matched on the key columns (as jsonb: a NULL
+-- key is json null, equal to itself): a row on one side only, or a column not equal (counts,
+-- text and the mixes exactly; float8 columns within a relative 1e-12: the lowest-level weights
+-- are plain float sums, in plan order)
+CREATE FUNCTION pg_temp.rows_differing(a regclass, b regclass, keys text[]) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE floats text[]; n bigint;
+BEGIN
+  SELECT array_agg(attname) INTO floats FROM pg_attribute
+  WHERE attrelid = a AND attnum > 0 AND NOT attisdropped AND atttypid = 'float8'::regtype;
+  EXECUTE format($q$
+    SELECT count(*) FROM (SELECT to_jsonb(x) AS j FROM %s x) p FULL JOIN (SELECT to_jsonb(y) AS j FROM %s y) s ON %s
+    WHERE p.j IS NULL OR s.j IS NULL OR EXISTS (
+      SELECT 1 FROM jsonb_each(p.j) u FULL JOIN jsonb_each(s.j) v USING (key)
+      WHERE CASE WHEN key = ANY ($1) AND jsonb_typeof(u.value) = 'number' AND jsonb_typeof(v.value) = 'number'
+                 THEN abs((u.value #>> '{}')::float8 - (v.value #>> '{}')::float8) > 1e-12 * abs((v.value #>> '{}')::float8)
+                 ELSE u.value IS DISTINCT FROM v.value END)$q$,
+    a, b, (SELECT string_agg(format('p.j -> %L = s.j -> %L', k, k), ' AND ') FROM unnest(keys) k))
+  INTO n USING floats;
+  RETURN n;
+END $$;
+SELECT is(pg_temp.rows_differing('sector_rollup', 'serial_sector', '{sector_code,member_state,function_code}'), 0::bigint,
+          'parallel full refresh = serial full refresh: every sector_rollup row and column');
+SELECT is(pg_temp.rows_differing('function_rollup', 'serial_function', '{function_code,member_state}'), 0::bigint,
+          'parallel full refresh = serial full refresh: every function_rollup row and column');
 
 -- snapshots and trend
 SELECT take_snapshot('one') AS s1 \gset

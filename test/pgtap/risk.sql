@@ -2,6 +2,7 @@
 BEGIN;
 SET search_path = supplyrisk, public;
 SELECT plan(17);
+\ir lib/plan.sql
 
 -- 300 random profiles: every factor assessed (70%) or unknown, scores 0..4
 SELECT setseed(0.17);
@@ -77,19 +78,16 @@ SET LOCAL max_parallel_workers_per_gather = 2;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 SET LOCAL min_parallel_table_scan_size = 0;
-SET LOCAL force_parallel_mode = on;
+-- force_parallel_mode is debug_parallel_query from PostgreSQL 16 on
+SELECT CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END AS parallel_guc \gset
+SET LOCAL :parallel_guc = on;
 SET LOCAL enable_hashagg = off;
-CREATE TEMP TABLE plan_text (line text);
-DO $$ DECLARE r record; BEGIN
-  FOR r IN EXECUTE 'EXPLAIN SELECT risk_profile_agg(''default'', code, score, assessed_on, NULL, id) FROM public.risk_rows' LOOP
-    INSERT INTO plan_text VALUES (r."QUERY PLAN");
-  END LOOP;
-END $$;
-SELECT ok(EXISTS (SELECT 1 FROM plan_text WHERE line LIKE '%Partial Aggregate%'), 'risk_profile_agg runs as a partial aggregate');
+SELECT ok(EXISTS (SELECT 1 FROM pg_temp.plan_of('SELECT risk_profile_agg(''default'', code, score, assessed_on, NULL, id) FROM public.risk_rows') l
+                  WHERE l LIKE '%Partial Aggregate%'), 'risk_profile_agg runs as a partial aggregate');
 CREATE TEMP TABLE rp AS SELECT (risk_profile_agg('default', code, score, assessed_on, NULL, id)).* FROM public.risk_rows WHERE supplier_id = 7;
 SELECT ok((SELECT rp.risk_score = rs.risk_score AND rp.top_factors = rs.top_factors FROM rp, rs WHERE rs.supplier_id = 7),
           'parallel partial aggregation gives the serial profile');
-RESET force_parallel_mode;
+RESET :parallel_guc;
 SELECT throws_ok($$SELECT risk_profile_agg('no such', 'nt.state_link', 1, '2026-01-01', NULL, NULL)$$, '22023', 'unknown methodology "no such"', 'unknown methodology');
 
 SELECT * FROM finish();

@@ -3,6 +3,7 @@
 BEGIN;
 SET search_path = supplyrisk, public;
 SELECT plan(55);
+\ir lib/plan.sql
 
 -- 400 random mixes (1..60 keys, weights spanning 6 orders of magnitude), deterministic
 SELECT setseed(0.42);
@@ -69,14 +70,11 @@ SET LOCAL max_parallel_workers_per_gather = 2;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 SET LOCAL min_parallel_table_scan_size = 0;
-SET LOCAL force_parallel_mode = on;
-CREATE TEMP TABLE plan_text (line text);
-DO $$ DECLARE r record; BEGIN
-  FOR r IN EXECUTE 'EXPLAIN SELECT supply_mix_agg(key, w), hhi(key, w), supply_mix_agg(ckey, w), hhi(ckey, w) FROM public.mix_big' LOOP
-    INSERT INTO plan_text VALUES (r."QUERY PLAN");
-  END LOOP;
-END $$;
-SELECT ok(EXISTS (SELECT 1 FROM plan_text WHERE line LIKE '%Partial Aggregate%'), 'the parallel plan aggregates partially in workers');
+-- force_parallel_mode is debug_parallel_query from PostgreSQL 16 on
+SELECT CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END AS parallel_guc \gset
+SET LOCAL :parallel_guc = on;
+SELECT ok(EXISTS (SELECT 1 FROM pg_temp.plan_of('SELECT supply_mix_agg(key, w), hhi(key, w), supply_mix_agg(ckey, w), hhi(ckey, w) FROM public.mix_big') l
+                  WHERE l LIKE '%Partial Aggregate%'), 'the parallel plan aggregates partially in workers');
 CREATE TEMP TABLE par AS SELECT supply_mix_agg(key, w) AS m, hhi(key, w) AS h, supply_mix_agg(ckey, w) AS cm, hhi(ckey, w) AS ch FROM public.mix_big;
 SELECT ok((SELECT abs(s.h - p.h) <= 1e-13 * s.h FROM serial s, par p), 'hhi: parallel = serial (rel 1e-13)');
 SELECT ok((SELECT abs(s.ch - p.ch) <= 1e-13 * s.ch FROM serial s, par p), 'hhi text keys: parallel = serial (rel 1e-13)');
@@ -91,23 +89,13 @@ CREATE TABLE public.mix_parts AS SELECT part, key % 700 AS bucket, supply_mix_ag
 ANALYZE public.mix_parts;
 SELECT ok((SELECT abs(hhi(u.m) - s.h) <= 1e-13 * s.h FROM (SELECT supply_mix_union(m) m FROM public.mix_parts) u, serial s), 'union of 4,900 partition states = serial hhi');
 SELECT ok((SELECT abs(hhi(u.cm) - s.ch) <= 1e-13 * s.ch FROM (SELECT supply_mix_union(cm) cm FROM public.mix_parts) u, serial s), 'union of 4,900 text partition states = serial hhi');
-TRUNCATE plan_text;
-DO $$ DECLARE r record; BEGIN
-  FOR r IN EXECUTE 'EXPLAIN SELECT supply_mix_union(m) FROM public.mix_parts' LOOP
-    INSERT INTO plan_text VALUES (r."QUERY PLAN");
-  END LOOP;
-END $$;
-SELECT ok(EXISTS (SELECT 1 FROM plan_text WHERE line LIKE '%Partial Aggregate%'), 'supply_mix_union runs as a partial aggregate');
-TRUNCATE plan_text;
-DO $$ DECLARE r record; BEGIN
-  FOR r IN EXECUTE 'EXPLAIN SELECT supply_mix_sum(m) FROM public.mix_parts' LOOP
-    INSERT INTO plan_text VALUES (r."QUERY PLAN");
-  END LOOP;
-END $$;
-SELECT ok(EXISTS (SELECT 1 FROM plan_text WHERE line LIKE '%Partial Aggregate%'), 'supply_mix_sum runs as a partial aggregate (combine = + over supply_mix states)');
+SELECT ok(EXISTS (SELECT 1 FROM pg_temp.plan_of('SELECT supply_mix_union(m) FROM public.mix_parts') l WHERE l LIKE '%Partial Aggregate%'),
+          'supply_mix_union runs as a partial aggregate');
+SELECT ok(EXISTS (SELECT 1 FROM pg_temp.plan_of('SELECT supply_mix_sum(m) FROM public.mix_parts') l WHERE l LIKE '%Partial Aggregate%'),
+          'supply_mix_sum runs as a partial aggregate (combine = + over supply_mix states)');
 SELECT ok((SELECT abs(hhi(u) - hhi(v)) <= 1e-13 * hhi(u) AND key_count(u) = key_count(v)
            FROM (SELECT supply_mix_union(m) u, supply_mix_sum(m) v FROM public.mix_parts) x), 'supply_mix_sum (parallel) = supply_mix_union (parallel)');
-RESET force_parallel_mode;
+RESET :parallel_guc;
 
 -- summation does not drift with row order: 1M tiny weights plus one big, in two orders
 SELECT ok((SELECT a.m = b.m FROM

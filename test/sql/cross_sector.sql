@@ -10,17 +10,9 @@ SELECT (SELECT last_value FROM entity_id_seq) AS e_last, (SELECT is_called FROM 
        (SELECT last_value FROM supplier_id_seq) AS p_last, (SELECT is_called FROM supplier_id_seq) AS p_called,
        (SELECT last_value FROM supply_id_seq) AS s_last, (SELECT is_called FROM supply_id_seq) AS s_called,
        (SELECT last_value FROM designation_id_seq) AS d_last, (SELECT is_called FROM designation_id_seq) AS d_called \gset
-INSERT INTO supplier (supplier_id, name, hq_country) VALUES (801, 'Alpha Cloud', 'DE'), (802, 'Beta Systems', 'US'), (803, 'Gamma Telecom', 'FR');
-INSERT INTO supplier (supplier_id, name, hq_country, parent_supplier_id) VALUES (804, 'Alpha Cloud Ireland', 'IE', 801);
-INSERT INTO entity (entity_id, name, member_state, sector_code, entity_class) VALUES
-  (811, 'Grid DE', 'DE', 'energy', 'essential'), (812, 'Grid FR', 'FR', 'energy', 'essential'),
-  (813, 'Hospital DE', 'DE', 'health', 'essential'), (814, 'Hospital FR', 'FR', 'health', 'important');
-INSERT INTO supply (entity_id, supplier_id, function_code, weight) VALUES
-  (811, 801, 'cloud.iaas', 30), (811, 802, 'cloud.iaas', 10), (812, 802, 'cloud.iaas', 20),
-  (813, 804, 'cloud.iaas', 40), (814, 803, 'cloud.iaas', 10), (814, 801, 'cloud.iaas', 10),
-  (811, 802, 'telecom.ran', 5), (813, 803, 'telecom.ran', 15),
-  (812, 802, 'telecom.core_network', 5), (814, 803, 'telecom.core_network', 5);
-INSERT INTO designation (supplier_id, status) VALUES (802, 'high_risk');
+-- (pg_regress feeds this file to psql on standard input: \ir is relative to the directory it
+-- runs in, the repository's top, as test/regress.sh and make installcheck run it)
+\ir test/fixtures/cross_sector.sql
 -- every sector pooled, per ICT function (computed live: no refresh here, its id would shift the
 -- later files'): cloud.iaas EU-wide is Alpha 80, Beta 30, Gamma 10 of 120
 SELECT function_code, coalesce(member_state, 'EU') AS ms, sectors, entities, suppliers, round(hhi::numeric, 2) AS hhi,
