@@ -9,8 +9,12 @@
  * is what lets a hashed aggregate, a parallel plan and a merge of stored
  * states agree to the last bit without sorting their inputs.
  *
- * Partials are non-overlapping and ordered by magnitude, so there are at most
- * about 2098 / 53 < 48 of them; in practice one to three. Infinite and NaN
+ * Partials are non-overlapping and ordered by magnitude; each is a nonzero
+ * multiple of 2^-1074 below 2^1024 and holds bit positions no other holds, so
+ * there are at most 2098 of them. Usually there are one to three (they live in
+ * the state itself); inputs spread over many orders of magnitude can need
+ * dozens or hundreds (seen: more than 48 for 20,000 inputs between 1e-33 and
+ * 1e30), and the list then grows in the aggregate's memory context. Infinite and NaN
  * inputs are summed apart (inf + -inf is NaN, as for sum); a finite sum that
  * overflows is an error (22003), as it is for float8 addition.
  */
@@ -21,20 +25,42 @@
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/memutils.h"
 
 #include "supplyrisk.h"
 
-#define EXACT_SUM_MAX_PARTIALS	48
+#define EXACT_SUM_MAX_PARTIALS	2098	/* the bound above */
+#define EXACT_SUM_INLINE_PARTIALS 16
 #define EXACT_SUM_SERIAL_VERSION 1
 
 typedef struct ExactSum
 {
 	int64		count;			/* non-NULL inputs */
 	int			n;				/* partials in use */
+	int			cap;			/* room in p */
 	bool		any_special;	/* an infinite or NaN input was seen */
 	double		special;		/* their IEEE sum */
-	double		p[EXACT_SUM_MAX_PARTIALS];	/* increasing magnitude */
+	double	   *p;				/* the partials, increasing magnitude: inl or,
+								 * once grown, a chunk of the state's context */
+	double		inl[EXACT_SUM_INLINE_PARTIALS];
 } ExactSum;
+
+/* room for one more partial (in the memory context the state lives in) */
+static void
+ExactSumGrow(ExactSum *s)
+{
+	int			cap = Min(s->cap * 4, EXACT_SUM_MAX_PARTIALS);
+	double	   *p;
+
+	if (unlikely(s->n >= EXACT_SUM_MAX_PARTIALS))
+		elog(ERROR, "exact_sum: more than %d partials", EXACT_SUM_MAX_PARTIALS);
+	p = MemoryContextAlloc(GetMemoryChunkContext(s), cap * sizeof(double));
+	memcpy(p, s->p, s->n * sizeof(double));
+	if (s->p != s->inl)
+		pfree(s->p);
+	s->p = p;
+	s->cap = cap;
+}
 
 static void
 ExactSumOverflow(void)
@@ -75,8 +101,11 @@ ExactSumAddFinite(ExactSum *s, double x)
 	/* (zeros are dropped: the partials stay nonzero, in increasing magnitude) */
 	if (x != 0.0)
 	{
-		if (unlikely(i >= EXACT_SUM_MAX_PARTIALS))
-			elog(ERROR, "exact_sum: more than %d partials", EXACT_SUM_MAX_PARTIALS);
+		if (unlikely(i >= s->cap))
+		{
+			s->n = i;
+			ExactSumGrow(s);
+		}
 		s->p[i++] = x;
 	}
 	s->n = i;
@@ -136,7 +165,11 @@ ExactSumValue(const ExactSum *s)
 static ExactSum *
 ExactSumNew(MemoryContext cxt)
 {
-	return (ExactSum *) MemoryContextAllocZero(cxt, sizeof(ExactSum));
+	ExactSum   *s = (ExactSum *) MemoryContextAllocZero(cxt, sizeof(ExactSum));
+
+	s->p = s->inl;
+	s->cap = EXACT_SUM_INLINE_PARTIALS;
+	return s;
 }
 
 PG_FUNCTION_INFO_V1(exact_sum_trans);
@@ -175,7 +208,11 @@ exact_sum_combine(PG_FUNCTION_ARGS)
 	if (a == NULL)
 	{
 		a = ExactSumNew(cxt);
-		memcpy(a, b, sizeof(ExactSum));
+		a->count = b->count;
+		a->any_special = b->any_special;
+		a->special = b->special;
+		for (int j = 0; j < b->n; j++)
+			ExactSumAddFinite(a, b->p[j]);
 		PG_RETURN_POINTER(a);
 	}
 	a->count += b->count;
@@ -246,6 +283,11 @@ ExactSumDeserialize(bytea *bytes, MemoryContext cxt)
 	s->any_special = (special == 1);
 	if (s->n < 0 || s->n > EXACT_SUM_MAX_PARTIALS || buf.len - buf.cursor != s->n * 8)
 		SerialStateError("exact_sum", "its number of partials does not match its length");
+	if (s->n > s->cap)
+	{
+		s->p = MemoryContextAlloc(cxt, s->n * sizeof(double));
+		s->cap = s->n;
+	}
 	for (int j = 0; j < s->n; j++)
 	{
 		s->p[j] = pq_getmsgfloat8(&buf);
