@@ -707,19 +707,65 @@ supply_mix_merge_keys_text(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------------
- * concentration_level(hhi, guideline)
+ * The concentration bands of each guideline, written once: concentration_level
+ * reads them, concentration_bands returns them (the report charts draw them).
  *   eu2004: HHI < 1000 low; 1000 <= HHI <= 2000 moderate; HHI > 2000 high
  *   us2010: < 1500 unconcentrated; 1500 <= HHI <= 2500 moderately
  *           concentrated; > 2500 highly concentrated
- *   us2023: > 1800 highly concentrated; otherwise not highly concentrated
+ *   us2023: <= 1800 not highly concentrated; > 1800 highly concentrated
  * ------------------------------------------------------------------------- */
+typedef struct ConcentrationBand
+{
+	const char *guideline;
+	const char *level;
+	double		from;			/* HHI from ... */
+	double		to;				/* ... to */
+	bool		from_included;
+	bool		to_included;
+} ConcentrationBand;
+
+static const ConcentrationBand ConcentrationBands[] = {
+	{"eu2004", "low", 0, 1000, true, false},
+	{"eu2004", "moderate", 1000, 2000, true, true},
+	{"eu2004", "high", 2000, 10000, false, true},
+	{"us2010", "unconcentrated", 0, 1500, true, false},
+	{"us2010", "moderately concentrated", 1500, 2500, true, true},
+	{"us2010", "highly concentrated", 2500, 10000, false, true},
+	{"us2023", "not highly concentrated", 0, 1800, true, true},
+	{"us2023", "highly concentrated", 1800, 10000, false, true},
+};
+#define N_CONCENTRATION_BANDS lengthof(ConcentrationBands)
+
+/* the guideline's bands: *first and their number (an unknown guideline is an error) */
+static int
+GuidelineBands(const char *g, int *first)
+{
+	int			n = 0;
+
+	for (int i = 0; i < (int) N_CONCENTRATION_BANDS; i++)
+		if (strcmp(ConcentrationBands[i].guideline, g) == 0)
+		{
+			if (n++ == 0)
+				*first = i;
+		}
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown concentration guideline \"%s\"", g),
+				 errhint("Use eu2004, us2010 or us2023.")));
+	return n;
+}
+
+/* concentration_level(hhi, guideline) */
 PG_FUNCTION_INFO_V1(supply_mix_concentration_level);
 Datum
 supply_mix_concentration_level(PG_FUNCTION_ARGS)
 {
 	double		h = PG_GETARG_FLOAT8(0);
 	char	   *g = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	const char *level;
+	int			first = 0,
+				n;
+	const ConcentrationBand *b;
 
 	if (isnan(h) || h < 0 || h > 10000.0 * (1 + 1e-9))
 	{
@@ -730,16 +776,56 @@ supply_mix_concentration_level(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("hhi must be between 0 and 10000, got \"%s\"", buf)));
 	}
-	if (strcmp(g, "eu2004") == 0)
-		level = h < 1000 ? "low" : (h <= 2000 ? "moderate" : "high");
-	else if (strcmp(g, "us2010") == 0)
-		level = h < 1500 ? "unconcentrated" : (h <= 2500 ? "moderately concentrated" : "highly concentrated");
-	else if (strcmp(g, "us2023") == 0)
-		level = h > 1800 ? "highly concentrated" : "not highly concentrated";
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown concentration guideline \"%s\"", g),
-				 errhint("Use eu2004, us2010 or us2023.")));
-	PG_RETURN_TEXT_P(cstring_to_text(level));
+	n = GuidelineBands(g, &first);
+	/* the first band that reaches h; the last takes what rounding put above 10000 */
+	b = &ConcentrationBands[first + n - 1];
+	for (int i = first; i < first + n; i++)
+		if (h < ConcentrationBands[i].to || (h == ConcentrationBands[i].to && ConcentrationBands[i].to_included))
+		{
+			b = &ConcentrationBands[i];
+			break;
+		}
+	PG_RETURN_TEXT_P(cstring_to_text(b->level));
+}
+
+/* concentration_bands(guideline): the bands, lowest first */
+PG_FUNCTION_INFO_V1(supply_mix_concentration_bands);
+Datum
+supply_mix_concentration_bands(PG_FUNCTION_ARGS)
+{
+	FuncCallContext *fc;
+	int		   *range;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		MemoryContext old;
+		TupleDesc	desc;
+
+		fc = SRF_FIRSTCALL_INIT();
+		old = MemoryContextSwitchTo(fc->multi_call_memory_ctx);
+		range = palloc(sizeof(int));
+		fc->max_calls = GuidelineBands(text_to_cstring(PG_GETARG_TEXT_PP(0)), range);
+		fc->user_fctx = range;
+		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "concentration_bands: the result type is not a row type");
+		fc->tuple_desc = BlessTupleDesc(desc);
+		MemoryContextSwitchTo(old);
+	}
+	fc = SRF_PERCALL_SETUP();
+	range = (int *) fc->user_fctx;
+	if (fc->call_cntr < fc->max_calls)
+	{
+		const ConcentrationBand *b = &ConcentrationBands[*range + fc->call_cntr];
+		Datum		values[6];
+		bool		nulls[6] = {false, false, false, false, false, false};
+
+		values[0] = Int32GetDatum((int32) fc->call_cntr + 1);
+		values[1] = CStringGetTextDatum(b->level);
+		values[2] = Float8GetDatum(b->from);
+		values[3] = Float8GetDatum(b->to);
+		values[4] = BoolGetDatum(b->from_included);
+		values[5] = BoolGetDatum(b->to_included);
+		SRF_RETURN_NEXT(fc, HeapTupleGetDatum(heap_form_tuple(fc->tuple_desc, values, nulls)));
+	}
+	SRF_RETURN_DONE(fc);
 }

@@ -17,6 +17,8 @@ DROP FUNCTION @extschema@.sector_stats_at(date, text, boolean);
 --include src/rollup/snapshots_trend.sql
 --include src/rollup/refresh.sql
 COMMENT ON TABLE @extschema@.function_rollup IS 'Rollups written by refresh(): per ICT function and member state (NULL: EU-wide), every sector pooled (the function rows of sector_stats_compute, computed in the same pass as sector_rollup), read by function_overview and assessment_overview. Do not edit.';
--- report_svg_bars is called with named arguments
+-- report_svg_bars is called with named arguments; the concentration bands are written once, in C
+-- (concentration_bands, read by concentration_level and the report charts)
+--include src/types/supply_mix_metrics.sql
 --include src/report/report_charts.sql
 --include src/report/review.sql

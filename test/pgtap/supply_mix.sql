@@ -2,7 +2,7 @@
 -- partition unions, large round trips, state validation.
 BEGIN;
 SET search_path = supplyrisk, public;
-SELECT plan(55);
+SELECT plan(61);
 \ir lib/plan.sql
 
 -- 400 random mixes (1..60 keys, weights spanning 6 orders of magnitude), deterministic
@@ -134,6 +134,29 @@ SELECT throws_ok($$SELECT supply_mix_from_state('\x01010001' || int4send(1) || i
 SELECT throws_ok($$SELECT supply_mix_from_state('\x01010000' || int4send(2) || int8send(5) || float8send(2.5) || float8send(0) || int8send(5) || float8send(1) || float8send(0))$$, '22P03', NULL, 'duplicate key');
 SELECT throws_ok($$SELECT supply_mix_from_state('\x01010000' || int4send(1) || int8send(5) || float8send('NaN') || float8send(0))$$, '22P03', NULL, 'NaN weight');
 SELECT throws_ok($$SELECT supply_mix_from_state('\x01030000' || int4send(1) || int8send(5) || float8send(2.5) || float8send(0))$$, '22P03', NULL, 'unknown kind');
+
+-- the concentration bands, written once (concentration_bands): the published eu2004 thresholds
+-- (1,000 and 2,000), contiguous from 0 to 10,000, and concentration_level agreeing with them at
+-- every edge and inside every band
+SELECT results_eq($$SELECT level, hhi_from, hhi_to, from_included, to_included FROM concentration_bands() ORDER BY band$$,
+                  $$VALUES ('low', 0::float8, 1000::float8, true, false), ('moderate', 1000, 2000, true, true), ('high', 2000, 10000, false, true)$$,
+                  'eu2004 bands: low below 1,000, moderate 1,000 to 2,000, high above 2,000');
+SELECT is((SELECT count(*)::int FROM unnest(ARRAY['eu2004', 'us2010', 'us2023']) g, concentration_bands(g) b
+           JOIN concentration_bands(g) c ON c.band = b.band + 1
+           WHERE c.hhi_from <> b.hhi_to OR c.from_included = b.to_included), 0,
+          'each band starts where the one below ends, the edge in exactly one of them');
+SELECT is((SELECT count(*)::int FROM unnest(ARRAY['eu2004', 'us2010', 'us2023']) g, concentration_bands(g) b,
+           LATERAL (VALUES (b.hhi_from), (b.hhi_to), ((b.hhi_from + b.hhi_to) / 2), (b.hhi_from + 1e-9), (b.hhi_to - 1e-9)) v(h)
+           WHERE (concentration_level(v.h, g) = b.level) IS DISTINCT FROM
+                 ((v.h > b.hhi_from OR (v.h = b.hhi_from AND b.from_included)) AND (v.h < b.hhi_to OR (v.h = b.hhi_to AND b.to_included)))),
+          0, 'concentration_level names the band concentration_bands puts each edge, midpoint and near-edge value in (3 guidelines)');
+SELECT is((SELECT string_agg(g || ' ' || lo || '-' || hi, ', ' ORDER BY g) FROM (
+             SELECT g, min(b.hhi_from) FILTER (WHERE b.from_included) AS lo, max(b.hhi_to) FILTER (WHERE b.to_included) AS hi
+             FROM unnest(ARRAY['eu2004', 'us2010', 'us2023']) g, concentration_bands(g) b GROUP BY g) q),
+          'eu2004 0-10000, us2010 0-10000, us2023 0-10000', 'every guideline''s bands cover 0 to 10,000, both ends included');
+SELECT throws_ok($$SELECT * FROM supplyrisk.concentration_bands('eu2005')$$, '22023', 'unknown concentration guideline "eu2005"',
+                 'an unknown guideline is refused (22023), as by concentration_level');
+SELECT is(report_bands_text(guideline => 'eu2004'), 'low below 1,000; moderate 1,000 to 2,000; high above 2,000', 'the bands in words, from concentration_bands');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -25,6 +25,25 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 COMMENT ON FUNCTION @extschema@.report_number(float8, text) IS 'A value as charts print it: int (rounded) or pct (a 0..1 share in percent, one decimal); n/a for NULL.';
 
+-- The bands of a concentration guideline in words, from concentration_bands (the one place
+-- they are written): 'low below 1,000; moderate 1,000 to 2,000; high above 2,000', or with
+-- whole => false only the lowest and the highest band ('low below 1,000, high above 2,000').
+CREATE OR REPLACE FUNCTION @extschema@.report_bands_text(guideline text, whole boolean DEFAULT true) RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  last integer;
+BEGIN
+  SELECT max(b.band) INTO last FROM @extschema@.concentration_bands(guideline => guideline) b;
+  RETURN (SELECT string_agg(CASE WHEN b.band = 1 THEN b.level || ' below ' || to_char(b.hhi_to, 'FM99,999')
+                                 WHEN b.band = last THEN b.level || ' above ' || to_char(b.hhi_from, 'FM99,999')
+                                 ELSE b.level || ' ' || to_char(b.hhi_from, 'FM99,999') || ' to ' || to_char(b.hhi_to, 'FM99,999') END,
+                            CASE WHEN whole THEN '; ' ELSE ', ' END ORDER BY b.band)
+          FROM @extschema@.concentration_bands(guideline => guideline) b
+          WHERE whole OR b.band IN (1, last));
+END
+$$;
+COMMENT ON FUNCTION @extschema@.report_bands_text(text, boolean) IS 'The bands of a concentration guideline in words for reports, from concentration_bands: all of them (whole, the default) or the lowest and the highest.';
+
 -- (The PL/pgSQL chart functions pin search_path = pg_catalog, pg_temp, so their plain operators
 -- are pg_catalog's and keep their precedence; OPERATOR() would make every operator left-associative.)
 
@@ -57,9 +76,9 @@ BEGIN
                            '<title id="%1$s-t">%4$s</title><desc id="%1$s-d">%5$s</desc>'
                            '<text x="0" y="16" font-size="14" font-weight="bold">%4$s</text>',
                            cid, w, h, @extschema@.report_svg_text(title), @extschema@.report_svg_text(description));
-  IF zones THEN  -- eu2004: low below 1000, moderate 1000 to 2000, high above
-    FOR z IN SELECT * FROM (VALUES (0::float8, 1000::float8, 'low', '#E3F1E8'), (1000, 2000, 'moderate', '#FBF0D5'),
-                                   (2000, 10000, 'high', '#F7DDD3')) x(a, b, name, fill) LOOP
+  IF zones THEN  -- the eu2004 bands (concentration_bands), lightest fill lowest
+    FOR z IN SELECT b.hhi_from AS a, b.hhi_to AS b, b.level AS name, (ARRAY['#E3F1E8', '#FBF0D5', '#F7DDD3'])[b.band] AS fill
+             FROM @extschema@.concentration_bands(guideline => 'eu2004') b ORDER BY b.band LOOP
       IF z.a < xm THEN
         out := out || pg_catalog.format(
           '<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/><text x="%s" y="%s" font-size="8" fill="#555">%s</text>',
@@ -72,7 +91,8 @@ BEGIN
     END LOOP;
   END IF;
   IF zones THEN
-    out := out || pg_catalog.format('<text x="%s" y="33" font-size="9" fill="#555">Bands (EU 2004 guidelines): low below 1,000; moderate 1,000 to 2,000; high above 2,000</text>', l);
+    out := out || pg_catalog.format('<text x="%s" y="33" font-size="9" fill="#555">Bands (EU 2004 guidelines): %s</text>', l,
+                                    @extschema@.report_bands_text(guideline => 'eu2004'));
   END IF;
   IF two THEN  -- legend
     out := out || pg_catalog.format(
@@ -249,8 +269,9 @@ BEGIN
     CASE WHEN eu THEN 'Concentration by sector' ELSE 'Concentration by member state' END,
     CASE WHEN lab IS NOT NULL THEN @extschema@.report_svg_bars(cid => 'hhi',
       title => CASE WHEN eu THEN 'HHI of each sector, EU-wide' ELSE 'HHI by member state' END,
-      description => pg_catalog.format('Herfindahl-Hirschman index over supplier groups, %s, on 0 to 10,000, with the EU 2004 concentration bands (low below 1,000, high above 2,000). Highest: %s, %s.',
-                        CASE WHEN eu THEN 'per sector pooled over the member states' ELSE 'per member state' END, lab[1], pg_catalog.round(v1[1]::numeric, 0)),
+      description => pg_catalog.format('Herfindahl-Hirschman index over supplier groups, %s, on 0 to 10,000, with the EU 2004 concentration bands (%s). Highest: %s, %s.',
+                        CASE WHEN eu THEN 'per sector pooled over the member states' ELSE 'per member state' END,
+                        @extschema@.report_bands_text(guideline => 'eu2004', whole => false), lab[1], pg_catalog.round(v1[1]::numeric, 0)),
       labels => lab, vals => v1, vals2 => NULL, series => NULL, xmax => 10000, unit => 'HHI (0 to 10,000)', fmt => 'int',
       source => source, zones => true) END, none);
   -- the largest supplier groups and the country of origin: the merge of the visible member-state rows

@@ -46,6 +46,9 @@ CREATE OR REPLACE FUNCTION @extschema@.merge_keys(mix @extschema@.supply_mix, ke
   AS 'MODULE_PATHNAME', 'supply_mix_merge_keys_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE OR REPLACE FUNCTION @extschema@.concentration_level(hhi float8, guideline text DEFAULT 'eu2004') RETURNS text
   AS 'MODULE_PATHNAME', 'supply_mix_concentration_level' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION @extschema@.concentration_bands(guideline text DEFAULT 'eu2004')
+  RETURNS TABLE (band integer, level text, hhi_from float8, hhi_to float8, from_included boolean, to_included boolean)
+  AS 'MODULE_PATHNAME', 'supply_mix_concentration_bands' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 3;
 COMMENT ON FUNCTION @extschema@.total(@extschema@.supply_mix) IS 'Sum of the weights (0 for the empty mix).';
 COMMENT ON FUNCTION @extschema@.key_count(@extschema@.supply_mix) IS 'Number of keys (0 for the empty mix).';
 COMMENT ON FUNCTION @extschema@.hhi(@extschema@.supply_mix) IS 'Herfindahl-Hirschman index on the 0..10000 scale; NULL for the empty mix.';
@@ -65,3 +68,4 @@ COMMENT ON FUNCTION @extschema@.without(@extschema@.supply_mix, text[]) IS 'Phas
 COMMENT ON FUNCTION @extschema@.merge_keys(@extschema@.supply_mix, bigint[], bigint) IS 'Acquisition / common-control what-if: these keys become one key into_key.';
 COMMENT ON FUNCTION @extschema@.merge_keys(@extschema@.supply_mix, text[], text) IS 'Acquisition / common-control what-if: these keys become one key into_key.';
 COMMENT ON FUNCTION @extschema@.concentration_level(float8, text) IS 'Concentration band of an HHI under eu2004 (default), us2010 or us2023.';
+COMMENT ON FUNCTION @extschema@.concentration_bands(text) IS 'The concentration bands of a guideline (eu2004 by default, us2010, us2023), lowest first: band number, level (as concentration_level names it), the HHI range and whether each end belongs to the band. The one definition concentration_level and the report charts read.';
