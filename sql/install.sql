@@ -8,6 +8,7 @@
 --include src/model/reference_rows.sql
 --include src/model/methodology.sql
 --include src/model/entity.sql
+--include src/model/global_id.sql
 --include src/model/supplier.sql
 --include src/model/supply.sql
 --include src/model/assessment_designation.sql

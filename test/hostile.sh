@@ -40,10 +40,25 @@ CREATE FUNCTION evil.cfunc(bigint) RETURNS bigint LANGUAGE sql AS 'SELECT 0::big
 CREATE AGGREGATE evil.count(*) (SFUNC = evil.cfunc, STYPE = bigint, INITCOND = '0');
 CREATE FUNCTION evil.isfinite(date) RETURNS boolean LANGUAGE sql AS 'SELECT evil.trap()';
 CREATE FUNCTION evil.nextval(regclass) RETURNS bigint LANGUAGE sql AS 'SELECT 0::bigint WHERE evil.trap()';
+-- look-alike types: a cast to a bare type name in a function body that is parsed when it runs
+-- (a LANGUAGE sql function without SET search_path) would pick these and run their check
+CREATE DOMAIN evil.float8 AS pg_catalog.float8 CHECK (evil.trap());
+CREATE DOMAIN evil.text AS pg_catalog.text CHECK (evil.trap());
+CREATE DOMAIN evil.jsonb AS pg_catalog.jsonb CHECK (evil.trap());
+CREATE DOMAIN evil.date AS pg_catalog.date CHECK (evil.trap());
+CREATE DOMAIN evil.int8 AS pg_catalog.int8 CHECK (evil.trap());
+CREATE DOMAIN evil.int4 AS pg_catalog.int4 CHECK (evil.trap());
+CREATE DOMAIN evil.bool AS pg_catalog.bool CHECK (evil.trap());
+CREATE DOMAIN evil.timestamptz AS pg_catalog.timestamptz CHECK (evil.trap());
+CREATE DOMAIN evil.bytea AS pg_catalog.bytea CHECK (evil.trap());
 -- the look-alikes really are picked by unqualified SQL under this search_path
 SQL
 check "the traps work: unqualified text = text hits them" "resolved" \
   "$(su -c 'SET search_path = evil, pg_catalog' -c "SELECT 'a' = 'a'" 2>&1 | grep -o resolved | head -1)"
+check "the type traps work: a cast to a bare float8 hits them" "resolved" \
+  "$(su -c 'SET search_path = evil, pg_catalog' -c "SELECT 1::float8" 2>&1 | grep -o resolved | head -1)"
+check "the type traps work: a LANGUAGE sql function's bare cast, parsed when it runs, hits them" "resolved" \
+  "$(su -c 'CREATE FUNCTION public.probe_cast(x int) RETURNS pg_catalog.float8 LANGUAGE sql AS $$ SELECT x::float8 $$' -c 'SET search_path = evil, pg_catalog' -c "SELECT public.probe_cast(1)" 2>&1 | grep -o resolved | head -1)"
 hostile="SET search_path = evil, pg_catalog, public"
 out=$(su -v ON_ERROR_STOP=1 -c "$hostile" -c 'CREATE EXTENSION supplyrisk' 2>&1); rc=$?
 check "CREATE EXTENSION under the hostile search_path" "0" "$rc"
@@ -54,7 +69,7 @@ views=$(su -c "SELECT table_name FROM information_schema.views WHERE table_schem
 bad=0; nv=0
 for v in $views; do
   nv=$((nv+1))
-  h=$(su -c "$hostile" -c "SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM supplyrisk.$v x" 2>&1 | tail -1)
+  h=$(su -c "$hostile" -c "SELECT md5(string_agg(x::pg_catalog.text, ',' ORDER BY x::pg_catalog.text)) FROM supplyrisk.$v x" 2>&1 | tail -1)
   o=$(su -c "SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM supplyrisk.$v x" 2>&1 | tail -1)
   if [ "$h" != "$o" ]; then echo "# $v: $h"; bad=$((bad+1)); fi
 done
@@ -74,6 +89,18 @@ check "every SECURITY DEFINER function pins search_path" "0" \
   "$(su -c "SELECT count(*) FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e' JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'supplyrisk' WHERE p.prosecdef AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')")"
 check "SECURITY DEFINER functions are the expected twelve" "access_member_states_for,advance_id_sequence,federation_export_rows,federation_gap_rows,federation_group_rows,federation_info_row,federation_scope,grant_access,measure_progress_rows,revoke_access,track_change,track_supply_insert" \
   "$(su -c "SELECT string_agg(p.proname, ',' ORDER BY p.proname) FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e' JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'supplyrisk' WHERE p.prosecdef")"
+# the search_path rule (DEVELOPER.md): a LANGUAGE sql function without SET search_path is parsed
+# in its caller's search_path, so it names pg_catalog's types (the grammar's own type keywords,
+# integer, bigint, boolean, numeric, double precision..., are pg_catalog's already)
+check "no SQL function parsed in its caller's search_path casts to a bare type name" "" \
+  "$(su -c "SELECT string_agg(DISTINCT p.proname || ' ::' || m[1], ', ') FROM pg_proc p
+              JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+              JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'supplyrisk'
+              JOIN pg_language l ON l.oid = p.prolang AND l.lanname = 'sql'
+              CROSS JOIN LATERAL regexp_matches(p.prosrc, '::\s*([A-Za-z_][A-Za-z0-9_]*)\M(?!\s*\.)', 'g') m
+              WHERE p.proconfig IS NULL AND p.prosqlbody IS NULL
+                AND lower(m[1]) NOT IN ('integer', 'int', 'bigint', 'smallint', 'boolean', 'numeric', 'decimal', 'dec', 'real',
+                                        'double', 'float', 'varchar', 'char', 'character', 'interval', 'timestamp', 'time', 'bit', 'national', 'nchar')")"
 check "every view is security_invoker" "0" \
   "$(su -c "SELECT count(*) FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 'supplyrisk' AND c.relkind = 'v' AND NOT coalesce('security_invoker=true' = ANY (c.reloptions), false)")"
 # install scripts only (supplyrisk--X.sql, one "--"): upgrade scripts may replace objects

@@ -66,6 +66,10 @@ q "$members
   UNION ALL
   SELECT 'type', t.typname, $(printf "$flat" "obj_description(t.oid, 'pg_type')")
     FROM m JOIN pg_type t ON m.classid = 'pg_type'::regclass AND t.oid = m.objid
+   -- (from PostgreSQL 17 the row types of tables and views, and array types, are members too:
+   -- they are documented with their relation and element type)
+   WHERE (t.typrelid = 0 OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
+     AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid)
   ORDER BY 2, 1" >"$tmp/objects.tsv" || exit 1
 q "$members
   SELECT c.relname, a.attname, $(printf "$flat" "col_description(c.oid, a.attnum)")

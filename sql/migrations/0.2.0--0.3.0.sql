@@ -22,3 +22,10 @@ COMMENT ON TABLE @extschema@.function_rollup IS 'Rollups written by refresh(): p
 --include src/types/supply_mix_metrics.sql
 --include src/report/report_charts.sql
 --include src/report/review.sql
+-- one search_path rule (DEVELOPER.md): the SQL functions' casts name pg_catalog's types
+-- (a cast to a bare type name was looked up in the caller's search_path)
+--include src/model/global_id.sql
+--include src/model/contract_gaps.sql
+--include src/views/entity_exposure.sql
+--include src/views/entity_deep_exposure.sql
+--include src/federation/federation_pull.sql

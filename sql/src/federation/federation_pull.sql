@@ -99,13 +99,13 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
         'pg_catalog.sum(f.entities)::bigint AS entities, pg_catalog.sum(f.single_sourced)::bigint AS single_sourced, '
         'pg_catalog.sum(f.weight) AS weight, pg_catalog.sum(f.hrv_weight) AS hrv_weight, pg_catalog.sum(f.risk_weight) AS risk_weight, '
         'pg_catalog.sum(f.unassessed_weight) AS unassessed_weight, pg_catalog.sum(f.contract_gap_edges)::bigint AS contract_gap_edges '
-        'FROM pg_temp.%1$I f WHERE f.member_state OPERATOR(pg_catalog.=) ANY (%2$L::text[]) '
+        'FROM pg_temp.%1$I f WHERE f.member_state OPERATOR(pg_catalog.=) ANY (%2$L::pg_catalog.text[]) '
         'GROUP BY f.member_state, f.sector_code, f.function_code'
       WHEN $2 OPERATOR(pg_catalog.=) 'gaps' THEN
         'SELECT f.member_state, f.sector_code, f.function_code, f.gaps FROM pg_temp.%1$I f '
-        'WHERE f.member_state OPERATOR(pg_catalog.=) ANY (%2$L::text[])'
+        'WHERE f.member_state OPERATOR(pg_catalog.=) ANY (%2$L::pg_catalog.text[])'
       WHEN $2 OPERATOR(pg_catalog.=) 'groups' THEN
-        'SELECT f.member_state, f.key, f.name FROM pg_temp.%1$I f WHERE f.member_state OPERATOR(pg_catalog.=) ANY (%2$L::text[])'
+        'SELECT f.member_state, f.key, f.name FROM pg_temp.%1$I f WHERE f.member_state OPERATOR(pg_catalog.=) ANY (%2$L::pg_catalog.text[])'
     END,
     'supplyrisk_fed_' OPERATOR(pg_catalog.||) pg_catalog.lower(s.first) OPERATOR(pg_catalog.||) '_' OPERATOR(pg_catalog.||) $2, s.states),
     ' UNION ALL ' ORDER BY s.first)

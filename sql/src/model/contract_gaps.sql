@@ -22,7 +22,7 @@ COMMENT ON COLUMN @extschema@.contract_clause.source IS 'Where the regulation sa
 CREATE OR REPLACE FUNCTION @extschema@.measures_addressing(what text) RETURNS text[]
 LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
   SELECT COALESCE(pg_catalog.array_agg(m.toolbox_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) m.code
-                                       ORDER BY m.toolbox_code, m.code), '{}'::text[])
+                                       ORDER BY m.toolbox_code, m.code), '{}'::pg_catalog.text[])
   FROM @extschema@.measure m WHERE $1 OPERATOR(pg_catalog.=) ANY (m.addresses)
 $$;
 COMMENT ON FUNCTION @extschema@.measures_addressing(text) IS 'The measures (as toolbox:code) whose addresses name a kind of gap: high_risk_supplier, multi_vendor_gap or contract_gap.';

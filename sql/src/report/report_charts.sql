@@ -20,8 +20,8 @@ COMMENT ON FUNCTION @extschema@.report_svg_text(text, integer) IS 'Text for an S
 CREATE OR REPLACE FUNCTION @extschema@.report_number(v float8, fmt text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN $1 IS NULL THEN 'n/a'
-              WHEN $2 OPERATOR(pg_catalog.=) 'pct' THEN pg_catalog.round(($1 OPERATOR(pg_catalog.*) 100)::numeric, 1)::text OPERATOR(pg_catalog.||) '%'
-              ELSE pg_catalog.round($1::numeric, 0)::text END
+              WHEN $2 OPERATOR(pg_catalog.=) 'pct' THEN pg_catalog.round(($1 OPERATOR(pg_catalog.*) 100)::numeric, 1)::pg_catalog.text OPERATOR(pg_catalog.||) '%'
+              ELSE pg_catalog.round($1::numeric, 0)::pg_catalog.text END
 $$;
 COMMENT ON FUNCTION @extschema@.report_number(float8, text) IS 'A value as charts print it: int (rounded) or pct (a 0..1 share in percent, one decimal); n/a for NULL.';
 
@@ -146,9 +146,9 @@ COMMENT ON FUNCTION @extschema@.report_svg_bars(text, text, text, text[], float8
 -- A round upper bound for an axis: 1, 2 or 5 times a power of ten, at least v
 CREATE OR REPLACE FUNCTION @extschema@.report_nice_max(v float8) RETURNS float8
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN $1 IS NULL OR $1 OPERATOR(pg_catalog.<=) 0 THEN 1::float8
-              ELSE (SELECT pg_catalog.min(m OPERATOR(pg_catalog.*) p) FROM (SELECT pg_catalog.power(10::float8, pg_catalog.floor(pg_catalog.log($1)))) x(p),
-                           (VALUES (1::float8), (2), (5), (10)) y(m)
+  SELECT CASE WHEN $1 IS NULL OR $1 OPERATOR(pg_catalog.<=) 0 THEN 1::pg_catalog.float8
+              ELSE (SELECT pg_catalog.min(m OPERATOR(pg_catalog.*) p) FROM (SELECT pg_catalog.power(10::pg_catalog.float8, pg_catalog.floor(pg_catalog.log($1)))) x(p),
+                           (VALUES (1::pg_catalog.float8), (2), (5), (10)) y(m)
                     WHERE m OPERATOR(pg_catalog.*) p OPERATOR(pg_catalog.>=) $1) END
 $$;
 COMMENT ON FUNCTION @extschema@.report_nice_max(float8) IS 'A round axis maximum for a value: the least of 1, 2, 5 or 10 times a power of ten that is at least v (1 for NULL or v <= 0).';

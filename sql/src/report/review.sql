@@ -61,10 +61,10 @@ END $cm$;
 -- "a -> b (+d)" for the review tables (NULL side: "-")
 CREATE OR REPLACE FUNCTION @extschema@.review_change(a numeric, b numeric, digits integer DEFAULT 0) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT COALESCE(x.a::text, '-') OPERATOR(pg_catalog.||) ' → ' OPERATOR(pg_catalog.||) COALESCE(x.b::text, '-') OPERATOR(pg_catalog.||)
+  SELECT COALESCE(x.a::pg_catalog.text, '-') OPERATOR(pg_catalog.||) ' → ' OPERATOR(pg_catalog.||) COALESCE(x.b::pg_catalog.text, '-') OPERATOR(pg_catalog.||)
          CASE WHEN x.a IS NULL OR x.b IS NULL THEN ''
               ELSE ' (' OPERATOR(pg_catalog.||) CASE WHEN x.b OPERATOR(pg_catalog.>=) x.a THEN '+' ELSE '' END
-                   OPERATOR(pg_catalog.||) (x.b OPERATOR(pg_catalog.-) x.a)::text OPERATOR(pg_catalog.||) ')' END
+                   OPERATOR(pg_catalog.||) (x.b OPERATOR(pg_catalog.-) x.a)::pg_catalog.text OPERATOR(pg_catalog.||) ')' END
   FROM (SELECT pg_catalog.round($1, $3) AS a, pg_catalog.round($2, $3) AS b) x
 $$;
 COMMENT ON FUNCTION @extschema@.review_change(numeric, numeric, integer) IS 'A change as the review report prints it: "a → b (+d)", a and b rounded to digits and d their difference; "-" for a missing side.';
@@ -80,7 +80,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
      CROSS JOIN (SELECT pg_catalog.max(p.last_recorded) AS d FROM @extschema@.measure_progress_rows() p
                  WHERE p.reporting_round OPERATOR(pg_catalog.=) $1) r
      WHERE r.d IS NOT NULL
-     ORDER BY pg_catalog.abs((s.taken_at AT TIME ZONE 'UTC')::date OPERATOR(pg_catalog.-) r.d), s.taken_at, s.snapshot_id LIMIT 1))
+     ORDER BY pg_catalog.abs((s.taken_at AT TIME ZONE 'UTC')::pg_catalog.date OPERATOR(pg_catalog.-) r.d), s.taken_at, s.snapshot_id LIMIT 1))
 $$;
 COMMENT ON FUNCTION @extschema@.review_round_snapshot(text) IS 'The snapshot review_report compares for a reporting round: the latest labelled with the round, else the one taken nearest the round''s last observation; NULL without snapshots.';
 

@@ -77,7 +77,7 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
            'from', $1 OPERATOR(pg_catalog.->) k.key, 'to', $2 OPERATOR(pg_catalog.->) k.key,
            'delta', CASE WHEN pg_catalog.jsonb_typeof($1 OPERATOR(pg_catalog.->) k.key) OPERATOR(pg_catalog.=) 'number'
                           AND pg_catalog.jsonb_typeof($2 OPERATOR(pg_catalog.->) k.key) OPERATOR(pg_catalog.=) 'number'
-                         THEN ($2 OPERATOR(pg_catalog.->>) k.key)::float8 OPERATOR(pg_catalog.-) ($1 OPERATOR(pg_catalog.->>) k.key)::float8 END))
+                         THEN ($2 OPERATOR(pg_catalog.->>) k.key)::pg_catalog.float8 OPERATOR(pg_catalog.-) ($1 OPERATOR(pg_catalog.->>) k.key)::pg_catalog.float8 END))
   FROM pg_catalog.jsonb_object_keys($1 OPERATOR(pg_catalog.||) $2) k(key)
 $$;
 COMMENT ON FUNCTION @extschema@.metrics_delta(jsonb, jsonb) IS 'Every key of two metrics objects as {"from": .., "to": .., "delta": ..}, delta = to - from when both are numbers: the metrics column of trend and function_trend.';
@@ -119,14 +119,14 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
              SELECT m.function_code, m.member_state, m.metrics FROM @extschema@.function_snapshot m
              WHERE $3 AND m.snapshot_id OPERATOR(pg_catalog.=) $2),
        j AS (SELECT COALESCE(a.k, b.k) AS k, COALESCE(a.member_state, b.member_state) AS ms,
-                    COALESCE(a.metrics, '{}'::jsonb) AS am, COALESCE(b.metrics, '{}'::jsonb) AS bm
+                    COALESCE(a.metrics, '{}'::pg_catalog.jsonb) AS am, COALESCE(b.metrics, '{}'::pg_catalog.jsonb) AS bm
              FROM a FULL JOIN b ON a.k OPERATOR(pg_catalog.=) b.k
                                AND COALESCE(a.member_state, '') OPERATOR(pg_catalog.=) COALESCE(b.member_state, ''))
   SELECT j.k, j.ms, sa.taken_at, sb.taken_at,
-         (j.am OPERATOR(pg_catalog.->>) 'hhi')::float8, (j.bm OPERATOR(pg_catalog.->>) 'hhi')::float8,
-         (j.bm OPERATOR(pg_catalog.->>) 'hhi')::float8 OPERATOR(pg_catalog.-) (j.am OPERATOR(pg_catalog.->>) 'hhi')::float8,
-         (j.am OPERATOR(pg_catalog.->>) 'hrv_share')::float8, (j.bm OPERATOR(pg_catalog.->>) 'hrv_share')::float8,
-         (j.bm OPERATOR(pg_catalog.->>) 'hrv_share')::float8 OPERATOR(pg_catalog.-) (j.am OPERATOR(pg_catalog.->>) 'hrv_share')::float8,
+         (j.am OPERATOR(pg_catalog.->>) 'hhi')::pg_catalog.float8, (j.bm OPERATOR(pg_catalog.->>) 'hhi')::pg_catalog.float8,
+         (j.bm OPERATOR(pg_catalog.->>) 'hhi')::pg_catalog.float8 OPERATOR(pg_catalog.-) (j.am OPERATOR(pg_catalog.->>) 'hhi')::pg_catalog.float8,
+         (j.am OPERATOR(pg_catalog.->>) 'hrv_share')::pg_catalog.float8, (j.bm OPERATOR(pg_catalog.->>) 'hrv_share')::pg_catalog.float8,
+         (j.bm OPERATOR(pg_catalog.->>) 'hrv_share')::pg_catalog.float8 OPERATOR(pg_catalog.-) (j.am OPERATOR(pg_catalog.->>) 'hrv_share')::pg_catalog.float8,
          j.am, j.bm
   FROM j
   CROSS JOIN (SELECT s.taken_at FROM @extschema@.snapshot s WHERE s.snapshot_id OPERATOR(pg_catalog.=) $1) sa

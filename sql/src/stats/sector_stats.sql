@@ -50,14 +50,14 @@ sup AS (  -- every supply row valid at as_of (a parallel scan), or the scope's
 base AS (
   SELECT s.sector_code, s.member_state, s.function_code,
          CASE WHEN $3
-              THEN @extschema@.supply_mix_agg(COALESCE(r.global_id, s.member_state OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.group_id::text), s.weight) FILTER (WHERE $3)
+              THEN @extschema@.supply_mix_agg(COALESCE(r.global_id, s.member_state OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.group_id::pg_catalog.text), s.weight) FILTER (WHERE $3)
               ELSE @extschema@.supply_mix_agg(r.group_id, s.weight) FILTER (WHERE NOT $3) END AS group_mix,
          @extschema@.supply_mix_agg(r.hq_country, s.weight) AS country_mix,
          @extschema@.sourcing(s.entity_id, r.group_id) AS src,
          pg_catalog.sum(s.weight) AS weight,
-         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.high_risk), 0::float8) AS hrv_weight,
-         COALESCE(pg_catalog.sum(s.weight OPERATOR(pg_catalog.*) r.risk_score), 0::float8) AS risk_weight,
-         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.unassessed), 0::float8) AS unassessed_weight
+         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.high_risk), 0::pg_catalog.float8) AS hrv_weight,
+         COALESCE(pg_catalog.sum(s.weight OPERATOR(pg_catalog.*) r.risk_score), 0::pg_catalog.float8) AS risk_weight,
+         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.unassessed), 0::pg_catalog.float8) AS unassessed_weight
   FROM sup s
   JOIN r ON r.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
   GROUP BY s.sector_code, s.member_state, s.function_code
@@ -186,8 +186,8 @@ cube AS (  -- each row once per level it counts in (the keys it is rolled up ove
          pg_catalog.sum(f.entities)::bigint AS ent, pg_catalog.sum(f.single_sourced)::bigint AS ss,
          COALESCE(pg_catalog.sum(f.single_sourced) FILTER (WHERE f.crit), 0)::bigint AS ssc,
          @extschema@.exact_sum(f.weight) AS w, @extschema@.exact_sum(f.hrv_weight) AS hw,
-         COALESCE(@extschema@.exact_sum(f.weight) FILTER (WHERE f.crit), 0::float8) AS wc,
-         COALESCE(@extschema@.exact_sum(f.hrv_weight) FILTER (WHERE f.crit), 0::float8) AS hwc,
+         COALESCE(@extschema@.exact_sum(f.weight) FILTER (WHERE f.crit), 0::pg_catalog.float8) AS wc,
+         COALESCE(@extschema@.exact_sum(f.hrv_weight) FILTER (WHERE f.crit), 0::pg_catalog.float8) AS hwc,
          @extschema@.exact_sum(f.risk_weight) AS rw, @extschema@.exact_sum(f.unassessed_weight) AS uw,
          pg_catalog.sum(f.contract_gap_edges)::bigint AS cge
   FROM f
@@ -229,18 +229,18 @@ rows AS (  -- every sector has an EU-wide all-functions row, with or without dat
 )
 SELECT c.sector_code, c.member_state, c.function_code, c.gm, c.cm,
        CASE WHEN c.function_code IS NULL THEN COALESCE(en.n, 0) ELSE c.ent END,
-       COALESCE(c.ss, 0), COALESCE(c.ssc, 0), COALESCE(c.w, 0::float8), COALESCE(c.hw, 0::float8),
-       COALESCE(c.wc, 0::float8), COALESCE(c.hwc, 0::float8), COALESCE(c.rw, 0::float8),
+       COALESCE(c.ss, 0), COALESCE(c.ssc, 0), COALESCE(c.w, 0::pg_catalog.float8), COALESCE(c.hw, 0::pg_catalog.float8),
+       COALESCE(c.wc, 0::pg_catalog.float8), COALESCE(c.hwc, 0::pg_catalog.float8), COALESCE(c.rw, 0::pg_catalog.float8),
        COALESCE(@extschema@.key_count(c.gm), 0), @extschema@.hhi(c.gm), @extschema@.cr(c.gm, 1),
        @extschema@.cr(c.gm, 4), @extschema@.effective_suppliers(c.gm), @extschema@.hhi(c.cm),
-       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.hw OPERATOR(pg_catalog./) c.w END,
-       CASE WHEN c.wc OPERATOR(pg_catalog.>) 0::float8 THEN c.hwc OPERATOR(pg_catalog./) c.wc END,
+       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::pg_catalog.float8 THEN c.hw OPERATOR(pg_catalog./) c.w END,
+       CASE WHEN c.wc OPERATOR(pg_catalog.>) 0::pg_catalog.float8 THEN c.hwc OPERATOR(pg_catalog./) c.wc END,
        1 OPERATOR(pg_catalog.-) @extschema@.share(c.cm, (SELECT @extschema@.eu_member_codes())),
-       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.rw OPERATOR(pg_catalog./) c.w END,
+       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::pg_catalog.float8 THEN c.rw OPERATOR(pg_catalog./) c.w END,
        @extschema@.concentration_level(@extschema@.hhi(c.gm)),
        CASE WHEN c.function_code IS NOT NULL THEN @extschema@.top_supplier_names(c.gm, 3) END,
-       COALESCE(c.uw, 0::float8),
-       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::float8 THEN c.uw OPERATOR(pg_catalog./) c.w END,
+       COALESCE(c.uw, 0::pg_catalog.float8),
+       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::pg_catalog.float8 THEN c.uw OPERATOR(pg_catalog./) c.w END,
        -- counted once contract checks are recorded here (a coordinator: by a member); else NULL
        CASE WHEN (SELECT CASE WHEN ($1 OPERATOR(pg_catalog.=) 'federation') THEN EXISTS (SELECT 1 FROM @extschema@.federation_state s WHERE s.contract_gap_edges IS NOT NULL)
                               ELSE @extschema@.contracts_tracked() END)

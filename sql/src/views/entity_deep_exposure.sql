@@ -28,7 +28,7 @@ groups AS (  -- the group mix propagated (a group's dependencies apply to its su
 ),
 hidden AS (  -- weight relying on a group beyond what the entity buys from it directly
   SELECT g.entity_id, t.key::bigint AS group_id,
-         (t.weight OPERATOR(pg_catalog.-) COALESCE(@extschema@.share(g.direct_g, t.key::bigint) OPERATOR(pg_catalog.*) g.direct_total, 0::float8))
+         (t.weight OPERATOR(pg_catalog.-) COALESCE(@extschema@.share(g.direct_g, t.key::bigint) OPERATOR(pg_catalog.*) g.direct_total, 0::pg_catalog.float8))
            OPERATOR(pg_catalog./) g.direct_total AS hidden_share
   FROM groups g, @extschema@.each(g.deep_g) t
 ),

@@ -17,9 +17,9 @@ m AS (
 base AS (
   SELECT s.entity_id, s.function_code, @extschema@.supply_mix_agg(r.group_id, s.weight) AS mix,
          pg_catalog.sum(s.weight) AS w,
-         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.high_risk), 0::float8) AS hw,
-         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE NOT c.eu_member), 0::float8) AS nw,
-         COALESCE(pg_catalog.sum(s.weight OPERATOR(pg_catalog.*) r.risk_score), 0::float8) AS rw
+         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.high_risk), 0::pg_catalog.float8) AS hw,
+         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE NOT c.eu_member), 0::pg_catalog.float8) AS nw,
+         COALESCE(pg_catalog.sum(s.weight OPERATOR(pg_catalog.*) r.risk_score), 0::pg_catalog.float8) AS rw
   FROM @extschema@.supply_valid_at($1) s
   JOIN r ON r.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
   JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) r.group_id

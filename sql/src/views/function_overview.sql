@@ -202,7 +202,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
          (SELECT pg_catalog.count(*)::integer FROM s
           WHERE s.function_code OPERATOR(pg_catalog.=) f.function_code
             AND CASE WHEN @extschema@.key_type(s.group_mix) OPERATOR(pg_catalog.=) 'bigint'
-                     THEN @extschema@.share(s.group_mix, f.tkey::bigint) ELSE @extschema@.share(s.group_mix, f.tkey) END OPERATOR(pg_catalog.>) 0::float8)
+                     THEN @extschema@.share(s.group_mix, f.tkey::bigint) ELSE @extschema@.share(s.group_mix, f.tkey) END OPERATOR(pg_catalog.>) 0::pg_catalog.float8)
   FROM f JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) f.function_code
   ORDER BY 1
 $$;
