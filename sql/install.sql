@@ -34,6 +34,7 @@
 --include src/stats/sourcing_deep_mix.sql
 --include src/stats/stats_modes.sql
 --include src/stats/sector_stats.sql
+--include src/views/sector_function_row.sql
 --include src/views/sector_overview.sql
 --include src/views/entity_exposure.sql
 --include src/views/multi_vendor_gaps.sql

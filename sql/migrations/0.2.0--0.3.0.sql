@@ -11,6 +11,32 @@
 -- the rollup row type instead of repeating its column list. No view depends on either.
 DROP FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean, boolean, text[], boolean);
 DROP FUNCTION @extschema@.sector_stats_at(date, text, boolean);
+
+-- Repeated RETURNS TABLE lists become row types: the live functions return the row type of the
+-- view they compute (sector_overview_at, function_overview_at, supplier_risk_at, score_supplier;
+-- sector_gap_counts that of federation_gaps), and the 18 sector views and
+-- sector_function_overview share the type sector_function_row. A function's result type cannot
+-- be replaced: they are dropped and created again (below, by the includes), and the views over
+-- them with them; the grants of existing roles are given again at the end.
+DROP FUNCTION @extschema@.sector_overview_at(date, text);
+DROP FUNCTION @extschema@.function_overview_at(date, text);
+DROP FUNCTION @extschema@.sector_gap_counts(boolean, date, text);
+DROP VIEW @extschema@.supplier_risk;
+DROP FUNCTION @extschema@.score_supplier(bigint, date, text);
+DROP FUNCTION @extschema@.supplier_risk_at(date, text, bigint);
+DO $drop$
+DECLARE s record;
+BEGIN
+  FOR s IN SELECT code FROM @extschema@.sector WHERE shipped ORDER BY code LOOP
+    EXECUTE pg_catalog.format('DROP VIEW @extschema@.%I', 'sector_' OPERATOR(pg_catalog.||) s.code);
+  END LOOP;
+END $drop$;
+DROP FUNCTION @extschema@.sector_function_overview(text, date, text);
+DROP FUNCTION @extschema@.sector_function_rows(text, boolean, date, text);
+--include src/score/supplier_risk.sql
+--include src/views/sector_function_row.sql
+--include src/views/sector_overview.sql
+--include src/views/sector_views.sql
 --include src/stats/stats_modes.sql
 --include src/stats/sector_stats.sql
 --include src/views/function_overview.sql
@@ -29,3 +55,14 @@ COMMENT ON TABLE @extschema@.function_rollup IS 'Rollups written by refresh(): p
 --include src/views/entity_exposure.sql
 --include src/views/entity_deep_exposure.sql
 --include src/federation/federation_pull.sql
+
+-- Roles granted access before the update get the privileges of their level again, as
+-- grant_access gives them: on the views and functions this update created again.
+DO $grants$
+DECLARE g record;
+BEGIN
+  FOR g IN SELECT a.role_name, a.access FROM @extschema@.access_grant a
+           WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) a.role_name) LOOP
+    PERFORM @extschema@.grant_privileges(pg_catalog.quote_ident(g.role_name), g.access);
+  END LOOP;
+END $grants$;

@@ -5,7 +5,7 @@
 -- database's supply, or (federated) the counts pulled from the members (an entity belongs
 -- to one member state, so member-state counts add up to the EU-wide ones).
 CREATE OR REPLACE FUNCTION @extschema@.sector_gap_counts(federated boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
-RETURNS TABLE (sector_code text, member_state text, function_code text, gaps bigint)
+RETURNS SETOF @extschema@.federation_gaps  -- the row type of the counts a member exports
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT p.sector_code, p.member_state, p.function_code, pg_catalog.count(*)
   FROM (SELECT DISTINCT y.sector_code, y.member_state, y.function_code, y.entity_id

@@ -99,29 +99,8 @@ $$;
 COMMENT ON FUNCTION @extschema@.supplier_risk_of(date, text, bigint[]) IS
   'Risk profile of every supplier (suppliers NULL) or of the given suppliers (only they and their controllers are scored), from the assessments and designations in force at as_of, under a methodology (NULL: the supplyrisk.methodology setting). supplier_risk_at''s computation.';
 
--- The risk of every supplier (supplier = NULL) or of one supplier, at a date, under a methodology.
-CREATE OR REPLACE FUNCTION @extschema@.supplier_risk_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL, supplier bigint DEFAULT NULL)
-RETURNS TABLE (supplier_id bigint, supplier_name text, group_id bigint, technical_score float8,
-               non_technical_score float8, risk_score float8, risk_level text, high_risk boolean,
-               high_risk_basis text, coverage float8, top_factors text[])
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT * FROM @extschema@.supplier_risk_of($1, $2, CASE WHEN $3 IS NOT NULL THEN ARRAY[$3] END)
-$$;
-COMMENT ON FUNCTION @extschema@.supplier_risk_at(date, text, bigint) IS
-  'Risk profile of every supplier (or only one) from the assessments and designations in force at as_of, under a methodology (default: the supplyrisk.methodology setting).';
-
-CREATE OR REPLACE FUNCTION @extschema@.score_supplier(supplier_id bigint, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
-RETURNS TABLE (supplier_id bigint, supplier_name text, group_id bigint, technical_score float8,
-               non_technical_score float8, risk_score float8, risk_level text, high_risk boolean,
-               high_risk_basis text, coverage float8, top_factors text[])
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT * FROM @extschema@.supplier_risk_at($2, $3, $1)
-$$;
-COMMENT ON FUNCTION @extschema@.score_supplier(bigint, date, text) IS
-  'The supplier_risk row of one supplier at any date, from the assessments valid then, under a methodology.';
-
 CREATE OR REPLACE VIEW @extschema@.supplier_risk WITH (security_invoker = true) AS
-  SELECT * FROM @extschema@.supplier_risk_at(CURRENT_DATE, NULL, NULL);
+  SELECT * FROM @extschema@.supplier_risk_of(CURRENT_DATE, NULL, NULL);
 COMMENT ON VIEW @extschema@.supplier_risk IS 'Risk profile of every supplier today, under the methodology of the supplyrisk.methodology setting.';
 COMMENT ON COLUMN @extschema@.supplier_risk.supplier_id IS 'Supplier.';
 COMMENT ON COLUMN @extschema@.supplier_risk.supplier_name IS 'Supplier name.';
@@ -134,3 +113,20 @@ COMMENT ON COLUMN @extschema@.supplier_risk.high_risk IS 'High-risk supplier: de
 COMMENT ON COLUMN @extschema@.supplier_risk.high_risk_basis IS 'designation, score or group; NULL when not high-risk.';
 COMMENT ON COLUMN @extschema@.supplier_risk.coverage IS 'Share (0..1) of the effective factor weight backed by a valid assessment.';
 COMMENT ON COLUMN @extschema@.supplier_risk.top_factors IS 'The assessed factors contributing most to the score, largest first.';
+
+-- The risk of every supplier (supplier = NULL) or of one supplier, at a date, under a methodology.
+CREATE OR REPLACE FUNCTION @extschema@.supplier_risk_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL, supplier bigint DEFAULT NULL)
+RETURNS SETOF @extschema@.supplier_risk  -- the view's row type
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT * FROM @extschema@.supplier_risk_of($1, $2, CASE WHEN $3 IS NOT NULL THEN ARRAY[$3] END)
+$$;
+COMMENT ON FUNCTION @extschema@.supplier_risk_at(date, text, bigint) IS
+  'Risk profile of every supplier (or only one) from the assessments and designations in force at as_of, under a methodology (default: the supplyrisk.methodology setting).';
+
+CREATE OR REPLACE FUNCTION @extschema@.score_supplier(supplier_id bigint, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS SETOF @extschema@.supplier_risk  -- the view's row type
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT * FROM @extschema@.supplier_risk_at($2, $3, $1)
+$$;
+COMMENT ON FUNCTION @extschema@.score_supplier(bigint, date, text) IS
+  'The supplier_risk row of one supplier at any date, from the assessments valid then, under a methodology.';

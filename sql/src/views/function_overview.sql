@@ -63,16 +63,6 @@ $$;
 COMMENT ON FUNCTION @extschema@.function_overview_rows(boolean, date, text) IS
   'The rows of function_overview, live or from the rollups (see function_stats_read).';
 
-CREATE OR REPLACE FUNCTION @extschema@.function_overview_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
-RETURNS TABLE (function_code text, function_name text, criticality text, member_state text, sectors integer,
-               entities bigint, suppliers integer, hhi float8, cr1 float8, cr4 float8, effective_suppliers float8,
-               hrv_share float8, unassessed_share float8, non_eu_share float8, country_hhi float8, top_suppliers text,
-               single_supplier_entities bigint, concentration_level text, contract_gap_edges bigint)
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT * FROM @extschema@.function_overview_rows(true, $1, $2)
-$$;
-COMMENT ON FUNCTION @extschema@.function_overview_at(date, text) IS 'The rows of function_overview for any date and methodology, computed live.';
-
 CREATE OR REPLACE VIEW @extschema@.function_overview WITH (security_invoker = true) AS
   SELECT * FROM @extschema@.function_overview_rows(false, CURRENT_DATE, NULL);
 COMMENT ON VIEW @extschema@.function_overview IS 'Per ICT function, every sector pooled: a row per member state and an EU-wide row (member_state NULL). The systemic view: the same supplier group behind a function in many sectors at once. Read from the rollups of the last refresh() (function_rollup); computed live for today until the first refresh.';
@@ -102,6 +92,13 @@ BEGIN
     EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.function_overview.%I IS %L', c.col, c.txt);
   END LOOP;
 END $cm$;
+
+CREATE OR REPLACE FUNCTION @extschema@.function_overview_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS SETOF @extschema@.function_overview  -- the view's row type
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT * FROM @extschema@.function_overview_rows(true, $1, $2)
+$$;
+COMMENT ON FUNCTION @extschema@.function_overview_at(date, text) IS 'The rows of function_overview for any date and methodology, computed live.';
 
 -- The sector rows of some ICT functions (sector, member state or EU-wide, group mix): from the
 -- rollups, by index, or live before the first refresh; what the whole-scope and systemic rows

@@ -43,10 +43,7 @@ COMMENT ON FUNCTION @extschema@.sector_stats_read(boolean, date, text, boolean, 
 
 -- one sector, per member state (NULL = EU-wide, the merge of the member states) and ICT function
 CREATE OR REPLACE FUNCTION @extschema@.sector_function_rows(sector text, live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
-RETURNS TABLE (member_state text, function_code text, function_name text, criticality text, entities bigint,
-               suppliers integer, hhi float8, cr1 float8, cr4 float8, effective_suppliers float8, hrv_share float8,
-               unassessed_share float8, non_eu_share float8, country_hhi float8, top_suppliers text,
-               single_supplier_entities bigint, contract_gap_edges bigint)
+RETURNS SETOF @extschema@.sector_function_row
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 SELECT r.member_state, r.function_code, fn.name, fn.criticality, r.entities, r.suppliers, r.hhi, r.cr1, r.cr4,
        r.effective_suppliers, r.hrv_share, r.unassessed_share, r.non_eu_share, r.country_hhi, r.top_suppliers, r.single_sourced,
@@ -58,10 +55,7 @@ COMMENT ON FUNCTION @extschema@.sector_function_rows(text, boolean, date, text) 
   'The rows of a sector_<code> view, live or from the rollups (see sector_stats_read).';
 
 CREATE OR REPLACE FUNCTION @extschema@.sector_function_overview(sector text, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
-RETURNS TABLE (member_state text, function_code text, function_name text, criticality text, entities bigint,
-               suppliers integer, hhi float8, cr1 float8, cr4 float8, effective_suppliers float8, hrv_share float8,
-               unassessed_share float8, non_eu_share float8, country_hhi float8, top_suppliers text,
-               single_supplier_entities bigint, contract_gap_edges bigint)
+RETURNS SETOF @extschema@.sector_function_row
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT * FROM @extschema@.sector_function_rows($1, true, $2, $3)
 $$;
@@ -84,16 +78,6 @@ $$;
 COMMENT ON FUNCTION @extschema@.sector_overview_rows(boolean, date, text) IS
   'The rows of sector_overview, live or from the rollups (see sector_stats_read).';
 
-CREATE OR REPLACE FUNCTION @extschema@.sector_overview_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
-RETURNS TABLE (sector_code text, sector_name text, member_state text, entities bigint, suppliers integer, hhi float8,
-               cr4 float8, effective_suppliers float8, country_hhi float8, hrv_share float8, unassessed_share float8,
-               hrv_share_critical float8, non_eu_share float8, single_supplier_critical bigint, mean_risk float8,
-               concentration_level text, contract_gap_edges bigint)
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT * FROM @extschema@.sector_overview_rows(true, $1, $2)
-$$;
-COMMENT ON FUNCTION @extschema@.sector_overview_at(date, text) IS 'The rows of sector_overview for any date and methodology, computed live.';
-
 CREATE OR REPLACE VIEW @extschema@.sector_overview WITH (security_invoker = true) AS
   SELECT * FROM @extschema@.sector_overview_rows(false, CURRENT_DATE, NULL);
 COMMENT ON VIEW @extschema@.sector_overview IS 'Per NIS2 sector: a row per member state and an EU-wide row (member_state NULL, the merge of the member states). Read from the rollups of the last refresh() (see rollup_status); computed live for today until the first refresh.';
@@ -114,3 +98,10 @@ COMMENT ON COLUMN @extschema@.sector_overview.single_supplier_critical IS 'Entit
 COMMENT ON COLUMN @extschema@.sector_overview.mean_risk IS 'Supply-weighted mean risk_score (0..100) of the suppliers.';
 COMMENT ON COLUMN @extschema@.sector_overview.concentration_level IS 'Band of hhi under the EU 2004 guidelines (low, moderate, high).';
 COMMENT ON COLUMN @extschema@.sector_overview.contract_gap_edges IS 'Critical or sensitive supply edges (entity, supplier, function) whose contracts miss a clause of point 5.1.4 (contract_gaps); NULL while no contract check is recorded.';
+
+CREATE OR REPLACE FUNCTION @extschema@.sector_overview_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
+RETURNS SETOF @extschema@.sector_overview  -- the view's row type
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT * FROM @extschema@.sector_overview_rows(true, $1, $2)
+$$;
+COMMENT ON FUNCTION @extschema@.sector_overview_at(date, text) IS 'The rows of sector_overview for any date and methodology, computed live.';
