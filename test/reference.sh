@@ -153,4 +153,8 @@ check "REFERENCE.md without the SQLSTATE row of ${code:-(no code found)}: notice
            <(offenders sqlstates "$tmp/nocode.md" "the SQLSTATE table lists the extension's codes"))"
 
 [ -n "${SR_KEEP:-}" ] || psql -X -q -d postgres -c "DROP DATABASE $db" >/dev/null
+# functions say what they do (issue 25): none takes more than three boolean or mode (enum) parameters
+check "no function takes more than three boolean or mode parameters" "" \
+  "$(q "$members SELECT string_agg(p.proname, ', ') FROM m JOIN pg_proc p ON m.classid = 'pg_proc'::regclass AND p.oid = m.objid
+        WHERE (SELECT count(*) FROM unnest(p.proargtypes) a JOIN pg_type t ON t.oid = a WHERE t.typname = 'bool' OR t.typtype = 'e') > 3")"
 finish "reference"
