@@ -2,6 +2,7 @@
 -- from it, each '--include' line replaced by that source file. Install order is this order:
 -- foundations, the data model, the aggregate types, loading, scoring, per-sector statistics,
 -- rollups, views, federation, reports, access.
+--include src/base/install_guard.sql
 --include src/base/protect_shipped.sql
 --include src/base/constraint_check.sql
 --include src/model/reference_tables.sql
@@ -13,6 +14,7 @@
 --include src/model/supply.sql
 --include src/model/assessment_designation.sql
 --include src/model/snapshot.sql
+--include src/model/id_sequence_trigger.sql
 --include src/model/id_sequences.sql
 --include src/model/toolbox.sql
 --include src/model/contract_gaps.sql

@@ -10,6 +10,7 @@
 SUPPLYRISK_MODULE_MAGIC;
 
 char	   *supplyrisk_methodology = NULL;
+static bool supplyrisk_maintenance = false;
 
 void		_PG_init(void);
 
@@ -24,7 +25,28 @@ _PG_init(void)
 							   PGC_USERSET,
 							   0,
 							   NULL, NULL, NULL);
+	/*
+	 * The switch that lets an upgrade script change shipped reference rows
+	 * (protect_shipped): superuser-only. A value a non-superuser set as a
+	 * placeholder before the library was loaded is discarded when it is.
+	 */
+	DefineCustomBoolVariable("supplyrisk.maintenance",
+							 "Lets extension scripts change the shipped reference rows.",
+							 "Set by upgrade scripts; superusers only.",
+							 &supplyrisk_maintenance,
+							 false,
+							 PGC_SUSET,
+							 GUC_NOT_IN_SAMPLE,
+							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("supplyrisk");
+}
+
+/* maintenance_mode(): supplyrisk.maintenance, read after the library (and the setting) is loaded */
+PG_FUNCTION_INFO_V1(supplyrisk_maintenance_mode);
+Datum
+supplyrisk_maintenance_mode(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(supplyrisk_maintenance);
 }
 
 PG_FUNCTION_INFO_V1(supplyrisk_version);

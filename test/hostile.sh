@@ -87,7 +87,7 @@ check "grant_access and revoke_access under the hostile search_path" "t" \
 psql -X -q -d postgres -c "DROP ROLE sr_hostile_probe" >/dev/null 2>&1
 check "every SECURITY DEFINER function pins search_path" "0" \
   "$(su -c "SELECT count(*) FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e' JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'supplyrisk' WHERE p.prosecdef AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')")"
-check "SECURITY DEFINER functions are the expected twelve" "access_member_states_for,advance_id_sequence,federation_export_rows,federation_gap_rows,federation_group_rows,federation_info_row,federation_scope,grant_access,measure_progress_rows,revoke_access,track_change,track_supply_insert" \
+check "SECURITY DEFINER functions are the expected eleven" "access_member_states_for,federation_export_rows,federation_gap_rows,federation_group_rows,federation_info_row,federation_scope,grant_access,measure_progress_rows,revoke_access,track_change,track_supply_insert" \
   "$(su -c "SELECT string_agg(p.proname, ',' ORDER BY p.proname) FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e' JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'supplyrisk' WHERE p.prosecdef")"
 # the search_path rule (DEVELOPER.md): a LANGUAGE sql function without SET search_path is parsed
 # in its caller's search_path, so it names pg_catalog's types (the grammar's own type keywords,

@@ -26,7 +26,7 @@ trap 'rm -rf "$SR_TAP_DIR"' EXIT
 suites=(test/regress.sh test/pgtap/*.sql
         test/dump_restore.sh test/binary.sh test/memory.sh test/security.sh test/hostile.sh
         test/releases.sh test/engine.sh test/fuzz.sh test/crash.sh test/upgrade.sh test/concurrency.sh test/cron.sh test/clusters.sh
-        test/federation.sh test/report_browser.sh test/reference.sh)
+        test/federation.sh test/report_browser.sh test/reference.sh test/meta.sh test/trust.sh)
 prove --exec 'bash test/tap.sh' --timer "${suites[@]}"
 prc=$?
 

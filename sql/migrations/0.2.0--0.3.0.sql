@@ -6,6 +6,8 @@
 -- definition is written twice. test/upgrade.sh proves that an updated database equals a fresh
 -- 0.3.0 install, object for object, with every user row kept.
 
+--include src/base/update_guard.sql
+
 -- sector_stats_levels (nine positional parameters) becomes sector_stats_compute, with its source
 -- and levels as named modes, read through one function per purpose; sector_stats_at returns
 -- the rollup row type instead of repeating its column list. No view depends on either.
@@ -56,13 +58,23 @@ COMMENT ON TABLE @extschema@.function_rollup IS 'Rollups written by refresh(): p
 --include src/views/entity_deep_exposure.sql
 --include src/federation/federation_pull.sql
 
--- Roles granted access before the update get the privileges of their level again, as
--- grant_access gives them: on the views and functions this update created again.
+-- Trust (issue 27): the id-sequence trigger runs as the writing role (an explicit id beyond a
+-- shared sequence needs UPDATE on it: admins); the federation export functions are for
+-- federation and admin roles only; admins may move the id sequences.
+--include src/model/id_sequence_trigger.sql
+--include src/access/grant_functions.sql
+-- supplyrisk.maintenance is the library's superuser-only setting, read through maintenance_mode()
+--include src/base/protect_shipped.sql
+
+-- Roles granted access before the update get exactly the privileges of their level, as
+-- grant_access gives them now: on the views and functions this update created again, and
+-- without what 0.3.0 no longer gives (read and assess roles lose the federation functions).
 DO $grants$
 DECLARE g record;
 BEGIN
   FOR g IN SELECT a.role_name, a.access FROM @extschema@.access_grant a
            WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) a.role_name) LOOP
+    PERFORM @extschema@.revoke_privileges(pg_catalog.quote_ident(g.role_name));
     PERFORM @extschema@.grant_privileges(pg_catalog.quote_ident(g.role_name), g.access);
   END LOOP;
 END $grants$;

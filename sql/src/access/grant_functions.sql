@@ -81,8 +81,11 @@ BEGIN
   IF access OPERATOR(pg_catalog.<>) 'federation' THEN
     EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %1$s.measure_progress_rows() TO %2$s', sch, r);
   END IF;
-  -- every level reads the federation views (the aggregates of its member states)
-  EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %1$s.federation_info_row(), %1$s.federation_export_rows(), %1$s.federation_gap_rows(), %1$s.federation_group_rows(), %1$s.federation_scope() TO %2$s', sch, r);
+  -- the federation views (the aggregate states of the role's member states, computed as the
+  -- owner): for the coordinator's federation role and for admins only
+  IF access IN ('federation', 'admin') THEN
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %1$s.federation_info_row(), %1$s.federation_export_rows(), %1$s.federation_gap_rows(), %1$s.federation_group_rows(), %1$s.federation_scope() TO %2$s', sch, r);
+  END IF;
   IF access IN ('assess', 'admin') THEN
     EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON %1$s.entity, %1$s.supply, %1$s.assessment, %1$s.designation TO %2$s', sch, r);
     EXECUTE pg_catalog.format('GRANT INSERT ON %1$s.supplier TO %2$s', sch, r);
@@ -91,6 +94,8 @@ BEGIN
   END IF;
   IF access OPERATOR(pg_catalog.=) 'admin' THEN
     EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %s TO %s', sch, r);
+    -- loads with explicit ids move the shared id sequences (advance_id_sequence)
+    EXECUTE pg_catalog.format('GRANT UPDATE ON ALL SEQUENCES IN SCHEMA %s TO %s', sch, r);
     EXECUTE pg_catalog.format('GRANT EXECUTE ON PROCEDURE %s.refresh(boolean, boolean) TO %s', sch, r);
     EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %1$s.take_snapshot(text), %1$s.cron_schedule_job(text, text, text), %1$s.schedule_refresh(text), %1$s.schedule_snapshot(text, text), %1$s.unschedule(text), %1$s.grant_access(regrole, text, text[]), %1$s.revoke_access(regrole), %1$s.federation_add_member(text, name), %1$s.federation_remove_member(text), %1$s.federation_explain(), %1$s.federation_connect(text, name), %1$s.federation_pull(boolean, boolean) TO %2$s', sch, r);
   END IF;

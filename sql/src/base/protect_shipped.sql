@@ -1,11 +1,16 @@
 -- Shipped reference rows are read-only: they are not dumped, so a change to one
 -- would be lost by pg_dump. The trigger below guards every reference table;
--- upgrade scripts set supplyrisk.maintenance = 'on' to change shipped rows.
+-- upgrade scripts set supplyrisk.maintenance = on to change shipped rows. The setting is
+-- the library's, superuser-only, and read through maintenance_mode(), which loads the
+-- library first: a placeholder value set before it was loaded does not count.
+CREATE OR REPLACE FUNCTION @extschema@.maintenance_mode() RETURNS boolean
+  AS 'MODULE_PATHNAME', 'supplyrisk_maintenance_mode' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.maintenance_mode() IS 'Whether supplyrisk.maintenance is on (a superuser-only setting: upgrade scripts switch it on to change shipped reference rows).';
 
 CREATE OR REPLACE FUNCTION @extschema@.protect_shipped() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-  IF pg_catalog.current_setting('supplyrisk.maintenance', true) IS NOT DISTINCT FROM 'on' THEN
+  IF @extschema@.maintenance_mode() THEN
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
   END IF;
   IF TG_OP = 'INSERT' THEN

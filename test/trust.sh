@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Trust boundaries (issue 27), each tried as the attacker would:
+#   - a non-superuser who owns (or may create in) the schema plants look-alikes of what the
+#     install and update scripts call: CREATE EXTENSION and ALTER EXTENSION UPDATE refuse (42501)
+#     and nothing planted runs;
+#   - a scoped role cannot move a shared id sequence; nobody below superuser can switch on
+#     supplyrisk.maintenance or change a shipped row;
+#   - the federation export functions answer federation and admin roles only.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+. "$top/test/lib.sh"
+db=supplyrisk_trust
+default=$(sed -nE "s/^default_version *= *'([^']+)'.*/\1/p" supplyrisk.control)
+su() { psql -X -qAt -v ON_ERROR_STOP=1 -d $db "$@"; }
+# the SQLSTATE of a statement's error ('' when it succeeds), as the superuser or as ROLE
+state() { local out; out=$(psql -X -qAt -v VERBOSITY=sqlstate -v ON_ERROR_STOP=1 "$@" 2>&1); printf '%s' "$out" | grep -oE '^(ERROR|FATAL): +[0-9A-Z]{5}' | tail -1 | sed -E 's/^[A-Z]+: +//'; }
+as() { local r=$1; shift; state -U "$r" -d $db -c "$@"; }
+roles="sr_evil sr_t_read sr_t_assess sr_t_admin sr_t_fed"
+cleanup() {
+  psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
+  for r in $roles; do psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1; done
+}
+trap cleanup EXIT
+fresh() { psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null; }
+for r in $roles; do psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" -c "CREATE ROLE $r LOGIN" >/dev/null 2>&1; done
+
+# --- 1. the schema --------------------------------------------------------------------------
+# sr_evil (no superuser) creates the schema and plants exact-type look-alikes of what the install
+# calls, each recording in evil_log.ran that it ran (as whoever called it)
+plant() {
+  fresh
+  su -c "GRANT CREATE ON DATABASE $db TO sr_evil" >/dev/null
+  psql -X -q -v ON_ERROR_STOP=1 -U sr_evil -d $db >/dev/null <<'SQL'
+CREATE SCHEMA evil_log;
+CREATE TABLE evil_log.ran (what text, by_role text DEFAULT current_user);
+GRANT USAGE ON SCHEMA evil_log TO PUBLIC;
+GRANT INSERT, SELECT ON evil_log.ran TO PUBLIC;
+CREATE SCHEMA supplyrisk;
+GRANT USAGE ON SCHEMA supplyrisk TO PUBLIC;
+CREATE FUNCTION supplyrisk.constraint_check(ok boolean, value text, constraint_name text, column_name text, rule text) RETURNS boolean
+  LANGUAGE sql AS $$ INSERT INTO evil_log.ran (what) VALUES ('constraint_check') RETURNING true $$;
+CREATE FUNCTION supplyrisk.constraint_check(ok boolean, value bigint, constraint_name text, column_name text, rule text) RETURNS boolean
+  LANGUAGE sql AS $$ INSERT INTO evil_log.ran (what) VALUES ('constraint_check') RETURNING true $$;
+CREATE FUNCTION supplyrisk.t_eq(text, text) RETURNS boolean
+  LANGUAGE sql AS $$ INSERT INTO evil_log.ran (what) VALUES ('text = text') RETURNING true $$;
+CREATE OPERATOR supplyrisk.= (LEFTARG = text, RIGHTARG = text, FUNCTION = supplyrisk.t_eq);
+CREATE FUNCTION supplyrisk.t_cat(text, text) RETURNS text
+  LANGUAGE sql AS $$ INSERT INTO evil_log.ran (what) VALUES ('text || text') RETURNING 'x' $$;
+CREATE OPERATOR supplyrisk.|| (LEFTARG = text, RIGHTARG = text, FUNCTION = supplyrisk.t_cat);
+CREATE FUNCTION supplyrisk.format(text, text) RETURNS text
+  LANGUAGE sql AS $$ INSERT INTO evil_log.ran (what) VALUES ('format') RETURNING 'x' $$;
+CREATE FUNCTION supplyrisk.current_setting(text, boolean) RETURNS text
+  LANGUAGE sql AS $$ INSERT INTO evil_log.ran (what) VALUES ('current_setting') RETURNING 'x' $$;
+SQL
+}
+plant
+check "the plants are live: a superuser calling the look-alike constraint_check runs it" "1" \
+  "$(su -c "SELECT supplyrisk.constraint_check(true, 'x'::text, 'c', 'col', 'r')" -c "SELECT count(*) FROM evil_log.ran" | tail -1)"
+su -c "DELETE FROM evil_log.ran" >/dev/null
+check "CREATE EXTENSION into a schema a non-superuser owns and planted: refused (42501)" "42501" "$(state -d $db -c 'CREATE EXTENSION supplyrisk')"
+check "... and nothing planted ran" "0" "$(su -c "SELECT count(*) FROM evil_log.ran")"
+check "... and no extension was created" "0" "$(su -c "SELECT count(*) FROM pg_extension WHERE extname = 'supplyrisk'")"
+msg=$(psql -X -qAt -d $db -c 'CREATE EXTENSION supplyrisk' 2>&1)
+check "the refusal says whose schema it is and what to do" "1|1" \
+  "$(grep -c 'schema "supplyrisk" is owned by role "sr_evil"' <<<"$msg")|$(grep -c 'HINT:  Drop the schema' <<<"$msg")"
+# the same look-alikes in a schema handed to the installing role: still refused (it holds objects)
+su -c "ALTER SCHEMA supplyrisk OWNER TO postgres" >/dev/null
+check "CREATE EXTENSION into a schema of the installing role that holds objects: refused (42501)" "42501" "$(state -d $db -c 'CREATE EXTENSION supplyrisk')"
+check "... and nothing planted ran" "0" "$(su -c "SELECT count(*) FROM evil_log.ran")"
+fresh
+su -c "CREATE SCHEMA supplyrisk AUTHORIZATION sr_evil" >/dev/null
+check "CREATE EXTENSION into an empty schema another role owns: refused (42501)" "42501" "$(state -d $db -c 'CREATE EXTENSION supplyrisk')"
+fresh
+su -c "CREATE SCHEMA supplyrisk" >/dev/null
+check "CREATE EXTENSION into an empty schema of the installing role: accepted" "" "$(state -d $db -c 'CREATE EXTENSION supplyrisk')"
+fresh
+check "CREATE EXTENSION with no schema yet: accepted" "" "$(state -d $db -c 'CREATE EXTENSION supplyrisk')"
+
+# the update: refused while a role other than the extension's owner may create in the schema
+prev=$(awk '$2 ~ /^supplyrisk--[0-9.]+\.sql$/ {sub(/^supplyrisk--/, "", $2); sub(/\.sql$/, "", $2); print $2}' sql/released.md5 | sort -V | tail -1)
+fresh
+su -c "CREATE EXTENSION supplyrisk VERSION '$prev'" -c "GRANT CREATE ON SCHEMA supplyrisk TO sr_evil" >/dev/null
+check "ALTER EXTENSION UPDATE while a non-owner holds CREATE on the schema: refused (42501)" "42501" "$(state -d $db -c 'ALTER EXTENSION supplyrisk UPDATE')"
+check "... the extension stays at $prev" "$prev" "$(su -c "SELECT extversion FROM pg_extension WHERE extname = 'supplyrisk'")"
+msg=$(psql -X -qAt -d $db -c 'ALTER EXTENSION supplyrisk UPDATE' 2>&1)
+check "... the refusal names the role and the REVOKE to run" "1" "$(grep -c 'HINT:  REVOKE CREATE ON SCHEMA supplyrisk FROM sr_evil' <<<"$msg")"
+su -c "REVOKE CREATE ON SCHEMA supplyrisk FROM sr_evil" -c "GRANT CREATE ON SCHEMA supplyrisk TO PUBLIC" >/dev/null
+check "ALTER EXTENSION UPDATE while PUBLIC holds CREATE on the schema: refused (42501)" "42501" "$(state -d $db -c 'ALTER EXTENSION supplyrisk UPDATE')"
+su -c "REVOKE CREATE ON SCHEMA supplyrisk FROM PUBLIC" >/dev/null
+check "ALTER EXTENSION UPDATE once the privilege is revoked: runs, to $default" "|$default" \
+  "$(state -d $db -c 'ALTER EXTENSION supplyrisk UPDATE')|$(su -c "SELECT extversion FROM pg_extension WHERE extname = 'supplyrisk'")"
+
+# --- 5. shared state -------------------------------------------------------------------------
+fresh
+su -c 'CREATE EXTENSION supplyrisk' >/dev/null && su -v scale=0.02 -f data/generate.sql >/dev/null
+su -c "SELECT supplyrisk.grant_access('sr_t_read', 'read', '{DE}')" -c "SELECT supplyrisk.grant_access('sr_t_assess', 'assess', '{FR}')" \
+   -c "SELECT supplyrisk.grant_access('sr_t_admin', 'admin')" -c "SELECT supplyrisk.grant_access('sr_t_fed', 'federation', '{DE}')" >/dev/null
+seqv() { su -c "SELECT last_value FROM supplyrisk.entity_id_seq"; }
+before=$(seqv)
+check "a scoped assessor's entity with id 2^63-1: refused (42501)" "42501" \
+  "$(as sr_t_assess "INSERT INTO supplyrisk.entity (entity_id, name, member_state, sector_code, entity_class) VALUES (9223372036854775807, 'FR probe', 'FR', 'energy', 'essential')")"
+check "... the shared sequence did not move and the row is not there" "$before|0" "$(seqv)|$(su -c "SELECT count(*) FROM supplyrisk.entity WHERE entity_id = 9223372036854775807")"
+check "... the refusal says what to do" "1" "$(psql -X -qAt -U sr_t_assess -d $db -c "INSERT INTO supplyrisk.entity (entity_id, name, member_state, sector_code, entity_class) VALUES (9223372036854775807, 'FR probe', 'FR', 'energy', 'essential')" 2>&1 | grep -c 'HINT:  Leave entity_id out')"
+check "... the same assessor's inserts without an id still work (and so do everyone else's)" "" \
+  "$(as sr_t_assess "INSERT INTO supplyrisk.entity (name, member_state, sector_code, entity_class) VALUES ('FR new', 'FR', 'energy', 'essential')")"
+top=$(( $(seqv) + 1000 ))
+check "an admin's load with an explicit id beyond the sequence works and moves it" "|$top" \
+  "$(as sr_t_admin "INSERT INTO supplyrisk.entity (entity_id, name, member_state, sector_code, entity_class) VALUES ($top, 'loaded', 'DE', 'energy', 'essential')")|$(seqv)"
+check "a scoped assessor cannot setval a shared sequence directly (42501)" "42501" "$(as sr_t_assess "SELECT setval('supplyrisk.supply_id_seq', 9223372036854775807)")"
+check "an admin cannot switch supplyrisk.maintenance on (42501)" "42501" "$(as sr_t_admin "SELECT supplyrisk.version(); SET supplyrisk.maintenance = on")"
+check "... nor through set_config (42501)" "42501" "$(as sr_t_admin "SELECT supplyrisk.version(); SELECT set_config('supplyrisk.maintenance', 'on', false)")"
+check "... nor as a placeholder set before the library loads: the shipped row stays (23001)" "23001" \
+  "$(as sr_t_admin "SET supplyrisk.maintenance = on; UPDATE supplyrisk.sector SET name = 'renamed' WHERE code = 'energy'")"
+check "... nor by deleting a shipped methodology weight (23001)" "23001" "$(as sr_t_admin "DELETE FROM supplyrisk.methodology_weight WHERE shipped")"
+check "the shipped rows are unchanged" "Energy" "$(su -c "SELECT name FROM supplyrisk.sector WHERE code = 'energy'")"
+check "a superuser's maintenance switch does let a script change a shipped row" "renamed" \
+  "$(su -c "BEGIN" -c "SET LOCAL supplyrisk.maintenance = on" -c "UPDATE supplyrisk.sector SET name = 'renamed' WHERE code = 'energy' RETURNING name" -c "ROLLBACK" | head -1)"
+
+# --- 4. security-definer functions: the federation export -----------------------------------
+for f in "federation_export_rows()" "federation_gap_rows()" "federation_group_rows()" "federation_info_row()"; do
+  check "a read role cannot call $f (42501)" "42501" "$(as sr_t_read "SELECT count(*) FROM supplyrisk.$f")"
+  check "an assess role cannot call $f (42501)" "42501" "$(as sr_t_assess "SELECT count(*) FROM supplyrisk.$f")"
+done
+check "a read role cannot read the federation_export view (42501)" "42501" "$(as sr_t_read "SELECT count(*) FROM supplyrisk.federation_export")"
+check "the federation role reads the export of its member states only" "t|0" \
+  "$(psql -X -qAt -U sr_t_fed -d $db -c "SELECT count(*) > 0 FROM supplyrisk.federation_export" -c "SELECT count(*) FROM supplyrisk.federation_export WHERE member_state IS DISTINCT FROM 'DE'" 2>&1 | paste -sd'|')"
+check "an admin reads the export" "t" "$(psql -X -qAt -U sr_t_admin -d $db -c "SELECT count(*) > 0 FROM supplyrisk.federation_export" 2>&1)"
+
+finish "trust"
