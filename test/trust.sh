@@ -117,6 +117,20 @@ check "the shipped rows are unchanged" "Energy" "$(su -c "SELECT name FROM suppl
 check "a superuser's maintenance switch does let a script change a shipped row" "renamed" \
   "$(su -c "BEGIN" -c "SET LOCAL supplyrisk.maintenance = on" -c "UPDATE supplyrisk.sector SET name = 'renamed' WHERE code = 'energy' RETURNING name" -c "ROLLBACK" | head -1)"
 
+# --- 3. no cross-member-state oracle: one decision per supplier, owner and day ----------------
+su -c "SELECT supplyrisk.grant_access('sr_evil', 'assess', '{DE}')" >/dev/null
+sup=$(su -c "SELECT min(supplier_id) FROM supplyrisk.supplier")
+check "an FR decision on a supplier" "" "$(as sr_t_assess "INSERT INTO supplyrisk.designation (supplier_id, status, decided_on, member_state) VALUES ($sup, 'high_risk', '2026-03-01', 'FR')")"
+check "a DE decision on the same supplier and day succeeds (0.2.0: 23505, which told DE that FR had decided)" "" \
+  "$(as sr_evil "INSERT INTO supplyrisk.designation (supplier_id, status, decided_on, member_state) VALUES ($sup, 'cleared', '2026-03-01', 'DE')")"
+check "a second FR decision that day is FR's own duplicate (23505)" "23505" \
+  "$(as sr_t_assess "INSERT INTO supplyrisk.designation (supplier_id, status, decided_on, member_state) VALUES ($sup, 'cleared', '2026-03-01', 'FR')")"
+check "an EU-wide decision that day (superuser) succeeds beside both" "" \
+  "$(state -d $db -c "INSERT INTO supplyrisk.designation (supplier_id, status, decided_on) VALUES ($sup, 'high_risk', '2026-03-01')")"
+check "a second EU-wide decision that day: 23505 (EU-wide is one owner)" "23505" \
+  "$(state -d $db -c "INSERT INTO supplyrisk.designation (supplier_id, status, decided_on) VALUES ($sup, 'cleared', '2026-03-01')")"
+check "DE sees its own decision only, never FR's" "1|DE" "$(psql -X -qAt -U sr_evil -d $db -c "SELECT count(*) || '|' || string_agg(member_state, ',') FROM supplyrisk.designation WHERE supplier_id = $sup AND member_state IS NOT NULL" 2>&1)"
+
 # --- 4. security-definer functions: the federation export -----------------------------------
 for f in "federation_export_rows()" "federation_gap_rows()" "federation_group_rows()" "federation_info_row()"; do
   check "a read role cannot call $f (42501)" "42501" "$(as sr_t_read "SELECT count(*) FROM supplyrisk.$f")"

@@ -58,7 +58,12 @@ COMMENT ON TABLE @extschema@.function_rollup IS 'Rollups written by refresh(): p
 --include src/views/entity_deep_exposure.sql
 --include src/federation/federation_pull.sql
 
--- Trust (issue 27): the id-sequence trigger runs as the writing role (an explicit id beyond a
+-- Trust (issue 27): one decision per supplier, owner and day (a member state's decision no
+-- longer collides with, and so reveals, another member state's decision of the same day)
+ALTER TABLE @extschema@.designation DROP CONSTRAINT designation_one_per_day,
+  ADD CONSTRAINT designation_one_per_day UNIQUE NULLS NOT DISTINCT (supplier_id, member_state, decided_on);
+COMMENT ON COLUMN @extschema@.designation.decided_on IS 'Date the decision takes effect; one decision per supplier, owner (member_state, NULL: EU-wide) and day.';
+-- The id-sequence trigger runs as the writing role (an explicit id beyond a
 -- shared sequence needs UPDATE on it: admins); the federation export functions are for
 -- federation and admin roles only; admins may move the id sequences.
 --include src/model/id_sequence_trigger.sql

@@ -47,14 +47,14 @@ CREATE TABLE @extschema@.designation (
   legal_basis    text,
   justification  text,
   member_state   text REFERENCES @extschema@.country (code),
-  CONSTRAINT designation_one_per_day UNIQUE (supplier_id, decided_on)
+  CONSTRAINT designation_one_per_day UNIQUE NULLS NOT DISTINCT (supplier_id, member_state, decided_on)
 );
 ALTER SEQUENCE @extschema@.designation_id_seq OWNED BY @extschema@.designation.designation_id;
 COMMENT ON TABLE @extschema@.designation IS 'Recorded decisions on a supplier: high_risk, or cleared (lifting an earlier designation). The latest decision in force overrides scores.';
 COMMENT ON COLUMN @extschema@.designation.designation_id IS 'Decision id.';
 COMMENT ON COLUMN @extschema@.designation.supplier_id IS 'Supplier the decision is about.';
 COMMENT ON COLUMN @extschema@.designation.status IS 'high_risk or cleared.';
-COMMENT ON COLUMN @extschema@.designation.decided_on IS 'Date the decision takes effect; one decision per supplier and day.';
+COMMENT ON COLUMN @extschema@.designation.decided_on IS 'Date the decision takes effect; one decision per supplier, owner (member_state, NULL: EU-wide) and day.';
 COMMENT ON COLUMN @extschema@.designation.legal_basis IS 'Legal act or procedure behind the decision.';
 COMMENT ON COLUMN @extschema@.designation.justification IS 'Reasons given.';
 COMMENT ON COLUMN @extschema@.designation.member_state IS 'Member state that owns the decision (row-level security); NULL: shared with every member state.';

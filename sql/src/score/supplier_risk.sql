@@ -69,7 +69,7 @@ decision AS (
   SELECT DISTINCT ON (d.supplier_id) d.supplier_id, d.status
   FROM @extschema@.designation d
   WHERE d.decided_on OPERATOR(pg_catalog.<=) $1
-  ORDER BY d.supplier_id, d.decided_on DESC
+  ORDER BY d.supplier_id, d.decided_on DESC, d.designation_id DESC  -- (owners may decide the same day: the later recorded)
 ),
 own AS (
   SELECT p.supplier_id, p.p,
