@@ -53,6 +53,7 @@
 --include src/report/report_charts.sql
 --include src/views/function_overview.sql
 --include src/access/access_grant.sql
+--include src/access/member_states.sql
 --include src/access/row_security.sql
 --include src/access/grant_functions.sql
 --include src/access/version.sql

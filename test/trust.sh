@@ -16,7 +16,7 @@ su() { psql -X -qAt -v ON_ERROR_STOP=1 -d $db "$@"; }
 # the SQLSTATE of a statement's error ('' when it succeeds), as the superuser or as ROLE
 state() { local out; out=$(psql -X -qAt -v VERBOSITY=sqlstate -v ON_ERROR_STOP=1 "$@" 2>&1); printf '%s' "$out" | grep -oE '^(ERROR|FATAL): +[0-9A-Z]{5}' | tail -1 | sed -E 's/^[A-Z]+: +//'; }
 as() { local r=$1; shift; state -U "$r" -d $db -c "$@"; }
-roles="sr_evil sr_t_read sr_t_assess sr_t_admin sr_t_fed"
+roles="sr_evil sr_t_read sr_t_assess sr_t_admin sr_t_fed sr_t_gone sr_t_peer"
 cleanup() {
   psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
   for r in $roles; do psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1; done
@@ -130,6 +130,24 @@ check "an EU-wide decision that day (superuser) succeeds beside both" "" \
 check "a second EU-wide decision that day: 23505 (EU-wide is one owner)" "23505" \
   "$(state -d $db -c "INSERT INTO supplyrisk.designation (supplier_id, status, decided_on) VALUES ($sup, 'cleared', '2026-03-01')")"
 check "DE sees its own decision only, never FR's" "1|DE" "$(psql -X -qAt -U sr_evil -d $db -c "SELECT count(*) || '|' || string_agg(member_state, ',') FROM supplyrisk.designation WHERE supplier_id = $sup AND member_state IS NOT NULL" 2>&1)"
+
+# --- 8. grants name roles by OID ---------------------------------------------------------------
+su -c "SELECT supplyrisk.grant_access('sr_t_gone', 'read', '{DE}')" -c "SELECT supplyrisk.grant_access('sr_t_peer', 'read', '{DE}')" >/dev/null
+de_rows=$(su -c "SELECT count(*) FROM supplyrisk.entity WHERE member_state = 'DE'")
+check "two DE readers see the DE entities" "$de_rows|$de_rows" \
+  "$(psql -X -qAt -U sr_t_gone -d $db -c "SELECT count(*) FROM supplyrisk.entity" 2>&1)|$(psql -X -qAt -U sr_t_peer -d $db -c "SELECT count(*) FROM supplyrisk.entity" 2>&1)"
+psql -X -q -d $db -c "DROP OWNED BY sr_t_gone" >/dev/null && psql -X -q -d postgres -c "DROP ROLE sr_t_gone" >/dev/null
+check "after one granted role is dropped, the other's queries work as before (0.2.0: role ... does not exist)" "$de_rows|t" \
+  "$(psql -X -qAt -U sr_t_peer -d $db -c "SELECT count(*) FROM supplyrisk.entity" 2>&1)|$(psql -X -qAt -U sr_t_peer -d $db -c "SELECT count(*) > 0 FROM supplyrisk.sector_overview" 2>&1)"
+check "... and so do an admin's" "t" "$(psql -X -qAt -U sr_t_admin -d $db -c "SELECT count(*) > 0 FROM supplyrisk.sector_overview" 2>&1)"
+# a new role of the same name, given plain SELECT by a DBA but no grant_access: the old grant is not its
+psql -X -q -d postgres -c "CREATE ROLE sr_t_gone LOGIN" >/dev/null
+su -c "GRANT USAGE ON SCHEMA supplyrisk TO sr_t_gone" -c "GRANT SELECT ON supplyrisk.entity TO sr_t_gone" >/dev/null
+check "a new role with the dropped role's name gets none of its grant (sees no DE entity)" "0" \
+  "$(psql -X -qAt -U sr_t_gone -d $db -c "SELECT count(*) FROM supplyrisk.entity" 2>&1)"
+check "... and is no admin either (42501)" "42501" "$(as sr_t_gone "SELECT supplyrisk.grant_access('sr_t_gone', 'admin')")"
+check "grant_access to the new role binds the grant to it" "$de_rows" \
+  "$(su -c "SELECT supplyrisk.grant_access('sr_t_gone', 'read', '{DE}')" >/dev/null; psql -X -qAt -U sr_t_gone -d $db -c "SELECT count(*) FROM supplyrisk.entity" 2>&1)"
 
 # --- 4. security-definer functions: the federation export -----------------------------------
 for f in "federation_export_rows()" "federation_gap_rows()" "federation_group_rows()" "federation_info_row()"; do

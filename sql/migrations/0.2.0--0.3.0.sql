@@ -63,6 +63,11 @@ COMMENT ON TABLE @extschema@.function_rollup IS 'Rollups written by refresh(): p
 ALTER TABLE @extschema@.designation DROP CONSTRAINT designation_one_per_day,
   ADD CONSTRAINT designation_one_per_day UNIQUE NULLS NOT DISTINCT (supplier_id, member_state, decided_on);
 COMMENT ON COLUMN @extschema@.designation.decided_on IS 'Date the decision takes effect; one decision per supplier, owner (member_state, NULL: EU-wide) and day.';
+-- Grants name roles by OID (and name): a dropped role's grant reaches no later role of its name
+ALTER TABLE @extschema@.access_grant ADD COLUMN role_id oid;
+COMMENT ON COLUMN @extschema@.access_grant.role_id IS 'The OID of the role at grant time: a grant holds only while a role with this OID and role_name exists (a dropped role''s grant goes to no later role of the same name; after a restore into another cluster, grant again).';
+UPDATE @extschema@.access_grant g SET role_id = r.oid FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) g.role_name;
+--include src/access/member_states.sql
 -- The id-sequence trigger runs as the writing role (an explicit id beyond a
 -- shared sequence needs UPDATE on it: admins); the federation export functions are for
 -- federation and admin roles only; admins may move the id sequences.

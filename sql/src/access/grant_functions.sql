@@ -7,7 +7,7 @@ LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   IF NOT (SELECT a.rolsuper FROM pg_catalog.pg_roles a WHERE a.rolname OPERATOR(pg_catalog.=) SESSION_USER)
      AND NOT EXISTS (SELECT 1 FROM @extschema@.access_grant g WHERE g.access OPERATOR(pg_catalog.=) 'admin'
-                     AND pg_catalog.pg_has_role(SESSION_USER, g.role_name, 'MEMBER')) THEN
+                     AND @extschema@.access_grant_reaches(g.role_id, g.role_name, SESSION_USER)) THEN
     RAISE EXCEPTION 'permission denied to % supplyrisk access', action USING ERRCODE = 'insufficient_privilege',
       HINT = 'Grants are made and changed by superusers and supplyrisk admins.';
   END IF;
@@ -55,9 +55,9 @@ BEGIN
   -- start from nothing, then grant the level
   PERFORM @extschema@.revoke_privileges(r);
   PERFORM @extschema@.grant_privileges(r, access);
-  INSERT INTO @extschema@.access_grant AS g (role_name, access, member_states)
-  VALUES ((SELECT a.rolname FROM pg_catalog.pg_roles a WHERE a.oid OPERATOR(pg_catalog.=) role::oid), access, ms)
-  ON CONFLICT (role_name) DO UPDATE SET access = EXCLUDED.access, member_states = EXCLUDED.member_states,
+  INSERT INTO @extschema@.access_grant AS g (role_name, role_id, access, member_states)
+  VALUES ((SELECT a.rolname FROM pg_catalog.pg_roles a WHERE a.oid OPERATOR(pg_catalog.=) role::oid), role::oid, access, ms)
+  ON CONFLICT (role_name) DO UPDATE SET role_id = EXCLUDED.role_id, access = EXCLUDED.access, member_states = EXCLUDED.member_states,
                                         granted_at = pg_catalog.now(), granted_by = SESSION_USER;
 END
 $$;
@@ -129,7 +129,7 @@ BEGIN
   END IF;
   PERFORM @extschema@.access_require_admin('revoke');
   PERFORM @extschema@.revoke_privileges(pg_catalog.quote_ident(n));
-  DELETE FROM @extschema@.access_grant g WHERE g.role_name OPERATOR(pg_catalog.=) n;
+  DELETE FROM @extschema@.access_grant g WHERE g.role_id OPERATOR(pg_catalog.=) role::oid OR g.role_name OPERATOR(pg_catalog.=) n;
   RETURN FOUND;
 END
 $$;
