@@ -108,6 +108,7 @@ DepGraphLoad(const char *function, int max_depth, double min_share, MemoryContex
 	MemoryContextSwitchTo(old);
 	for (;;)
 	{
+		CHECK_FOR_INTERRUPTS();
 		SPI_cursor_fetch(portal, true, 50000);
 		if (SPI_processed == 0)
 			break;
@@ -127,6 +128,7 @@ DepGraphLoad(const char *function, int max_depth, double min_share, MemoryContex
 			TupleDesc	d = SPI_tuptable->tupdesc;
 			bool		isnull;
 
+			CHECK_FOR_INTERRUPTS();
 			edges[nedges].s = DatumGetInt64(SPI_getbinval(t, d, 1, &isnull));
 			edges[nedges].t = DatumGetInt64(SPI_getbinval(t, d, 2, &isnull));
 			edges[nedges].share = DatumGetFloat8(SPI_getbinval(t, d, 3, &isnull));
@@ -225,6 +227,7 @@ WalkFrom(Walk *w, int u, double mass, int depth)
 		int			t = g->dst[e];
 		double		x = mass * g->share[e];
 
+		CHECK_FOR_INTERRUPTS();
 		if (g->onpath[t] || x < g->min_share)
 			continue;
 		if (++w->work > DEEP_WORK_LIMIT)

@@ -4,6 +4,8 @@
  */
 #include "postgres.h"
 
+#include "miscadmin.h"
+
 #include <errno.h>
 #include <math.h>
 
@@ -325,6 +327,7 @@ ParseTextKey(MixParser *ps, int *start, int *len)
 	{
 		char		c = *ps->p;
 
+		CHECK_FOR_INTERRUPTS();
 		if (c == '\0')
 			MixSyntaxError(ps, "Unterminated quoted key");
 		if (c == '"')
@@ -483,6 +486,7 @@ MixParse(const char *str)
 		{
 			int			thiskind;
 
+			CHECK_FOR_INTERRUPTS();
 			if (n == cap)
 			{
 				cap = cap ? cap * 2 : 16;
@@ -604,6 +608,7 @@ MixAppendText(StringInfo buf, SupplyMix *m, bool json)
 	appendStringInfoChar(buf, '{');
 	for (i = 0; i < m->nkeys; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (i > 0)
 			appendStringInfoString(buf, json ? ", " : ",");
 		if (m->kind == MIX_KIND_INT8)
@@ -696,6 +701,7 @@ MixRecv(StringInfo buf)
 	entries = palloc_extended(sizeof(MixEntry) * Max(n, 1), MCXT_ALLOC_HUGE);
 	for (i = 0; i < n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (kind == MIX_KIND_INT8)
 		{
 			NeedBytes(buf, 8);
@@ -764,6 +770,7 @@ supply_mix_send(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, m->nkeys);
 	for (i = 0; i < m->nkeys; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (m->kind == MIX_KIND_INT8)
 			pq_sendint64(&buf, MixInt8Keys(m)[i]);
 		else
@@ -845,6 +852,7 @@ MixMerge(SupplyMix *a, SupplyMix *b)
 	{
 		int			c;
 
+		CHECK_FOR_INTERRUPTS();
 		if (i < a->nkeys)
 		{
 			if (kind == MIX_KIND_INT8)
@@ -965,6 +973,7 @@ supply_mix_from_jsonb(PG_FUNCTION_ARGS)
 	it = JsonbIteratorInit(&jb->root);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (tok == WJB_KEY)
 		{
 			Assert(n < cap);

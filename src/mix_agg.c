@@ -296,6 +296,7 @@ StateResize(MixState *s, uint64 newcap)
 		s->pending = MemoryContextAlloc(s->cxt, sizeof(PendingInt8) * PENDING_MAX);
 	for (i = 0; i < oldcap; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (s->kind == MIX_KIND_INT8)
 		{
 			double		hi = oi[i].hi;
@@ -561,6 +562,7 @@ supply_mix_union_trans(PG_FUNCTION_ARGS)
 	w = MixWeights(m);
 	for (i = 0; i < m->nkeys; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (m->kind == MIX_KIND_INT8)
 			StateAddInt8(s, MixInt8Keys(m)[i], w[i], 0);
 		else
@@ -629,6 +631,7 @@ StateMergeInto(MixState *dst, MixState *src)
 		{
 			MixSlotInt8 *t = &src->islots[i];
 
+			CHECK_FOR_INTERRUPTS();
 			if (t->hi == 0)
 				continue;
 			batch[n].key = t->key;
@@ -649,6 +652,7 @@ StateMergeInto(MixState *dst, MixState *src)
 		{
 			MixSlotText *t = &src->tslots[i];
 
+			CHECK_FOR_INTERRUPTS();
 			if (t->hi != 0)
 				StateAddText(dst, t->key, t->len, t->hash, t->hi, t->lo);
 		}
@@ -713,6 +717,7 @@ StateEntries(MixState *s)
 	MixCheckKeyCount(s->nkeys);
 	for (i = 0; i < s->cap; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (!StateSlot(s, i, &e[n], &hi, &lo))
 			continue;
 		e[n].weight = KahanValue(hi, lo);
@@ -828,6 +833,7 @@ supply_mix_agg_serialize(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, (int32) s->nkeys);
 	for (i = 0; i < s->cap && s->nkeys > 0; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (!StateSlot(s, i, &e, &hi, &lo))
 			continue;
 		if (s->kind == MIX_KIND_INT8)
@@ -892,6 +898,7 @@ StateDeserialize(bytea *b, MemoryContext aggcxt)
 		double		hi,
 					lo;
 
+		CHECK_FOR_INTERRUPTS();
 		if (kind == MIX_KIND_INT8)
 		{
 			int64		k;

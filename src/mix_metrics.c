@@ -10,6 +10,8 @@
  */
 #include "postgres.h"
 
+#include "miscadmin.h"
+
 #include <math.h>
 
 #include "catalog/pg_type.h"
@@ -231,6 +233,7 @@ MixEntropy(SupplyMix *m)
 	{
 		double		p = w[i] / total;
 
+		CHECK_FOR_INTERRUPTS();
 		if (p > 0)
 			KahanSumAdd(&s, -p * log(p));
 	}
@@ -373,6 +376,7 @@ FindArrayKeys(SupplyMix *m, ArrayType *arr, int kind, int **idx, const char *fn)
 	{
 		int			j;
 
+		CHECK_FOR_INTERRUPTS();
 		if (nulls[i])
 			continue;
 		if (kind == MIX_KIND_INT8)
@@ -501,6 +505,7 @@ supply_mix_top_shares(PG_FUNCTION_ARGS)
 	r = palloc_extended(sizeof(RankedKey) * m->nkeys, MCXT_ALLOC_HUGE);
 	for (i = 0; i < m->nkeys; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		r[i].w = w[i];
 		r[i].i = i;
 	}
@@ -511,6 +516,7 @@ supply_mix_top_shares(PG_FUNCTION_ARGS)
 		Datum		values[4];
 		bool		nulls[4] = {false, false, false, false};
 
+		CHECK_FOR_INTERRUPTS();
 		values[0] = Int32GetDatum(i + 1);
 		if (m->kind == MIX_KIND_INT8)
 		{
@@ -549,6 +555,7 @@ supply_mix_each(PG_FUNCTION_ARGS)
 		Datum		values[2];
 		bool		nulls[2] = {false, false};
 
+		CHECK_FOR_INTERRUPTS();
 		if (m->kind == MIX_KIND_INT8)
 		{
 			char		buf[MAXINT8LEN + 1];
@@ -584,6 +591,7 @@ MixToEntries(SupplyMix *m, const bool *drop, int *n)
 
 	for (i = 0; i < m->nkeys; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (drop && drop[i])
 			continue;
 		if (m->kind == MIX_KIND_INT8)
@@ -674,6 +682,7 @@ MergeKeys(FunctionCallInfo fcinfo, int kind)
 	drop = palloc0(sizeof(bool) * m->nkeys);
 	for (i = 0; i < n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		drop[idx[i]] = true;
 		KahanSumAdd(&s, w[idx[i]]);
 	}

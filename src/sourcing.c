@@ -167,6 +167,7 @@ sourcing_serialize(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, s->n);
 	for (i = 0; i < s->cap; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (!s->slots[i].used)
 			continue;
 		pq_sendint64(&buf, s->slots[i].entity);
@@ -201,6 +202,7 @@ sourcing_deserialize(PG_FUNCTION_ARGS)
 		int64		src = pq_getmsgint64(&buf);
 		int			many = pq_getmsgbyte(&buf);
 
+		CHECK_FOR_INTERRUPTS();
 		if (many != 0 && many != 1)
 			SerialStateError("sourcing", "bad flag");
 		SourcingAdd(s, e, src, many == 1);
