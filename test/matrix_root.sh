@@ -4,7 +4,11 @@
 # toolchain and the browser the report tests render in, cached under
 # /var/tmp/supplyrisk-matrix/pg<NN> (SR_MATRIX_CACHE overrides the directory).
 #   bash test/matrix_root.sh 17    Debian 13 (trixie), PostgreSQL 17
-#   bash test/matrix_root.sh 18    Debian unstable (sid), PostgreSQL 18
+#   bash test/matrix_root.sh 18    Debian unstable (sid), PostgreSQL 18, plus the Debian
+#                                  packaging tools (make deb builds there, lintian runs there)
+#   bash test/matrix_root.sh 15    Debian 12 (bookworm) with the PostgreSQL 15 server only:
+#                                  the clean root the 15 package is installed into
+#                                  (the 15 suites run on the host itself)
 # Prints the root's path. A root is built once (debootstrap, then apt inside it)
 # and reused while its stamp matches the package list; a changed list rebuilds
 # it. It is built in a temporary directory and renamed into place when complete,
@@ -13,12 +17,15 @@
 # The mirror is the host's own (from its apt sources; SR_MATRIX_MIRROR overrides).
 # No cluster is created in the root and no service is started there: the tests
 # run private clusters of their own (test/cluster.sh).
+# (One brace group, read whole before it runs: an edit during a run does not change the run.)
+{
 set -euo pipefail
 
-usage() { echo "usage: $0 17|18" >&2; exit 2; }
+usage() { echo "usage: $0 15|17|18" >&2; exit 2; }
 [ $# -eq 1 ] || usage
 ver=$1
 case "$ver" in
+  15) suite=bookworm ;;
   17) suite=trixie ;;
   18) suite=sid ;;
   *) usage ;;
@@ -35,6 +42,10 @@ base_pkgs=(gcc make perl python3 procps bc)
 pkgs=(postgresql-$ver postgresql-server-dev-$ver postgresql-$ver-pgtap
       libtap-parser-sourcehandler-pgtap-perl chromium fonts-dejavu-core)
 optional=(postgresql-$ver-cron)
+case "$ver" in
+  15) base_pkgs=(procps); pkgs=(postgresql-$ver); optional=() ;;
+  18) pkgs+=(build-essential dpkg-dev debhelper postgresql-server-dev-all lintian) ;;
+esac
 # the stamp: what the root was built from (bump the recipe number when the
 # steps below change in a way that needs a rebuild)
 recipe=1
@@ -159,3 +170,5 @@ else
 fi
 echo "supplyrisk: root $root built in $(( SECONDS - t0 ))s ($(du -sh --one-file-system "$root" | cut -f1))" >&2
 echo "$root"
+exit
+}
