@@ -2,6 +2,10 @@
 #   make / make install / make installcheck   the usual PGXS targets
 #   make test    install what is missing, build, install, start a private
 #                cluster (.pg/), run every suite (pg_regress + pgTAP + dump)
+#   make test-matrix   make test against PostgreSQL 15 (host), 17 and 18 (cached Debian
+#                roots, throwaway overlay layers; root only): test/matrix.sh
+#   make deb     Debian packages, one per installed PostgreSQL version (pkg/deb.sh; pkg/out/)
+#   make dist    the PGXN distribution zip, from git archive (pkg/dist.sh; pkg/out/)
 #   make demo    the same set-up, then load the demo data and print the dashboard
 #   make demo-stop   stop the private cluster
 #   make bench   benchmarks (ratios against baselines measured in the same run);
@@ -56,10 +60,19 @@ all: supplyrisk.control
 # the version string is compiled in
 src/supplyrisk.o: Makefile
 
-.PHONY: test demo demo-stop bench bench-full bench-engine bench-federation fuzz valgrind crash report-pictures
+.PHONY: test test-matrix deb dist demo demo-stop bench bench-full bench-engine bench-federation fuzz valgrind crash report-pictures
 
 test:
 	@bash test/run.sh
+
+test-matrix:
+	@bash test/matrix.sh
+
+deb:
+	@bash pkg/deb.sh
+
+dist:
+	@bash pkg/dist.sh
 
 demo:
 	@SCALE=$(SCALE) bash data/demo.sh
