@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs, through apt, whatever `make test` / `make demo` need and is missing:
 # the PostgreSQL 15 server and headers, pgTAP and pg_prove, a C toolchain, and the browser
-# the report tests render in (chromium, a font, python3 for the checks).
+# the report tests render in (chromium, a font, python3 for the checks, cmark-gfm for markdown).
 # pg_cron is installed when the package can be had, but nothing requires it.
 set -euo pipefail
 
@@ -11,7 +11,7 @@ pgv=15
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 for p in postgresql-$pgv postgresql-server-dev-$pgv postgresql-$pgv-pgtap \
-         libtap-parser-sourcehandler-pgtap-perl gcc make chromium fonts-dejavu-core python3; do
+         libtap-parser-sourcehandler-pgtap-perl gcc make chromium fonts-dejavu-core python3 cmark-gfm; do
   have_pkg "$p" || need+=("$p")
 done
 optional=(postgresql-$pgv-cron)

@@ -40,7 +40,7 @@ stampname=.supplyrisk-matrix-stamp
 base_pkgs=(gcc make perl python3 procps bc)
 # installed by apt inside the root, once it is configured not to create or start clusters
 pkgs=(postgresql-$ver postgresql-server-dev-$ver postgresql-$ver-pgtap
-      libtap-parser-sourcehandler-pgtap-perl chromium fonts-dejavu-core)
+      libtap-parser-sourcehandler-pgtap-perl chromium fonts-dejavu-core cmark-gfm)
 optional=(postgresql-$ver-cron)
 case "$ver" in
   15) base_pkgs=(procps); pkgs=(postgresql-$ver); optional=() ;;

@@ -161,6 +161,53 @@ check "the federation role reads the export of its member states only" "t|0" \
   "$(psql -X -qAt -U sr_t_fed -d $db -c "SELECT count(*) > 0 FROM supplyrisk.federation_export" -c "SELECT count(*) FROM supplyrisk.federation_export WHERE member_state IS DISTINCT FROM 'DE'" 2>&1 | paste -sd'|')"
 check "an admin reads the export" "t" "$(psql -X -qAt -U sr_t_admin -d $db -c "SELECT count(*) > 0 FROM supplyrisk.federation_export" 2>&1)"
 
+# --- 9. report text cannot carry markup or spoof direction ------------------------------------
+fresh
+su -c 'CREATE EXTENSION supplyrisk' >/dev/null
+su >/dev/null <<'SQL'
+SET search_path = supplyrisk;
+INSERT INTO entity (entity_id, name, member_state, sector_code, entity_class) VALUES (1, 'Grid operator', 'DE', 'energy', 'essential');
+INSERT INTO supplier (supplier_id, name, hq_country) VALUES
+  (1, '[x](javascript:alert(1))', 'DE'), (2, '<img src=x onerror=alert(1)>', 'DE'), (3, '**bold** `code` ~~gone~~', 'DE'),
+  (4, E'Line one\n# heading', 'DE'), (5, 'http://evil.example www.evil.example mail@evil.example', 'DE'),
+  (6, 'Acme' || chr(8238) || 'Evil Corp' || chr(8297) || chr(7), 'DE');
+INSERT INTO supply (entity_id, supplier_id, function_code, weight)   -- (a report names the three largest per function)
+  SELECT 1, s, CASE WHEN s <= 3 THEN 'telecom.core_network' ELSE 'telecom.ran' END, 10 - s FROM generate_series(1, 6) s;
+CALL refresh();
+SQL
+md=$(su -c "SELECT supplyrisk.sector_report('energy')")
+check "the markdown report names the hostile suppliers" "t" "$(grep -q 'javascript' <<<"$md" && grep -q 'onerror' <<<"$md" && echo t)"
+html=$(cmark-gfm -e table -e autolink -e strikethrough -e tagfilter <<<"$md" 2>&1)
+check "rendered by cmark-gfm (GFM tables, autolinks, strikethrough): no link, image, emphasis, code, strikethrough or script from data" "0|0|0|0|0|0|0" \
+  "$(grep -c '<a ' <<<"$html")|$(grep -c '<img' <<<"$html")|$(grep -c '<strong' <<<"$html")|$(grep -c '<code' <<<"$html")|$(grep -c '<del' <<<"$html")|$(grep -c '<script' <<<"$html")|$(grep -c 'raw HTML omitted' <<<"$html")"
+check "... the one heading is the report's own title" "1" "$(grep -c '<h1' <<<"$html")"
+check "... each name is there as literal text" "1|1|1|1|1" \
+  "$(grep -c '\[x\](javascript:alert(1))' <<<"$html" | sed 's/^[1-9][0-9]*$/1/')|$(grep -c '&lt;img src=x onerror=alert(1)&gt;' <<<"$html" | sed 's/^[1-9][0-9]*$/1/')|$(grep -c '\*\*bold\*\* `code` ~~gone~~' <<<"$html" | sed 's/^[1-9][0-9]*$/1/')|$(grep -c 'Line one # heading' <<<"$html" | sed 's/^[1-9][0-9]*$/1/')|$(sed 's/\xe2\x80\x8b//g' <<<"$html" | grep -c 'http://evil.example www.evil.example mail@evil.example' | sed 's/^[1-9][0-9]*$/1/')"
+bidi=$(printf '[\u200e\u200f\u202a-\u202e\u2066-\u2069]')
+for f in markdown html; do
+  out=$(su -c "SELECT supplyrisk.sector_report('energy', '$f')")
+  check "the $f report has no bidirectional or C0 control character from data" "0|0" \
+    "$(python3 -c 'import sys, re; t = sys.stdin.read(); print(len(re.findall("[\u200e\u200f\u202a-\u202e\u2066\u2067]", t)), len(re.findall("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", t)), sep="|")' <<<"$out")"
+done
+# Chromium: the HTML report with the name carrying U+202E (right-to-left override) renders exactly as
+# the same report with the plain name; without the override removed, the text after it is reversed
+browser=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "$browser" ]; then
+  work=$(mktemp -d /tmp/supplyrisk-bidi.XXXXXX); chmod 755 "$work"
+  mask() { sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}( UTC)?)?/DATE/g'; }
+  su -c "SELECT supplyrisk.sector_report('energy', 'html')" | mask >"$work/spoof.html"
+  su -c "UPDATE supplyrisk.supplier SET name = 'AcmeEvil Corp' WHERE supplier_id = 6" -c "CALL supplyrisk.refresh()" >/dev/null
+  su -c "SELECT supplyrisk.sector_report('energy', 'html')" | mask >"$work/plain.html"
+  shot() { timeout 120 "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --force-device-scale-factor=1 \
+             --window-size=1000,3000 --screenshot="$work/$1.png" "file://$work/$1.html" >/dev/null 2>&1; }
+  shot spoof; shot plain
+  check "Chromium renders the report with a U+202E in a name exactly as with the plain name (text order unchanged)" "t|t" \
+    "$([ -s "$work/spoof.png" ] && echo t)|$([ -s "$work/spoof.png" ] && cmp -s "$work/spoof.png" "$work/plain.png" && echo t || echo f)"
+  rm -rf "$work"
+else
+  check "chromium is installed (test/deps.sh installs it)" "t" "f"
+fi
+
 # --- 7. long work can be stopped -------------------------------------------------------------
 # a 1M-edge dependency graph (200,000 suppliers, 5 dependencies each; loaded without triggers),
 # on which deep_mix over 1,000 suppliers to depth 10 runs for minutes

@@ -48,6 +48,7 @@ COMMENT ON TABLE @extschema@.function_rollup IS 'Rollups written by refresh(): p
 -- report_svg_bars is called with named arguments; the concentration bands are written once, in C
 -- (concentration_bands, read by concentration_level and the report charts)
 --include src/types/supply_mix_metrics.sql
+--include src/report/reports.sql
 --include src/report/report_charts.sql
 --include src/report/review.sql
 -- one search_path rule (DEVELOPER.md): the SQL functions' casts name pg_catalog's types

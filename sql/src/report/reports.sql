@@ -1,17 +1,34 @@
 -- Reports: a sector, or the EU dashboard, as Markdown or HTML text.
 
 -- Reports: a sector (or the EU dashboard) as Markdown or HTML text
+-- Text from data, made inert for a report format. Every format: line breaks become spaces, and
+-- C0 and C1 control characters and the Unicode bidirectional controls (U+200E, U+200F,
+-- U+202A to U+202E, U+2066 to U+2069) are removed, so a name cannot reorder the text around it
+-- (report_svg_text adds its own isolates around the whole name). html: & < > " ' as entities.
+-- markdown: what CommonMark/GFM could read as markup is backslash-escaped: \ ` * _ { } [ ] < > |
+-- ~ & everywhere (links and images need [ ], inline HTML < >, emphasis * _ ~, code `, table
+-- cells |, entities &), the colon of scheme:// and the dot of www. (autolinks), and a leading
+-- # + - > or "1." / "1)" (headings, lists, quotes); an @ gets a zero-width space before it (GFM
+-- links e-mail addresses whatever their escapes). So text from data renders as literal text,
+-- while ( ) : . , % and digits elsewhere stay as they are.
 CREATE OR REPLACE FUNCTION @extschema@.report_escape(v text, format text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN $2 OPERATOR(pg_catalog.=) 'html' THEN
            pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
-             COALESCE($1, ''), '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;')
+             t.plain, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;')
          ELSE
-           pg_catalog.regexp_replace(pg_catalog.replace(pg_catalog.replace(COALESCE($1, ''), '\', '\\'), '|', '\|'),
-                                     '[\r\n]+', ' ', 'g')
+           pg_catalog.regexp_replace(pg_catalog.regexp_replace(pg_catalog.regexp_replace(pg_catalog.regexp_replace(
+             pg_catalog.replace(pg_catalog.regexp_replace(t.plain, '([\\`*_{}\[\]<>|~&])', '\\\1', 'g'),  -- inline markup, HTML, entities, cells
+                                '@', pg_catalog.chr(8203) OPERATOR(pg_catalog.||) '@'),             -- e-mail autolinks (no escape stops them)
+             '([A-Za-z0-9]):(//)', '\1\\:\2', 'g'),                                   -- scheme:// autolinks
+             '(www)\.', '\1\\.', 'gi'),                                                -- www. autolinks
+             '^(>|(#{1,6}|[+-])(\s|$))', '\\\1'),                                     -- a quote, heading or list at the start
+             '^([0-9]{1,9})([.)])(\s|$)', '\1\\\2\3')                                  -- an ordered list at the start
          END
+  FROM (SELECT pg_catalog.regexp_replace(pg_catalog.regexp_replace(COALESCE($1, ''), '[\r\n]+', ' ', 'g'),
+                                         '[\x01-\x1F\x7F-\x9F\u200E\u200F\u202A-\u202E\u2066-\u2069]', '', 'g') AS plain) t
 $$;
-COMMENT ON FUNCTION @extschema@.report_escape(text, text) IS 'Text escaped for a report format: markdown (\ and | escaped, line breaks removed) or html (& < > " '' as entities).';
+COMMENT ON FUNCTION @extschema@.report_escape(text, text) IS 'Text from data made inert for a report format: line breaks as spaces, control and bidirectional-control characters removed; markdown: every character CommonMark/GFM could read as markup backslash-escaped; html: & < > " '' as entities.';
 
 CREATE OR REPLACE FUNCTION @extschema@.report_line(cells text[], format text, header boolean DEFAULT false) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
