@@ -852,7 +852,8 @@ supply_mix_agg_serialize(PG_FUNCTION_ARGS)
 static inline void
 CheckStateWeight(double hi, double lo)
 {
-	if (!(hi > 0) || isinf(hi) || isnan(lo) || isinf(lo) || fabs(lo) > hi)
+	/* the pair and its sum: positive and finite (hi = 1, lo = -1 would be a weight of 0) */
+	if (!(hi > 0) || isinf(hi) || isnan(lo) || isinf(lo) || fabs(lo) > hi || !(hi + lo > 0) || isinf(hi + lo))
 		SerialStateError("supply_mix aggregate", "invalid weight");
 }
 
@@ -968,6 +969,44 @@ supply_mix_agg_deserialize(PG_FUNCTION_ARGS)
 	MemoryContext aggcxt = AggContextOrError(fcinfo, "supply_mix_agg_deserialize");
 
 	PG_RETURN_POINTER(StateDeserialize(PG_GETARG_BYTEA_PP(0), aggcxt));
+}
+
+/*
+ * supply_mix_to_state(supply_mix): the mix as a serialized aggregate state (the
+ * version-2 format above, each weight as hi with lo 0): the inverse of
+ * supply_mix_from_state, so stored mixes and states convert both ways.
+ */
+PG_FUNCTION_INFO_V1(supply_mix_to_state);
+Datum
+supply_mix_to_state(PG_FUNCTION_ARGS)
+{
+	SupplyMix  *m = PG_GETARG_SUPPLY_MIX(0);
+	double	   *w = MixWeights(m);
+	StringInfoData buf;
+	int			i;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, STATE_SERIAL_VERSION);
+	pq_sendbyte(&buf, m->nkeys == 0 ? MIX_KIND_EMPTY : m->kind);
+	pq_sendint16(&buf, 0);
+	pq_sendint32(&buf, m->nkeys);
+	for (i = 0; i < m->nkeys; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (m->kind == MIX_KIND_INT8)
+			pq_sendint64(&buf, MixInt8Keys(m)[i]);
+		else
+		{
+			int			len;
+			const char *k = MixTextKey(m, i, &len);
+
+			pq_sendint32(&buf, len);
+			pq_sendbytes(&buf, k, len);
+		}
+		pq_sendfloat8(&buf, w[i]);
+		pq_sendfloat8(&buf, 0.0);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
 /*

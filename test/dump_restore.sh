@@ -35,6 +35,11 @@ SELECT * FROM import_bom('{"bomFormat": "CycloneDX", "specVersion": "1.5", "seri
   "metadata": {"component": {"bom-ref": "app", "name": "app"}, "supplier": {"name": "Dump Test Vendor"}},
   "components": [{"bom-ref": "a", "name": "a", "supplier": {"name": "Component Maker GmbH"}}, {"bom-ref": "b", "name": "b"}],
   "dependencies": [{"ref": "app", "dependsOn": ["a", "b"]}]}');
+-- a user table of stored mixes and their serialized states (issue 27.10), beside the extension's own
+CREATE TABLE public.stored_states (id int PRIMARY KEY, m supplyrisk.supply_mix, state bytea);
+INSERT INTO public.stored_states SELECT n, x.m, supplyrisk.supply_mix_to_state(x.m)
+  FROM unnest(ARRAY[0, 1, 1000, 50000]) n, LATERAL (SELECT COALESCE(supplyrisk.supply_mix_agg(g, g * 0.1 + 1e-9), '{}') AS m FROM generate_series(1, n) g) x;
+INSERT INTO public.stored_states SELECT -1, m, supplyrisk.supply_mix_to_state(m) FROM (SELECT '{"a\"b":1,"é":2}'::supplyrisk.supply_mix AS m) y;
 INSERT INTO snapshot (label, taken_at) VALUES ('baseline', '2026-01-01 00:00+00');
 INSERT INTO metric_snapshot (snapshot_id, sector_code, member_state, function_code, metrics)
   VALUES (1, 'energy', NULL, NULL, '{"hhi": 1234.5678901234567}'), (1, 'energy', 'DE', 'ot.scada', '{"hhi": 0.1}');
@@ -111,6 +116,9 @@ fx="SELECT md5(string_agg(concat_ws(':', sector_code, member_state, function_cod
         round(supplyrisk.hhi(country_mix)::numeric, 9), entities, single_sourced, round(weight::numeric, 6)), ',' ORDER BY sector_code, member_state, function_code)) || ':' || count(*)
     FROM supplyrisk.federation_export"
 check "view federation_export gives the same states after restore (mixes compared by HHI and key count)" "$(command psql -X -At -d $src -c "$fx")" "$(command psql -X -At -d $dst -c "$fx")"
+st="SELECT count(*) FILTER (WHERE supplyrisk.supply_mix_from_state(state) OPERATOR(supplyrisk.=) m AND supplyrisk.supply_mix_from_state(state)::text = m::text) || '/' || count(*) FROM public.stored_states"
+check "a user table of stored mixes and states survives pg_dump/pg_restore, each state still reading back as its mix" "5/5|5/5" \
+  "$(command psql -X -At -d $src -c "$st")|$(command psql -X -At -d $dst -c "$st")"
 check "the restored database reads its rollups" "rollup" "$(command psql -X -At -d $dst -c "SELECT source FROM supplyrisk.rollup_status")"
 [ -n "${SR_KEEP:-}" ] || for db in $src $dst; do psql -d postgres -c "DROP DATABASE $db"; done
 psql -d postgres -c "DROP ROLE supplyrisk_dump_reader"

@@ -47,6 +47,7 @@ DROP FUNCTION @extschema@.sector_function_rows(text, boolean, date, text);
 COMMENT ON TABLE @extschema@.function_rollup IS 'Rollups written by refresh(): per ICT function and member state (NULL: EU-wide), every sector pooled (the function rows of sector_stats_compute, computed in the same pass as sector_rollup), read by function_overview and assessment_overview. Do not edit.';
 -- report_svg_bars is called with named arguments; the concentration bands are written once, in C
 -- (concentration_bands, read by concentration_level and the report charts)
+--include src/types/supply_mix_aggregates.sql
 --include src/types/supply_mix_metrics.sql
 --include src/report/reports.sql
 --include src/report/report_charts.sql

@@ -2,7 +2,7 @@
 -- partition unions, large round trips, state validation.
 BEGIN;
 SET search_path = supplyrisk, public;
-SELECT plan(61);
+SELECT plan(66);
 \ir lib/plan.sql
 
 -- 400 random mixes (1..60 keys, weights spanning 6 orders of magnitude), deterministic
@@ -157,6 +157,27 @@ SELECT is((SELECT string_agg(g || ' ' || lo || '-' || hi, ', ' ORDER BY g) FROM 
 SELECT throws_ok($$SELECT * FROM supplyrisk.concentration_bands('eu2005')$$, '22023', 'unknown concentration guideline "eu2005"',
                  'an unknown guideline is refused (22023), as by concentration_level');
 SELECT is(report_bands_text(guideline => 'eu2004'), 'low below 1,000; moderate 1,000 to 2,000; high above 2,000', 'the bands in words, from concentration_bands');
+
+-- supply_mix_to_state, the inverse of supply_mix_from_state: every mix of the fuzz corpus and
+-- large ones round-trip exactly; a state whose stored sum plus compensation is not positive
+-- (hi 1, lo -1: a weight of 0) is refused like one with a zero weight
+CREATE TEMP TABLE st_mix (id serial, m supply_mix);
+INSERT INTO st_mix (m) SELECT t::supply_mix FROM unnest(ARRAY[
+  '{}', '{1:1}', '{1:2.5,3:1e-300,9223372036854775807:1.7976931348623157e308}', '{-9223372036854775808:5,0:0.1}',
+  '{"a":1,"b\"c":2,"\u00e9":3}', '{"":1}', '{"x":0.1,"y":0.2,"z":4.9406564584124654e-324}', '{ 1 : 2 , 3 : 4 }',
+  '{"DE":3,"FR":1}', '{7:1e10,8:1e-10,9:123456789012345678}', '{"\\":1,"\/":2,"\t\n":3}', '{"€uro":1,"日本":2}']) t;
+INSERT INTO st_mix (m) SELECT (SELECT supply_mix_agg(g, g * 0.1 + 1e-9) FROM generate_series(1, n) g) FROM unnest(ARRAY[1000, 100000]) n;
+INSERT INTO st_mix (m) SELECT (SELECT supply_mix_agg('k' || g, g * 0.1) FROM generate_series(1, 20000) g);
+SELECT is((SELECT count(*)::int FROM st_mix WHERE supply_mix_from_state(supply_mix_to_state(m)) OPERATOR(supplyrisk.=) m
+                                              AND supply_mix_from_state(supply_mix_to_state(m))::text = m::text),
+          (SELECT count(*)::int FROM st_mix), 'supply_mix_from_state(supply_mix_to_state(m)) = m for the fuzz corpus and mixes of 1,000 to 100,000 keys');
+SELECT is(supply_mix_to_state('{5:2.5}'), '\x02010000'::bytea || int4send(1) || int8send(5) || float8send(2.5) || float8send(0),
+          'supply_mix_to_state writes the version-2 state: kind, count, then key, weight and a zero compensation');
+SELECT is(supply_mix_to_state('{}'), '\x02000000'::bytea || int4send(0), 'the empty mix is the empty state');
+SELECT throws_ok($$SELECT supply_mix_from_state('\x02010000' || int4send(1) || int8send(5) || float8send(1) || float8send(-1))$$,
+                 '22P03', NULL, 'a stored sum plus compensation of 0 (hi 1, lo -1) is refused');
+SELECT throws_ok($$SELECT supply_mix_from_state('\x02010000' || int4send(1) || int8send(5) || float8send(1.7976931348623157e308) || float8send(1.7976931348623157e308))$$,
+                 '22P03', NULL, 'a stored sum plus compensation beyond float8 is refused');
 
 SELECT * FROM finish();
 ROLLBACK;

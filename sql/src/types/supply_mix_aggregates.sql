@@ -28,6 +28,9 @@ COMMENT ON FUNCTION @extschema@.supply_mix_from_binary(bytea) IS 'A mix from its
 CREATE OR REPLACE FUNCTION @extschema@.supply_mix_from_state(state bytea) RETURNS @extschema@.supply_mix
   AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.supply_mix_from_state(bytea) IS 'A serialized supply_mix_agg state (as parallel workers send it) as a mix, validated like the deserialize function.';
+CREATE OR REPLACE FUNCTION @extschema@.supply_mix_to_state(mix @extschema@.supply_mix) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'supply_mix_to_state' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.supply_mix_to_state(@extschema@.supply_mix) IS 'A mix as a serialized supply_mix_agg state (the format parallel workers send): the inverse of supply_mix_from_state.';
 
 CREATE OR REPLACE AGGREGATE @extschema@.supply_mix_agg(key bigint, weight float8) (
   SFUNC = @extschema@.supply_mix_agg_trans, STYPE = internal, SSPACE = 400,
