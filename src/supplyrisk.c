@@ -11,6 +11,7 @@ SUPPLYRISK_MODULE_MAGIC;
 
 char	   *supplyrisk_methodology = NULL;
 static bool supplyrisk_maintenance = false;
+static int	supplyrisk_min_cell_size = 3;
 
 void		_PG_init(void);
 
@@ -38,7 +39,28 @@ _PG_init(void)
 							 PGC_SUSET,
 							 GUC_NOT_IN_SAMPLE,
 							 NULL, NULL, NULL);
+	/*
+	 * Statistical disclosure control: counts over member states a role may not
+	 * see are shown only from this many units up. Superuser-only, so a scoped
+	 * role cannot lower it for itself.
+	 */
+	DefineCustomIntVariable("supplyrisk.min_cell_size",
+							"Smallest count shown to a scoped role in figures over other member states' rows.",
+							"Cells counting 1 to min_cell_size - 1 member states or entities are NULL (measure_progress, review_report).",
+							&supplyrisk_min_cell_size,
+							3, 1, 1000,
+							PGC_SUSET,
+							0,
+							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("supplyrisk");
+}
+
+/* min_cell_size(): supplyrisk.min_cell_size, the library loaded first */
+PG_FUNCTION_INFO_V1(supplyrisk_min_cell_size_fn);
+Datum
+supplyrisk_min_cell_size_fn(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(supplyrisk_min_cell_size);
 }
 
 /* maintenance_mode(): supplyrisk.maintenance, read after the library (and the setting) is loaded */

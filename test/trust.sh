@@ -133,6 +133,22 @@ check "a second EU-wide decision that day: 23505 (EU-wide is one owner)" "23505"
   "$(state -d $db -c "INSERT INTO supplyrisk.designation (supplier_id, status, decided_on) VALUES ($sup, 'cleared', '2026-03-01')")"
 check "DE sees its own decision only, never FR's" "1|DE" "$(psql -X -qAt -U sr_evil -d $db -c "SELECT count(*) || '|' || string_agg(member_state, ',') FROM supplyrisk.designation WHERE supplier_id = $sup AND member_state IS NOT NULL" 2>&1)"
 
+# --- 4. small cells over other member states are suppressed (statistical disclosure control) ---
+su >/dev/null <<'SQL'
+INSERT INTO supplyrisk.measure_status (toolbox_code, measure_code, member_state, reporting_round, legal_status, application, recorded_on)
+SELECT '5g-2020', 'SM03', ms, '2026', CASE WHEN ms IN ('DE', 'FR', 'IT', 'ES') THEN 'adopted' ELSE 'none' END,
+       CASE WHEN ms = 'FR' THEN 'applied' ELSE 'not_applied' END, '2026-05-01'
+FROM unnest(ARRAY['DE', 'FR', 'IT', 'ES', 'PL', 'NL', 'BE']) ms;
+SQL
+mp="SELECT format('%s|%s|%s|%s|%s|%s', member_states, legal_adopted, legal_none, applied, not_applied, suppressed IS NOT NULL) FROM supplyrisk.measure_progress WHERE measure_code = 'SM03' AND reporting_round = '2026'"
+check "an admin sees every count of measure_progress" "7|4|3|1|6|f" "$(psql -X -qAt -U sr_t_admin -d $db -c "$mp" 2>&1)"
+check "a DE reader sees the counts of 3 and more; the 1 (FR alone applied) is NULL and suppressed says why" "7|4|3||6|t" "$(psql -X -qAt -U sr_t_read -d $db -c "$mp" 2>&1)"
+check "... the review report shows that cell as -" "1" \
+  "$(psql -X -qAt -U sr_t_read -d $db -c "SELECT supplyrisk.review_report('2026', '2026')" 2>&1 | grep -c '^| 5g-2020:SM03 .* | 7 → 7 (+0) | .* | \\- → - |')"
+check "the DE reader cannot call measure_progress_rows around it: the same NULL" "" \
+  "$(psql -X -qAt -U sr_t_read -d $db -c "SELECT applied FROM supplyrisk.measure_progress_rows() WHERE measure_code = 'SM03' AND reporting_round = '2026'" 2>&1)"
+check "nor lower supplyrisk.min_cell_size (42501)" "42501" "$(as sr_t_read "SELECT supplyrisk.version(); SET supplyrisk.min_cell_size = 1")"
+
 # --- 8. grants name roles by OID ---------------------------------------------------------------
 su -c "SELECT supplyrisk.grant_access('sr_t_gone', 'read', '{DE}')" -c "SELECT supplyrisk.grant_access('sr_t_peer', 'read', '{DE}')" >/dev/null
 de_rows=$(su -c "SELECT count(*) FROM supplyrisk.entity WHERE member_state = 'DE'")

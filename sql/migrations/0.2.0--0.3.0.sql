@@ -34,6 +34,9 @@ BEGIN
   END LOOP;
 END $drop$;
 DROP FUNCTION @extschema@.sector_function_overview(text, date, text);
+-- measure_progress gains suppressed (small counts hidden from scoped roles, issue 27)
+DROP VIEW @extschema@.measure_progress;
+DROP FUNCTION @extschema@.measure_progress_rows();
 DROP FUNCTION @extschema@.sector_function_rows(text, boolean, date, text);
 --include src/score/supplier_risk.sql
 --include src/views/sector_function_row.sql

@@ -4,41 +4,63 @@
 
 -- The latest observation per measure, member state, entity and round, counted over every
 -- row: confidential observations and those of member states the caller may not see count,
--- but nothing of them but the count leaves this function.
+-- but nothing of them but the count leaves this function. For a scoped caller (its session
+-- user's grant names member states) a count of 1 to min_cell_size - 1 member states or
+-- entities is NULL and suppressed says so: a small count over other member states' rows
+-- could tell who they are (statistical disclosure control; supplyrisk.min_cell_size).
+CREATE OR REPLACE FUNCTION @extschema@.min_cell_size() RETURNS integer
+  AS 'MODULE_PATHNAME', 'supplyrisk_min_cell_size_fn' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.min_cell_size() IS 'The supplyrisk.min_cell_size setting (superuser-only, default 3): the smallest count a scoped role sees in figures over other member states'' rows.';
+
 CREATE OR REPLACE FUNCTION @extschema@.measure_progress_rows()
 RETURNS TABLE (toolbox_code text, measure_code text, reporting_round text, member_states bigint,
                legal_none bigint, legal_in_preparation bigint, legal_adopted bigint,
                not_applied bigint, being_implemented bigint, applied bigint, restrictions_imposed bigint,
-               entities bigint, entities_applied bigint, first_recorded date, last_recorded date)
+               entities bigint, entities_applied bigint, first_recorded date, last_recorded date, suppressed text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
   WITH latest AS (
     SELECT DISTINCT ON (o.toolbox_code, o.measure_code, o.member_state, o.entity_id, o.reporting_round)
            o.toolbox_code, o.measure_code, o.member_state, o.entity_id, o.reporting_round, o.legal_status, o.application, o.recorded_on
     FROM @extschema@.measure_status o
     ORDER BY o.toolbox_code, o.measure_code, o.member_state, o.entity_id, o.reporting_round, o.recorded_on DESC, o.recorded_at DESC, o.status_id DESC
+  ),
+  counts AS (
+    SELECT l.toolbox_code, l.measure_code, l.reporting_round,
+           ARRAY[pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL),
+                 pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.legal_status = 'none'),
+                 pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.legal_status = 'in_preparation'),
+                 pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.legal_status = 'adopted'),
+                 pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.application = 'not_applied'),
+                 pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.application = 'being_implemented'),
+                 pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.application = 'applied'),
+                 pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.application = 'restrictions_imposed'),
+                 pg_catalog.count(*) FILTER (WHERE l.entity_id IS NOT NULL),
+                 pg_catalog.count(*) FILTER (WHERE l.entity_id IS NOT NULL AND l.application IN ('applied', 'restrictions_imposed'))] AS c,
+           pg_catalog.min(l.recorded_on) AS first_recorded, pg_catalog.max(l.recorded_on) AS last_recorded
+    FROM latest l
+    GROUP BY l.toolbox_code, l.measure_code, l.reporting_round
+  ),
+  rule AS (  -- (scoped: the session user's grant names member states)
+    SELECT (SELECT @extschema@.access_member_states_for(SESSION_USER)) IS NOT NULL AS scoped, @extschema@.min_cell_size() AS k
+  ),
+  shown AS (
+    SELECT c.toolbox_code, c.measure_code, c.reporting_round, c.first_recorded, c.last_recorded,
+           ARRAY(SELECT CASE WHEN r.scoped AND v BETWEEN 1 AND r.k - 1 THEN NULL ELSE v END FROM pg_catalog.unnest(c.c) WITH ORDINALITY u(v, i) ORDER BY i) AS c,
+           r.scoped AND EXISTS (SELECT 1 FROM pg_catalog.unnest(c.c) v WHERE v BETWEEN 1 AND r.k - 1) AS any_suppressed, r.k
+    FROM counts c CROSS JOIN rule r
   )
-  SELECT l.toolbox_code, l.measure_code, l.reporting_round,
-         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL),
-         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.legal_status OPERATOR(pg_catalog.=) 'none'),
-         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.legal_status OPERATOR(pg_catalog.=) 'in_preparation'),
-         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.legal_status OPERATOR(pg_catalog.=) 'adopted'),
-         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.application OPERATOR(pg_catalog.=) 'not_applied'),
-         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.application OPERATOR(pg_catalog.=) 'being_implemented'),
-         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.application OPERATOR(pg_catalog.=) 'applied'),
-         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.application OPERATOR(pg_catalog.=) 'restrictions_imposed'),
-         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NOT NULL),
-         pg_catalog.count(*) FILTER (WHERE l.entity_id IS NOT NULL AND l.application IN ('applied', 'restrictions_imposed')),
-         pg_catalog.min(l.recorded_on), pg_catalog.max(l.recorded_on)
-  FROM latest l
-  GROUP BY l.toolbox_code, l.measure_code, l.reporting_round
+  SELECT s.toolbox_code, s.measure_code, s.reporting_round, s.c[1], s.c[2], s.c[3], s.c[4], s.c[5], s.c[6], s.c[7], s.c[8], s.c[9], s.c[10],
+         s.first_recorded, s.last_recorded,
+         CASE WHEN s.any_suppressed THEN pg_catalog.format('counts of 1 to %s member states or entities are not shown (supplyrisk.min_cell_size)', s.k - 1) END
+  FROM shown s
 $$;
 REVOKE EXECUTE ON FUNCTION @extschema@.measure_progress_rows() FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.measure_progress_rows() IS 'Internal (measure_progress, review_report): counts of the latest observations per measure and round over every row (confidential ones and other member states'' included; counts only).';
+COMMENT ON FUNCTION @extschema@.measure_progress_rows() IS 'Internal (measure_progress, review_report): counts of the latest observations per measure and round over every row (confidential ones and other member states'' included; counts only; for a scoped caller, counts below supplyrisk.min_cell_size are NULL).';
 
 CREATE OR REPLACE VIEW @extschema@.measure_progress WITH (security_invoker = true) AS
   SELECT p.toolbox_code, p.measure_code, m.title, m.kind, m.review_theme, p.reporting_round, p.member_states,
          p.legal_none, p.legal_in_preparation, p.legal_adopted, p.not_applied, p.being_implemented, p.applied,
-         p.restrictions_imposed, p.entities, p.entities_applied
+         p.restrictions_imposed, p.entities, p.entities_applied, p.suppressed
   FROM @extschema@.measure_progress_rows() p
   JOIN @extschema@.measure m ON m.toolbox_code OPERATOR(pg_catalog.=) p.toolbox_code AND m.code OPERATOR(pg_catalog.=) p.measure_code;
 COMMENT ON VIEW @extschema@.measure_progress IS 'Per toolbox, measure and reporting round: member states per legal_status and per application (the latest observation of each member state in the round), and entities reporting at entity level. Confidential observations are counted (never shown: measure_status applies row-level security).';
@@ -53,7 +75,8 @@ BEGIN
     ('not_applied', 'application not_applied.'), ('being_implemented', 'application being_implemented.'), ('applied', 'application applied.'),
     ('restrictions_imposed', 'application restrictions_imposed.'),
     ('entities', 'Entities with an entity-level observation in the round.'),
-    ('entities_applied', 'Of them: applied or restrictions_imposed.')) x(col, txt) LOOP
+    ('entities_applied', 'Of them: applied or restrictions_imposed.'),
+    ('suppressed', 'Why some counts are NULL: for a role scoped to member states, counts of 1 to supplyrisk.min_cell_size - 1 member states or entities are not shown (statistical disclosure control); NULL when nothing is suppressed.')) x(col, txt) LOOP
     EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.measure_progress.%I IS %L', c.col, c.txt);
   END LOOP;
 END $cm$;
