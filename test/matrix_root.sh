@@ -49,7 +49,11 @@ esac
 # the stamp: what the root was built from (bump the recipe number when the
 # steps below change in a way that needs a rebuild)
 recipe=1
-stamp=$(printf '%s\n' "recipe $recipe" "suite $suite" "base ${base_pkgs[*]}" "pkgs ${pkgs[*]}" "optional ${optional[*]}" | sha256sum | cut -c1-16)
+# a root of the host's own release takes the host's apt sources too (its -updates and -security
+# suites): the 15 package built on the host needs the host's PostgreSQL 15 point release
+. /etc/os-release
+host_sources=""; [ "$suite" = "${VERSION_CODENAME:-}" ] && host_sources="host sources"
+stamp=$(printf '%s\n' "recipe $recipe" "suite $suite" "base ${base_pkgs[*]}" "pkgs ${pkgs[*]}" "optional ${optional[*]}" $host_sources | sha256sum | cut -c1-16)
 
 fresh() { [ -f "$root/$stampname" ] && [ "$(cat "$root/$stampname")" = "$stamp" ]; }
 if fresh; then echo "$root"; exit 0; fi
@@ -136,6 +140,11 @@ printf '#!/bin/sh\nexit 101\n' >"$work/usr/sbin/policy-rc.d"; chmod 755 "$work/u
   [ "$suite" = sid ] && echo 'Acquire::Check-Valid-Until "false";'
 } >"$work/etc/apt/apt.conf.d/90supplyrisk-matrix"
 cp -L /etc/resolv.conf "$work/etc/resolv.conf" 2>/dev/null || true
+if [ -n "$host_sources" ]; then
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] && grep -q 'debian' "$f" && cp "$f" "$work$f"
+  done
+fi
 
 mnt -t proc proc "$work/proc"
 mnt -t sysfs sysfs "$work/sys"
