@@ -143,6 +143,8 @@ SQL
 mp="SELECT format('%s|%s|%s|%s|%s|%s', member_states, legal_adopted, legal_none, applied, not_applied, suppressed IS NOT NULL) FROM supplyrisk.measure_progress WHERE measure_code = 'SM03' AND reporting_round = '2026'"
 check "an admin sees every count of measure_progress" "7|4|3|1|6|f" "$(psql -X -qAt -U sr_t_admin -d $db -c "$mp" 2>&1)"
 check "a DE reader sees the counts of 3 and more; the 1 (FR alone applied) is NULL and suppressed says why" "7|4|3||6|t" "$(psql -X -qAt -U sr_t_read -d $db -c "$mp" 2>&1)"
+check "... and the smallest other application count is hidden too, so the total less the shown ones does not give it away" "t|t" \
+  "$(psql -X -qAt -U sr_t_read -d $db -c "SELECT format('%s|%s', being_implemented IS NULL, restrictions_imposed IS NOT NULL AND not_applied IS NOT NULL) FROM supplyrisk.measure_progress WHERE measure_code = 'SM03' AND reporting_round = '2026'" 2>&1)"
 check "... the review report shows that cell as -" "1" \
   "$(psql -X -qAt -U sr_t_read -d $db -c "SELECT supplyrisk.review_report('2026', '2026')" 2>&1 | grep -c '^| 5g-2020:SM03 .* | 7 → 7 (+0) | .* | \\- → - |')"
 check "the DE reader cannot call measure_progress_rows around it: the same NULL" "" \

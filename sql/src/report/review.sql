@@ -7,7 +7,9 @@
 -- but nothing of them but the count leaves this function. For a scoped caller (its session
 -- user's grant names member states) a count of 1 to min_cell_size - 1 member states or
 -- entities is NULL and suppressed says so: a small count over other member states' rows
--- could tell who they are (statistical disclosure control; supplyrisk.min_cell_size).
+-- could tell who they are (statistical disclosure control; supplyrisk.min_cell_size). Where a
+-- group of cells that adds up to a shown total (the legal statuses, the applications) has one
+-- such cell, its smallest other cell is hidden too, so that the total does not give it away.
 CREATE OR REPLACE FUNCTION @extschema@.min_cell_size() RETURNS integer
   AS 'MODULE_PATHNAME', 'supplyrisk_min_cell_size_fn' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.min_cell_size() IS 'The supplyrisk.min_cell_size setting (superuser-only, default 3): the smallest count a scoped role sees in figures over other member states'' rows.';
@@ -43,15 +45,26 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
   rule AS (  -- (scoped: the session user's grant names member states)
     SELECT (SELECT @extschema@.access_member_states_for(SESSION_USER)) IS NOT NULL AS scoped, @extschema@.min_cell_size() AS k
   ),
-  shown AS (
-    SELECT c.toolbox_code, c.measure_code, c.reporting_round, c.first_recorded, c.last_recorded,
-           ARRAY(SELECT CASE WHEN r.scoped AND v BETWEEN 1 AND r.k - 1 THEN NULL ELSE v END FROM pg_catalog.unnest(c.c) WITH ORDINALITY u(v, i) ORDER BY i) AS c,
-           r.scoped AND EXISTS (SELECT 1 FROM pg_catalog.unnest(c.c) v WHERE v BETWEEN 1 AND r.k - 1) AS any_suppressed, r.k
+  primary_cells AS (  -- (cells 2-4, the legal statuses, and 5-8, the applications, each add up to cell 1)
+    SELECT c.toolbox_code, c.measure_code, c.reporting_round, c.first_recorded, c.last_recorded, r.k,
+           ARRAY(SELECT CASE WHEN r.scoped AND v BETWEEN 1 AND r.k - 1 THEN NULL ELSE v END FROM pg_catalog.unnest(c.c) WITH ORDINALITY u(v, i) ORDER BY i) AS c
     FROM counts c CROSS JOIN rule r
+  ),
+  shown AS (  -- complementary suppression: a group with one hidden cell would give it away as its total
+              -- less the others, so its smallest shown cell is hidden too
+    SELECT p.toolbox_code, p.measure_code, p.reporting_round, p.first_recorded, p.last_recorded, p.k,
+           ARRAY(SELECT CASE WHEN u.i = ANY (h.extra) THEN NULL ELSE u.v END FROM pg_catalog.unnest(p.c) WITH ORDINALITY u(v, i) ORDER BY u.i) AS c,
+           EXISTS (SELECT 1 FROM pg_catalog.unnest(p.c) v WHERE v IS NULL) AS any_suppressed
+    FROM primary_cells p
+    CROSS JOIN LATERAL (
+      SELECT pg_catalog.array_agg(x.i) AS extra
+      FROM (VALUES (ARRAY[2, 3, 4]), (ARRAY[5, 6, 7, 8])) g(cells)
+      CROSS JOIN LATERAL (SELECT i FROM pg_catalog.unnest(g.cells) i WHERE p.c[i] IS NOT NULL ORDER BY p.c[i], i LIMIT 1) x
+      WHERE (SELECT pg_catalog.count(*) FROM pg_catalog.unnest(g.cells) i WHERE p.c[i] IS NULL) = 1) h
   )
   SELECT s.toolbox_code, s.measure_code, s.reporting_round, s.c[1], s.c[2], s.c[3], s.c[4], s.c[5], s.c[6], s.c[7], s.c[8], s.c[9], s.c[10],
          s.first_recorded, s.last_recorded,
-         CASE WHEN s.any_suppressed THEN pg_catalog.format('counts of 1 to %s member states or entities are not shown (supplyrisk.min_cell_size)', s.k - 1) END
+         CASE WHEN s.any_suppressed THEN pg_catalog.format('counts of 1 to %s member states or entities, and cells that would give one away, are not shown (supplyrisk.min_cell_size)', s.k - 1) END
   FROM shown s
 $$;
 REVOKE EXECUTE ON FUNCTION @extschema@.measure_progress_rows() FROM PUBLIC;
@@ -76,7 +89,7 @@ BEGIN
     ('restrictions_imposed', 'application restrictions_imposed.'),
     ('entities', 'Entities with an entity-level observation in the round.'),
     ('entities_applied', 'Of them: applied or restrictions_imposed.'),
-    ('suppressed', 'Why some counts are NULL: for a role scoped to member states, counts of 1 to supplyrisk.min_cell_size - 1 member states or entities are not shown (statistical disclosure control); NULL when nothing is suppressed.')) x(col, txt) LOOP
+    ('suppressed', 'Why some counts are NULL: for a role scoped to member states, counts of 1 to supplyrisk.min_cell_size - 1 member states or entities are not shown, nor the smallest other cell of a group (legal statuses, applications) whose total would give such a count away (statistical disclosure control); NULL when nothing is suppressed.')) x(col, txt) LOOP
     EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.measure_progress.%I IS %L', c.col, c.txt);
   END LOOP;
 END $cm$;
