@@ -759,31 +759,46 @@ Datum
 supply_mix_send(PG_FUNCTION_ARGS)
 {
 	SupplyMix  *m = PG_GETARG_SUPPLY_MIX(0);
-	double	   *w = MixWeights(m);
 	StringInfoData buf;
-	int			i;
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, MIX_VERSION);
 	pq_sendbyte(&buf, m->kind);
 	pq_sendint16(&buf, 0);
 	pq_sendint32(&buf, m->nkeys);
+	MixSendEntries(&buf, m, false);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/*
+ * Each key and its weight, in the mix's order, as the binary form and the
+ * serialized aggregate state write them: an int64 key, or an int32 length and
+ * the bytes; the weight as float8; with_compensation: then a float8 0 (a
+ * state's compensation term).
+ */
+void
+MixSendEntries(StringInfo buf, SupplyMix *m, bool with_compensation)
+{
+	double	   *w = MixWeights(m);
+	int			i;
+
 	for (i = 0; i < m->nkeys; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
 		if (m->kind == MIX_KIND_INT8)
-			pq_sendint64(&buf, MixInt8Keys(m)[i]);
+			pq_sendint64(buf, MixInt8Keys(m)[i]);
 		else
 		{
 			int			len;
 			const char *k = MixTextKey(m, i, &len);
 
-			pq_sendint32(&buf, len);
-			pq_sendbytes(&buf, k, len);
+			pq_sendint32(buf, len);
+			pq_sendbytes(buf, k, len);
 		}
-		pq_sendfloat8(&buf, w[i]);
+		pq_sendfloat8(buf, w[i]);
+		if (with_compensation)
+			pq_sendfloat8(buf, 0.0);
 	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
 /* ---------------------------------------------------------------------------

@@ -22,6 +22,7 @@
 
 #include "postgres.h"
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 
 #define MIX_VERSION		1
 #define MIX_KIND_EMPTY	0
@@ -97,6 +98,7 @@ extern void MixCheckWeight(double w, const char *what);
 extern void MixCheckKeyCount(int64 n);
 extern void MixCheckSameKind(SupplyMix *a, SupplyMix *b);
 extern const char *MixKindName(int kind);
+extern void MixSendEntries(StringInfo buf, SupplyMix *m, bool with_compensation);
 
 #define PG_GETARG_SUPPLY_MIX(n)	MixFromDatum(PG_GETARG_DATUM(n))
 #define PG_RETURN_SUPPLY_MIX(m)	PG_RETURN_POINTER(m)

@@ -981,31 +981,14 @@ Datum
 supply_mix_to_state(PG_FUNCTION_ARGS)
 {
 	SupplyMix  *m = PG_GETARG_SUPPLY_MIX(0);
-	double	   *w = MixWeights(m);
 	StringInfoData buf;
-	int			i;
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, STATE_SERIAL_VERSION);
 	pq_sendbyte(&buf, m->nkeys == 0 ? MIX_KIND_EMPTY : m->kind);
 	pq_sendint16(&buf, 0);
 	pq_sendint32(&buf, m->nkeys);
-	for (i = 0; i < m->nkeys; i++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		if (m->kind == MIX_KIND_INT8)
-			pq_sendint64(&buf, MixInt8Keys(m)[i]);
-		else
-		{
-			int			len;
-			const char *k = MixTextKey(m, i, &len);
-
-			pq_sendint32(&buf, len);
-			pq_sendbytes(&buf, k, len);
-		}
-		pq_sendfloat8(&buf, w[i]);
-		pq_sendfloat8(&buf, 0.0);
-	}
+	MixSendEntries(&buf, m, true);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
