@@ -220,9 +220,37 @@ def objects(ref_path, d, top):
                 off.append((f"{rel}.{c}", brief(col_about[f"{rel}.{c}"])))
     emit("every column of a table or view is in its object's entry", off)
 
+    # --- removed objects: the section headed "Removed objects" lists what a released version had
+    # and an upgrade drops; its names are checked here, not as claims of existing objects
+    removed_sections = {b["section"] for b in blocks if b["kind"] == "heading" and re.match(r"#+\s+Removed objects", b["text"])}
+    removed = {}
+    for b in blocks:
+        if b["section"] in removed_sections and b["kind"] == "row":
+            for s in re.findall(r"`([^`]+)`", b["first"] or ""):
+                l = lead(s)
+                if l and not l[0]:
+                    removed.setdefault(l[1], f"line {b['line']}")
+    released_text = ""
+    md5 = os.path.join(top, "sql", "released.md5")
+    for line in (open(md5, encoding="utf-8") if os.path.exists(md5) else []):
+        if line.split():
+            released_text += open(os.path.join(top, "sql", line.split()[1]), encoding="utf-8").read()
+    dropped = {}
+    for path in sorted(glob.glob(os.path.join(top, "sql", "migrations", "*.sql"))):
+        for m in re.finditer(r"\bDROP\s+(FUNCTION|PROCEDURE|AGGREGATE|VIEW|TABLE|TYPE|SEQUENCE)\s+(?:IF\s+EXISTS\s+)?@extschema@\.(" + IDENT + r")",
+                             sql_masked(open(path, encoding="utf-8").read())[0]):
+            dropped.setdefault(m.group(2), os.path.basename(path))
+    emit("every object an upgrade drops and does not create again is in 'Removed objects'",
+         [(n, f"dropped by {w}") for n, w in dropped.items() if n not in objs and n not in removed])
+    emit("every object in 'Removed objects' was released and is gone",
+         [(n, f"{w}: {'still exists' if n in objs else 'in no released script'}") for n, w in removed.items()
+          if n in objs or not re.search(r"@extschema@\." + re.escape(n) + r"\b", released_text)])
+
     # --- reverse: every name REFERENCE.md claims as an object exists
     dead, dead_cols = [], []
     for b in blocks:
+        if b["section"] in removed_sections:
+            continue
         after_kind = {m.group(2) for m in KIND_WORD.finditer(b["text"])}
         for s in b["spans"]:
             l = lead(s)
