@@ -18,7 +18,7 @@ su() { psql -X -qAt -v ON_ERROR_STOP=1 -d $db "$@"; }
 # the SQLSTATE of a statement's error ('' when it succeeds), as the superuser or as ROLE
 state() { local out; out=$(psql -X -qAt -v VERBOSITY=sqlstate -v ON_ERROR_STOP=1 "$@" 2>&1); printf '%s' "$out" | grep -oE '^(ERROR|FATAL): +[0-9A-Z]{5}' | tail -1 | sed -E 's/^[A-Z]+: +//'; }
 as() { local r=$1; shift; state -U "$r" -d $db -c "$@"; }
-roles="sr_evil sr_t_read sr_t_assess sr_t_admin sr_t_fed sr_t_gone sr_t_peer"
+roles="sr_t_super sr_evil sr_t_read sr_t_assess sr_t_admin sr_t_fed sr_t_gone sr_t_peer"
 cleanup() {
   psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1
   for r in $roles; do psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1; done
@@ -65,7 +65,7 @@ check "... and nothing planted ran" "0" "$(su -c "SELECT count(*) FROM evil_log.
 check "... and no extension was created" "0" "$(su -c "SELECT count(*) FROM pg_extension WHERE extname = 'supplyrisk'")"
 msg=$(psql -X -qAt -d $db -c 'CREATE EXTENSION supplyrisk' 2>&1)
 check "the refusal says whose schema it is and what to do" "1|1" \
-  "$(grep -c 'schema "supplyrisk" is owned by role "sr_evil"' <<<"$msg")|$(grep -c 'HINT:  Drop the schema' <<<"$msg")"
+  "$(grep -c 'schema "supplyrisk" is owned by role "sr_evil", neither the role installing supplyrisk nor a superuser' <<<"$msg")|$(grep -c 'HINT:  Drop the schema' <<<"$msg")"
 # the same look-alikes in a schema handed to the installing role: still refused (it holds objects)
 su -c "ALTER SCHEMA supplyrisk OWNER TO postgres" >/dev/null
 check "CREATE EXTENSION into a schema of the installing role that holds objects: refused (42501)" "42501" "$(state -d $db -c 'CREATE EXTENSION supplyrisk')"
@@ -76,6 +76,9 @@ check "CREATE EXTENSION into an empty schema another role owns: refused (42501)"
 fresh
 su -c "CREATE SCHEMA supplyrisk" >/dev/null
 check "CREATE EXTENSION into an empty schema of the installing role: accepted" "" "$(state -d $db -c 'CREATE EXTENSION supplyrisk')"
+fresh
+su -c "ALTER ROLE sr_t_super SUPERUSER" -c "CREATE SCHEMA supplyrisk AUTHORIZATION sr_t_super" >/dev/null
+check "CREATE EXTENSION into an empty schema another superuser owns (as pg_restore leaves it): accepted" "" "$(state -d $db -c 'CREATE EXTENSION supplyrisk')"
 fresh
 check "CREATE EXTENSION with no schema yet: accepted" "" "$(state -d $db -c 'CREATE EXTENSION supplyrisk')"
 

@@ -1,8 +1,10 @@
 -- The install owns its schema (CREATE EXTENSION): the first statement the install script
 -- runs. A schema that already exists is accepted only when it is empty and owned by the
--- installing role; otherwise whoever owns it (or put objects in it) could have planted
--- look-alikes of what the script calls, which would run as the installing superuser. The
--- check itself names nothing in the schema: only pg_catalog, qualified.
+-- installing role or another superuser (pg_restore creates the schema and gives it to its
+-- original owner before it creates the extension; superusers are trusted anyway); otherwise
+-- whoever owns it (or put objects in it) could have planted look-alikes of what the script
+-- calls, which would run as the installing superuser. The check itself names nothing in the
+-- schema: only pg_catalog, qualified.
 DO $guard$
 DECLARE
   nsp   oid;
@@ -10,8 +12,9 @@ DECLARE
   objs  bigint;
 BEGIN
   SELECT n.oid, n.nspowner INTO nsp, owner FROM pg_catalog.pg_namespace n WHERE n.nspname OPERATOR(pg_catalog.=) '@extschema@';
-  IF owner OPERATOR(pg_catalog.<>) (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER) THEN
-    RAISE EXCEPTION 'schema "%" is owned by role "%", not by the role installing supplyrisk', '@extschema@', pg_catalog.pg_get_userbyid(owner)
+  IF owner OPERATOR(pg_catalog.<>) (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER)
+     AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.oid OPERATOR(pg_catalog.=) owner) THEN
+    RAISE EXCEPTION 'schema "%" is owned by role "%", neither the role installing supplyrisk nor a superuser', '@extschema@', pg_catalog.pg_get_userbyid(owner)
       USING ERRCODE = 'insufficient_privilege',
             DETAIL = 'supplyrisk installs only into a schema of its own: its owner could have placed objects there that the install would run as the installing role.',
             HINT = pg_catalog.format('Drop the schema (DROP SCHEMA %I) or give it to the installing role, then run CREATE EXTENSION supplyrisk again.', '@extschema@');
