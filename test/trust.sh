@@ -118,6 +118,9 @@ check "... nor through set_config (42501)" "42501" "$(as sr_t_admin "SELECT supp
 check "... nor as a placeholder set before the library loads: the shipped row stays (23001)" "23001" \
   "$(as sr_t_admin "SET supplyrisk.maintenance = on; UPDATE supplyrisk.sector SET name = 'renamed' WHERE code = 'energy'")"
 check "... nor by deleting a shipped methodology weight (23001)" "23001" "$(as sr_t_admin "DELETE FROM supplyrisk.methodology_weight WHERE shipped")"
+check "an admin cannot change how a shipped methodology scores by adding a weight of its own (23001)" "|23001|23001" \
+  "$(as sr_t_admin "INSERT INTO supplyrisk.risk_factor (code, dimension, name, description) VALUES ('nt.zz_probe', 'non_technical', 'Probe', 'x')")|$(as sr_t_admin "INSERT INTO supplyrisk.methodology_weight (methodology, factor_code, weight) VALUES ('default', 'nt.zz_probe', 1000)")|$(as sr_t_admin "INSERT INTO supplyrisk.methodology (name, description) VALUES ('mine', 'x'); INSERT INTO supplyrisk.methodology_weight (methodology, factor_code, weight) VALUES ('mine', 'nt.zz_probe', 1); UPDATE supplyrisk.methodology_weight SET methodology = 'default' WHERE methodology = 'mine'")"
+check "... while a methodology of its own takes the weight" "|t" "$(as sr_t_admin "INSERT INTO supplyrisk.methodology (name, description) VALUES ('mine2', 'x'); INSERT INTO supplyrisk.methodology_weight (methodology, factor_code, weight) SELECT 'mine2', code, 1 FROM supplyrisk.risk_factor")|$(su -c "SELECT count(*) > 1 FROM supplyrisk.methodology_weight WHERE methodology = 'mine2'")"
 check "the shipped rows are unchanged" "Energy" "$(su -c "SELECT name FROM supplyrisk.sector WHERE code = 'energy'")"
 check "a superuser's maintenance switch does let a script change a shipped row" "renamed" \
   "$(su -c "BEGIN" -c "SET LOCAL supplyrisk.maintenance = on" -c "UPDATE supplyrisk.sector SET name = 'renamed' WHERE code = 'energy' RETURNING name" -c "ROLLBACK" | head -1)"
@@ -150,6 +153,22 @@ check "... and the smallest other application count is hidden too, so the total 
   "$(psql -X -qAt -U sr_t_read -d $db -c "SELECT format('%s|%s', being_implemented IS NULL, restrictions_imposed IS NOT NULL AND not_applied IS NOT NULL) FROM supplyrisk.measure_progress WHERE measure_code = 'SM03' AND reporting_round = '2026'" 2>&1)"
 check "... the review report shows that cell as -" "1" \
   "$(psql -X -qAt -U sr_t_read -d $db -c "SELECT supplyrisk.review_report('2026', '2026')" 2>&1 | grep -c '^| 5g-2020:SM03 .* | 7 → 7 (+0) | .* | \\- → - |')"
+# the tracker attack: a scoped assessor moves its own member state between the cells, in a
+# transaction it rolls back, and watches what appears; what is hidden depends on the other
+# member states' rows only, so nothing does
+su >/dev/null <<'SQL'
+INSERT INTO supplyrisk.measure_status (toolbox_code, measure_code, member_state, reporting_round, legal_status, application, recorded_on)
+SELECT '5g-2020', 'SM03', ms, '2025', CASE ms WHEN 'DE' THEN 'in_preparation' WHEN 'PL' THEN 'none' WHEN 'NL' THEN 'none' WHEN 'BE' THEN 'none' ELSE 'adopted' END,
+       'not_applied', '2025-05-01'
+FROM unnest(ARRAY['DE', 'FR', 'IT', 'ES', 'PL', 'NL', 'BE']) ms;
+SQL
+mp7="SELECT format('%s|%s|%s|%s|%s', member_states, legal_in_preparation, legal_adopted, legal_none, suppressed IS NOT NULL) FROM supplyrisk.measure_progress WHERE measure_code = 'SM03' AND reporting_round = '2025'"
+before=$(psql -X -qAt -U sr_t_assess -d $db -c "$mp7" 2>&1)
+during=$(psql -X -qAt -U sr_t_assess -d $db -c "BEGIN" \
+  -c "INSERT INTO supplyrisk.measure_status (toolbox_code, measure_code, member_state, reporting_round, legal_status, application, recorded_on) VALUES ('5g-2020', 'SM03', 'FR', '2025', 'in_preparation', 'not_applied', '2025-06-01')" \
+  -c "$mp7" -c "ROLLBACK" 2>&1 | grep '|')
+check "an FR assessor sees DE's lone in_preparation hidden (and the smallest other legal cell with it)" "7|||3|t" "$before"
+check "... moving its own row into that cell, in a transaction it rolls back, shows nothing more" "$before" "$during"
 check "the DE reader cannot call measure_progress_rows around it: the same NULL" "" \
   "$(psql -X -qAt -U sr_t_read -d $db -c "SELECT applied FROM supplyrisk.measure_progress_rows() WHERE measure_code = 'SM03' AND reporting_round = '2026'" 2>&1)"
 check "nor lower supplyrisk.min_cell_size (42501)" "42501" "$(as sr_t_read "SELECT supplyrisk.version(); SET supplyrisk.min_cell_size = 1")"

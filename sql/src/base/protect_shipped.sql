@@ -13,6 +13,19 @@ BEGIN
   IF @extschema@.maintenance_mode() THEN
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
   END IF;
+  -- a weight of one's own on a shipped methodology would change how it scores without
+  -- touching a shipped row: for superusers only (trusted; pg_restore of such a dump)
+  -- (nested: NEW.methodology exists on methodology_weight only)
+  IF TG_TABLE_NAME = 'methodology_weight' AND TG_OP <> 'DELETE' THEN
+    IF NOT NEW.shipped
+       AND EXISTS (SELECT 1 FROM @extschema@.methodology m WHERE m.name = NEW.methodology AND m.shipped)
+       AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER) THEN
+      RAISE EXCEPTION 'cannot add a weight to the shipped methodology "%"', NEW.methodology
+        USING ERRCODE = 'restrict_violation',
+              DETAIL = 'The shipped methodologies score as shipped; a weight of your own would change every score they give.',
+              HINT = 'Copy the methodology under a new name (with its weights) and weight that one.';
+    END IF;
+  END IF;
   IF TG_OP = 'INSERT' THEN
     IF NEW.shipped THEN
       RAISE EXCEPTION 'cannot insert a row marked shipped into %', TG_TABLE_NAME

@@ -5,11 +5,10 @@
 -- The latest observation per measure, member state, entity and round, counted over every
 -- row: confidential observations and those of member states the caller may not see count,
 -- but nothing of them but the count leaves this function. For a scoped caller (its session
--- user's grant names member states) a count of 1 to min_cell_size - 1 member states or
--- entities is NULL and suppressed says so: a small count over other member states' rows
--- could tell who they are (statistical disclosure control; supplyrisk.min_cell_size). Where a
--- group of cells that adds up to a shown total (the legal statuses, the applications) has one
--- such cell, its smallest other cell is hidden too, so that the total does not give it away.
+-- user's grant names member states) a cell in which 1 to min_cell_size - 1 member states or
+-- entities of other member states fall is NULL and suppressed says so: a small count over
+-- other member states' rows could tell who they are (statistical disclosure control;
+-- supplyrisk.min_cell_size). See the cells below.
 CREATE OR REPLACE FUNCTION @extschema@.min_cell_size() RETURNS integer
   AS 'MODULE_PATHNAME', 'supplyrisk_min_cell_size_fn' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.min_cell_size() IS 'The supplyrisk.min_cell_size setting (superuser-only, default 3): the smallest count a scoped role sees in figures over other member states'' rows.';
@@ -20,47 +19,60 @@ RETURNS TABLE (toolbox_code text, measure_code text, reporting_round text, membe
                not_applied bigint, being_implemented bigint, applied bigint, restrictions_imposed bigint,
                entities bigint, entities_applied bigint, first_recorded date, last_recorded date, suppressed text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-  WITH latest AS (
+  WITH rule AS (  -- scope: the member states of the session user's grant (NULL: unscoped)
+    SELECT (SELECT @extschema@.access_member_states_for(SESSION_USER)) AS scope, @extschema@.min_cell_size() AS k
+  ),
+  latest AS (
     SELECT DISTINCT ON (o.toolbox_code, o.measure_code, o.member_state, o.entity_id, o.reporting_round)
            o.toolbox_code, o.measure_code, o.member_state, o.entity_id, o.reporting_round, o.legal_status, o.application, o.recorded_on
     FROM @extschema@.measure_status o
     ORDER BY o.toolbox_code, o.measure_code, o.member_state, o.entity_id, o.reporting_round, o.recorded_on DESC, o.recorded_at DESC, o.status_id DESC
   ),
-  counts AS (
-    SELECT l.toolbox_code, l.measure_code, l.reporting_round,
-           ARRAY[pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL),
-                 pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.legal_status = 'none'),
-                 pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.legal_status = 'in_preparation'),
-                 pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.legal_status = 'adopted'),
-                 pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.application = 'not_applied'),
-                 pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.application = 'being_implemented'),
-                 pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.application = 'applied'),
-                 pg_catalog.count(*) FILTER (WHERE l.entity_id IS NULL AND l.application = 'restrictions_imposed'),
-                 pg_catalog.count(*) FILTER (WHERE l.entity_id IS NOT NULL),
-                 pg_catalog.count(*) FILTER (WHERE l.entity_id IS NOT NULL AND l.application IN ('applied', 'restrictions_imposed'))] AS c,
-           pg_catalog.min(l.recorded_on) AS first_recorded, pg_catalog.max(l.recorded_on) AS last_recorded
-    FROM latest l
-    GROUP BY l.toolbox_code, l.measure_code, l.reporting_round
+  cells AS (  -- each row's cells (1: member-state level, 2-4: its legal status, 5-8: its application,
+              -- 9: entity level, 10: entity applied) and whether it is the caller's own
+    SELECT l.toolbox_code, l.measure_code, l.reporting_round, l.recorded_on,
+           l.member_state = ANY (r.scope) AS own,
+           ARRAY[l.entity_id IS NULL,
+                 l.entity_id IS NULL AND l.legal_status = 'none', l.entity_id IS NULL AND l.legal_status = 'in_preparation',
+                 l.entity_id IS NULL AND l.legal_status = 'adopted',
+                 l.entity_id IS NULL AND l.application = 'not_applied', l.entity_id IS NULL AND l.application = 'being_implemented',
+                 l.entity_id IS NULL AND l.application = 'applied', l.entity_id IS NULL AND l.application = 'restrictions_imposed',
+                 l.entity_id IS NOT NULL, l.entity_id IS NOT NULL AND l.application IN ('applied', 'restrictions_imposed')] AS hit
+    FROM latest l CROSS JOIN rule r
   ),
-  rule AS (  -- (scoped: the session user's grant names member states)
-    SELECT (SELECT @extschema@.access_member_states_for(SESSION_USER)) IS NOT NULL AS scoped, @extschema@.min_cell_size() AS k
+  counts AS (  -- per cell: every row (c) and the rows of other member states than the caller's (x)
+    SELECT e.toolbox_code, e.measure_code, e.reporting_round,
+           pg_catalog.array_agg(e.c ORDER BY e.i) AS c, pg_catalog.array_agg(e.x ORDER BY e.i) AS x,
+           pg_catalog.min(e.first_recorded) AS first_recorded, pg_catalog.max(e.last_recorded) AS last_recorded
+    FROM (SELECT c.toolbox_code, c.measure_code, c.reporting_round, u.i,
+                 pg_catalog.count(*) FILTER (WHERE u.h) AS c,
+                 pg_catalog.count(*) FILTER (WHERE u.h AND NOT COALESCE(c.own, false)) AS x,
+                 pg_catalog.min(c.recorded_on) AS first_recorded, pg_catalog.max(c.recorded_on) AS last_recorded
+          FROM cells c CROSS JOIN LATERAL pg_catalog.unnest(c.hit) WITH ORDINALITY u(h, i)
+          GROUP BY c.toolbox_code, c.measure_code, c.reporting_round, u.i) e
+    GROUP BY e.toolbox_code, e.measure_code, e.reporting_round
   ),
-  primary_cells AS (  -- (cells 2-4, the legal statuses, and 5-8, the applications, each add up to cell 1)
-    SELECT c.toolbox_code, c.measure_code, c.reporting_round, c.first_recorded, c.last_recorded, r.k,
-           ARRAY(SELECT CASE WHEN r.scoped AND v BETWEEN 1 AND r.k - 1 THEN NULL ELSE v END FROM pg_catalog.unnest(c.c) WITH ORDINALITY u(v, i) ORDER BY i) AS c
+  -- For a scoped caller a cell is hidden when 1 to k - 1 rows of other member states than its
+  -- own fall in it: what the caller writes (even in a transaction it rolls back) moves only its
+  -- own rows, so it never changes what is hidden. Complementary suppression: in a group of
+  -- cells that adds up to cell 1 (2-4, 5-8) with one hidden cell, the cell with the fewest other
+  -- member states' rows is hidden too, so the total less the shown cells gives nothing away.
+  primary_cells AS (
+    SELECT c.toolbox_code, c.measure_code, c.reporting_round, c.first_recorded, c.last_recorded, c.c, c.x, r.k,
+           ARRAY(SELECT r.scope IS NOT NULL AND v BETWEEN 1 AND r.k - 1 FROM pg_catalog.unnest(c.x) WITH ORDINALITY u(v, i) ORDER BY i) AS hide
     FROM counts c CROSS JOIN rule r
   ),
-  shown AS (  -- complementary suppression: a group with one hidden cell would give it away as its total
-              -- less the others, so its smallest shown cell is hidden too
+  shown AS (
     SELECT p.toolbox_code, p.measure_code, p.reporting_round, p.first_recorded, p.last_recorded, p.k,
-           ARRAY(SELECT CASE WHEN u.i = ANY (h.extra) THEN NULL ELSE u.v END FROM pg_catalog.unnest(p.c) WITH ORDINALITY u(v, i) ORDER BY u.i) AS c,
-           EXISTS (SELECT 1 FROM pg_catalog.unnest(p.c) v WHERE v IS NULL) AS any_suppressed
+           ARRAY(SELECT CASE WHEN p.hide[u.i] OR u.i = ANY (h.extra) THEN NULL ELSE u.v END
+                 FROM pg_catalog.unnest(p.c) WITH ORDINALITY u(v, i) ORDER BY u.i) AS c,
+           true = ANY (p.hide) AS any_suppressed
     FROM primary_cells p
     CROSS JOIN LATERAL (
-      SELECT pg_catalog.array_agg(x.i) AS extra
+      SELECT pg_catalog.array_agg(y.i) AS extra
       FROM (VALUES (ARRAY[2, 3, 4]), (ARRAY[5, 6, 7, 8])) g(cells)
-      CROSS JOIN LATERAL (SELECT i FROM pg_catalog.unnest(g.cells) i WHERE p.c[i] IS NOT NULL ORDER BY p.c[i], i LIMIT 1) x
-      WHERE (SELECT pg_catalog.count(*) FROM pg_catalog.unnest(g.cells) i WHERE p.c[i] IS NULL) = 1) h
+      CROSS JOIN LATERAL (SELECT i FROM pg_catalog.unnest(g.cells) i WHERE NOT p.hide[i] ORDER BY p.x[i], i LIMIT 1) y
+      WHERE (SELECT pg_catalog.count(*) FROM pg_catalog.unnest(g.cells) i WHERE p.hide[i]) = 1) h
   )
   SELECT s.toolbox_code, s.measure_code, s.reporting_round, s.c[1], s.c[2], s.c[3], s.c[4], s.c[5], s.c[6], s.c[7], s.c[8], s.c[9], s.c[10],
          s.first_recorded, s.last_recorded,
