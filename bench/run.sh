@@ -99,6 +99,8 @@ bash bench/tracking.sh
 echo
 bash bench/incremental.sh
 echo
+bash bench/sovereignty.sh
+echo
 bash bench/cross_sector.sh
 
 echo

@@ -27,13 +27,16 @@
 --include src/model/cross_sector_tables.sql
 --include src/load/bom.sql
 --include src/load/import_rows.sql
+--include src/load/bom_tables.sql
 --include src/load/import_bom.sql
 --include src/score/methodology_check.sql
 --include src/score/risk_profile.sql
 --include src/score/supplier_risk.sql
 --include src/score/supplier_rollup.sql
+--include src/score/supplier_risk_rows.sql
 --include src/rollup/rollup_tables.sql
 --include src/stats/sourcing_deep_mix.sql
+--include src/stats/deep_mix.sql
 --include src/stats/stats_modes.sql
 --include src/stats/sector_stats.sql
 --include src/views/sector_function_row.sql
@@ -55,5 +58,6 @@
 --include src/access/access_grant.sql
 --include src/access/member_states.sql
 --include src/access/row_security.sql
+--include src/access/owner_rows.sql
 --include src/access/grant_functions.sql
 --include src/access/version.sql

@@ -19,7 +19,8 @@
  * The deep weight of t is w_t + sum over s != t of w_s * r(s, t): the amount
  * of the entity's supply that relies on t at some tier (its own direct supply
  * counting fully). It never exceeds the mix total. The graph is loaded once
- * per query; the reliance of each origin is computed once and memoised.
+ * per query and member state (a member state that owns no edge shares the
+ * EU-wide graph); the reliance of each origin is computed once and memoised.
  */
 #include "postgres.h"
 
@@ -80,7 +81,7 @@ CmpEdge(const void *a, const void *b)
  * and deduplicate in C (the largest share of a pair counts) and build CSR.
  */
 static DepGraph *
-DepGraphLoad(const char *function, int max_depth, double min_share, MemoryContext mcxt)
+DepGraphLoad(const char *function, const char *member_state, int max_depth, double min_share, MemoryContext mcxt)
 {
 	DepGraph   *g;
 	MemoryContext old;
@@ -91,18 +92,21 @@ DepGraphLoad(const char *function, int max_depth, double min_share, MemoryContex
 				i,
 				k;
 	int64	   *all;
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		args[1];
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	Datum		args[2];
+	char		nulls[2];
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	args[0] = function ? CStringGetTextDatum(function) : (Datum) 0;
+	args[1] = member_state ? CStringGetTextDatum(member_state) : (Datum) 0;
+	nulls[0] = function ? ' ' : 'n';
+	nulls[1] = member_state ? ' ' : 'n';
 	portal = SPI_cursor_open_with_args(NULL,
-									   function ?
 									   "SELECT supplier_id, depends_on_supplier_id, share FROM supplyrisk.supplier_dependency "
-									   "WHERE function_code IS NULL OR function_code OPERATOR(pg_catalog.=) $1" :
-									   "SELECT supplier_id, depends_on_supplier_id, share FROM supplyrisk.supplier_dependency",
-									   function ? 1 : 0, argtypes, args, NULL, true, 0);
+									   "WHERE ($1 IS NULL OR function_code IS NULL OR function_code OPERATOR(pg_catalog.=) $1) "
+									   "AND (member_state IS NULL OR member_state OPERATOR(pg_catalog.=) $2)",
+									   2, argtypes, args, nulls, true, 0);
 	old = MemoryContextSwitchTo(mcxt);
 	edges = palloc_extended(sizeof(Edge) * cap, MCXT_ALLOC_HUGE);
 	MemoryContextSwitchTo(old);
@@ -153,6 +157,7 @@ DepGraphLoad(const char *function, int max_depth, double min_share, MemoryContex
 	old = MemoryContextSwitchTo(mcxt);
 	g = palloc0(sizeof(DepGraph));
 	g->function = function ? pstrdup(function) : NULL;
+	g->member_state = member_state ? pstrdup(member_state) : NULL;
 	g->max_depth = max_depth;
 	g->min_share = min_share;
 	/* nodes: every supplier at either end */
@@ -190,20 +195,63 @@ DepGraphLoad(const char *function, int max_depth, double min_share, MemoryContex
 	return g;
 }
 
+static inline bool
+SameKey(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
+}
+
+/* whether member_state owns any dependency (of the function) */
+static bool
+MemberStateOwnsEdges(const char *function, const char *member_state)
+{
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	Datum		args[2];
+	char		nulls[2];
+	bool		owns;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	args[0] = function ? CStringGetTextDatum(function) : (Datum) 0;
+	args[1] = CStringGetTextDatum(member_state);
+	nulls[0] = function ? ' ' : 'n';
+	nulls[1] = ' ';
+	if (SPI_execute_with_args("SELECT 1 FROM supplyrisk.supplier_dependency "
+							  "WHERE member_state OPERATOR(pg_catalog.=) $2 "
+							  "AND ($1 IS NULL OR function_code IS NULL OR function_code OPERATOR(pg_catalog.=) $1) LIMIT 1",
+							  2, argtypes, args, nulls, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute failed");
+	owns = SPI_processed > 0;
+	SPI_finish();
+	return owns;
+}
+
 static DepGraph *
-DepGraphGet(FunctionCallInfo fcinfo, const char *function, int max_depth, double min_share)
+DepGraphGet(FunctionCallInfo fcinfo, const char *function, const char *member_state, int max_depth, double min_share)
 {
 	DepGraph   *g;
 
 	for (g = (DepGraph *) fcinfo->flinfo->fn_extra; g != NULL; g = g->next)
 		if (g->max_depth == max_depth && g->min_share == min_share &&
-			((g->function == NULL && function == NULL) ||
-			 (g->function && function && strcmp(g->function, function) == 0)))
-			return g;
-	g = DepGraphLoad(function, max_depth, min_share, fcinfo->flinfo->fn_mcxt);
+			SameKey(g->function, function) && SameKey(g->member_state, member_state))
+			return g->alias ? g->alias : g;
+	if (member_state && !MemberStateOwnsEdges(function, member_state))
+	{
+		/* the EU-wide graph, shared: one copy, however many member states ask */
+		DepGraph   *eu = DepGraphGet(fcinfo, function, NULL, max_depth, min_share);
+
+		g = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(DepGraph));
+		g->function = eu->function;
+		g->member_state = MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, member_state);
+		g->max_depth = max_depth;
+		g->min_share = min_share;
+		g->alias = eu;
+	}
+	else
+		g = DepGraphLoad(function, member_state, max_depth, min_share, fcinfo->flinfo->fn_mcxt);
 	g->next = (DepGraph *) fcinfo->flinfo->fn_extra;
 	fcinfo->flinfo->fn_extra = g;
-	return g;
+	return g->alias ? g->alias : g;
 }
 
 typedef struct Walk
@@ -294,10 +342,11 @@ PG_FUNCTION_INFO_V1(supply_mix_deep);
 Datum
 supply_mix_deep(PG_FUNCTION_ARGS)
 {
-	SupplyMix  *m = PG_GETARG_SUPPLY_MIX(0);
-	int32		max_depth = PG_GETARG_INT32(1);
+	SupplyMix  *m;
+	int32		max_depth;
 	char	   *function = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
 	double		min_share = PG_GETARG_FLOAT8(3);
+	char	   *member_state = PG_ARGISNULL(4) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(4));
 	DepGraph   *g;
 	MixEntry   *e;
 	int64		n = 0,
@@ -306,6 +355,10 @@ supply_mix_deep(PG_FUNCTION_ARGS)
 				k;
 	double	   *w;
 
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(3))
+		PG_RETURN_NULL();
+	m = PG_GETARG_SUPPLY_MIX(0);
+	max_depth = PG_GETARG_INT32(1);
 	if (max_depth < 1 || max_depth > DEEP_MAX_DEPTH)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -321,7 +374,7 @@ supply_mix_deep(PG_FUNCTION_ARGS)
 	if (m->nkeys == 0)
 		PG_RETURN_SUPPLY_MIX(m);
 
-	g = DepGraphGet(fcinfo, function, max_depth, min_share);
+	g = DepGraphGet(fcinfo, function, member_state, max_depth, min_share);
 	w = MixWeights(m);
 	cap = m->nkeys * 4 + 16;
 	e = palloc_extended(sizeof(MixEntry) * cap, MCXT_ALLOC_HUGE);

@@ -18,6 +18,8 @@ typedef struct Reliance
 typedef struct DepGraph
 {
 	char	   *function;		/* NULL: every dependency */
+	char	   *member_state;	/* NULL: EU-wide edges only; X: EU-wide and X's */
+	struct DepGraph *alias;		/* a member state owning no edges: the EU-wide graph */
 	int			max_depth;
 	double		min_share;
 	int			n;				/* nodes */

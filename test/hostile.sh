@@ -77,7 +77,7 @@ check "all $nv views give the same rows under the hostile search_path" "0" "$bad
 for sql in "CALL supplyrisk.refresh(); SELECT true" "SELECT supplyrisk.take_snapshot('x') > 0" "SELECT pg_catalog.count(*) >= 0 FROM supplyrisk.trend" \
            "SELECT length(supplyrisk.sector_report('energy')) > 0" "SELECT length(supplyrisk.sector_report(NULL, 'html')) > 0" \
            "SELECT pg_catalog.count(*) > 0 FROM supplyrisk.sector_overview_at('2026-01-01')" "SELECT pg_catalog.count(*) >= 0 FROM supplyrisk.multi_vendor_gaps_at('2026-01-01')" \
-           "SELECT supplyrisk.score_supplier(1) IS NOT NULL" "SELECT supplyrisk.hhi(supplyrisk.deep_mix('{1:1}')) > 0" \
+           "SELECT (supplyrisk.score_supplier(1)).risk_score IS NOT NULL" "SELECT supplyrisk.hhi(supplyrisk.deep_mix('{1:1}')) > 0" \
            "SELECT pg_catalog.count(*) > 0 FROM supplyrisk.entity_deep_exposure_at('2026-06-01', 3)"; do
   check "under the hostile search_path: $sql" "t" "$(su -c "$hostile" -c "$sql" 2>&1 | tail -1)"
 done

@@ -44,7 +44,11 @@ check "sr_admin sees the grants" "4" "$(as sr_admin "SELECT count(*) FROM supply
 views=$(su -c "SELECT c.table_name FROM information_schema.columns c JOIN information_schema.views v USING (table_schema, table_name) WHERE c.table_schema = 'supplyrisk' AND c.column_name = 'member_state' ORDER BY 1")
 for v in $views; do
   case "$v" in federation_*) continue ;; esac   # (federation and admin roles only: test/trust.sh)
-  check "sr_de_read: $v has no row outside DE" "0" "$(as sr_de_read "SELECT count(*) FROM supplyrisk.$v WHERE member_state IS DISTINCT FROM 'DE'")"
+  case "$v" in
+    supplier_risk)  # (its member_state names an evaluation: the EU-wide one, NULL, and DE's own)
+      check "sr_de_read: $v has no evaluation of another member state" "0" "$(as sr_de_read "SELECT count(*) FROM supplyrisk.$v WHERE member_state <> 'DE'")" ;;
+    *) check "sr_de_read: $v has no row outside DE" "0" "$(as sr_de_read "SELECT count(*) FROM supplyrisk.$v WHERE member_state IS DISTINCT FROM 'DE'")" ;;
+  esac
 done
 sv=sector_$(su -c "SELECT sector_code FROM supplyrisk.sector_overview WHERE member_state = 'DE' ORDER BY entities DESC LIMIT 1")
 for v in sector_overview entity_exposure multi_vendor_gaps $sv trend entity_deep_exposure; do
@@ -81,7 +85,9 @@ as sr_fr_assess "DELETE FROM supplyrisk.supply WHERE entity_id = $de" >/dev/null
 check "sr_fr_assess's update and delete of DE supply touch nothing" "$before|0" "$(su -c "SELECT count(*), count(*) FILTER (WHERE weight = 1) FROM supplyrisk.supply WHERE entity_id = $de")"
 check "sr_fr_assess records an FR assessment" "" "$(as sr_fr_assess "INSERT INTO supplyrisk.assessment (supplier_id, factor_code, score, member_state) VALUES ($sup, 't.product_quality', 2, 'FR')")"
 check "sr_fr_assess cannot record a DE assessment (42501)" "42501" "$(as sr_fr_assess "INSERT INTO supplyrisk.assessment (supplier_id, factor_code, score, member_state) VALUES ($sup, 't.product_quality', 2, 'DE')")"
-check "sr_fr_assess cannot record a shared assessment (42501)" "42501" "$(as sr_fr_assess "INSERT INTO supplyrisk.assessment (supplier_id, factor_code, score) VALUES ($sup, 't.product_quality', 2)")"
+check "sr_fr_assess cannot record a shared assessment (42501)" "42501" "$(as sr_fr_assess "INSERT INTO supplyrisk.assessment (supplier_id, factor_code, score, member_state) VALUES ($sup, 't.product_quality', 2, NULL)")"
+check "sr_fr_assess's assessment without a member state is FR's (its one member state)" "FR" \
+  "$(psql -X -qAt -U sr_fr_assess -d $db -c "INSERT INTO supplyrisk.assessment (supplier_id, factor_code, score) VALUES ($sup, 't.product_quality', 2) RETURNING member_state" 2>&1 | head -1)"
 check "sr_fr_assess cannot change shared assessments" "0" "$(as sr_fr_assess "WITH u AS (UPDATE supplyrisk.assessment SET score = 0 WHERE member_state IS NULL RETURNING 1) SELECT count(*) FROM u")"
 check "sr_de_read cannot write (42501)" "42501" "$(as sr_de_read "INSERT INTO supplyrisk.entity (name, member_state, sector_code, entity_class) VALUES ('x', 'DE', 'energy', 'essential')")"
 check "sr_fr_assess cannot refresh (42501)" "42501" "$(as sr_fr_assess "CALL supplyrisk.refresh()")"

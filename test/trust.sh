@@ -173,6 +173,119 @@ check "the DE reader cannot call measure_progress_rows around it: the same NULL"
   "$(psql -X -qAt -U sr_t_read -d $db -c "SELECT applied FROM supplyrisk.measure_progress_rows() WHERE measure_code = 'SM03' AND reporting_round = '2026'" 2>&1)"
 check "nor lower supplyrisk.min_cell_size (42501)" "42501" "$(as sr_t_read "SELECT supplyrisk.version(); SET supplyrisk.min_cell_size = 1")"
 
+# --- 2. member-state sovereignty of risk ------------------------------------------------------
+# X: a supplier of FR and DE entities, EU-wide designated high-risk by an unscoped role. The DE
+# assessor (sr_evil) then records cleared and all-zero scores for it: only DE's evaluation moves.
+X=$(su -c "SELECT s.supplier_id FROM supplyrisk.supply s JOIN supplyrisk.entity e USING (entity_id) WHERE e.member_state IN ('FR', 'DE')
+           GROUP BY 1 HAVING count(DISTINCT e.member_state) = 2 ORDER BY count(*) DESC, 1 LIMIT 1")
+su -c "INSERT INTO supplyrisk.designation (supplier_id, status, decided_on) VALUES ($X, 'high_risk', CURRENT_DATE - 30)" >/dev/null
+psql -X -q -U sr_t_admin -d $db -c "CALL supplyrisk.refresh(full => true)" >/dev/null
+# a fingerprint of rollup rows (floats to 9 significant digits) and of the EU-wide evaluation of X
+fp() { su -c "SELECT md5(string_agg(format('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s', sector_code, member_state, function_code, entities, weight::real, hrv_weight::real,
+                 risk_weight::numeric(30,6), hhi::real, unassessed_weight::real, top_suppliers), ',' ORDER BY sector_code, function_code NULLS FIRST, member_state NULLS FIRST))
+              FROM supplyrisk.sector_rollup WHERE $1"; }
+evx() { su -c "SELECT format('%s|%s|%s|%s', round(risk_score::numeric, 9), high_risk, high_risk_basis, member_state) FROM supplyrisk.supplier_risk_at(supplier => $X, member_state => $1)"; }
+fr0=$(fp "member_state = 'FR'"); eu_hrv0=$(su -c "SELECT md5(string_agg(format('%s|%s|%s', sector_code, function_code, hrv_weight::real), ',' ORDER BY sector_code, function_code NULLS FIRST)) FROM supplyrisk.sector_rollup WHERE member_state IS NULL")
+ex0=$(su -c "SELECT md5(string_agg(format('%s|%s|%s|%s', entity_id, function_code, hrv_share::real, exposure_score::real), ',' ORDER BY entity_id, function_code)) FROM supplyrisk.entity_exposure WHERE member_state = 'FR'")
+eu0=$(evx NULL); de_rw0=$(su -c "SELECT sum(risk_weight) FROM supplyrisk.sector_rollup WHERE member_state = 'DE' AND function_code IS NULL")
+eu_rw0=$(su -c "SELECT sum(risk_weight) FROM supplyrisk.sector_rollup WHERE member_state IS NULL AND function_code IS NULL")
+check "X is high-risk EU-wide, by designation" "t|designation" "$(echo "$eu0" | cut -d'|' -f2,3)"
+# the probe (issue 27.4): the FR assessor adds an entity of its own supplied by X and by a subsidiary
+# of a group DE will designate, reads its exposure, and rolls back; DE's rows must not show in it
+P=$(su -c "SELECT parent_supplier_id FROM supplyrisk.supplier s WHERE parent_supplier_id IS NOT NULL AND parent_supplier_id <> $X
+           AND NOT (SELECT high_risk FROM supplyrisk.supplier_risk_at(supplier => s.parent_supplier_id)) ORDER BY 1 LIMIT 1")
+C=$(su -c "SELECT min(supplier_id) FROM supplyrisk.supplier WHERE parent_supplier_id = $P")
+probe() { psql -X -qAt -U sr_t_assess -d $db -c "BEGIN" \
+  -c "INSERT INTO supplyrisk.entity (name, member_state, sector_code, entity_class) VALUES ('FR probe', 'FR', 'banking', 'important')" \
+  -c "INSERT INTO supplyrisk.supply (entity_id, supplier_id, function_code, weight) SELECT e.entity_id, s, 'cloud.iaas', 1 FROM supplyrisk.entity e, unnest(ARRAY[$X, $C]) s WHERE e.name = 'FR probe'" \
+  -c "SELECT format('%s|%s|%s', hrv_share, round(exposure_score::numeric, 9), (SELECT count(*) FROM supplyrisk.supplier_risk WHERE supplier_id IN ($X, $C)))
+      FROM supplyrisk.entity_exposure WHERE entity_name = 'FR probe'" -c "ROLLBACK" 2>&1 | grep '|'; }
+probe0=$(probe)
+check "the DE assessor records cleared and all-zero scores for X" "" \
+  "$(as sr_evil "INSERT INTO supplyrisk.designation (supplier_id, status, decided_on, member_state) VALUES ($X, 'cleared', CURRENT_DATE, 'DE');
+                 INSERT INTO supplyrisk.assessment (supplier_id, factor_code, score, assessed_on, member_state) SELECT $X, code, 0, CURRENT_DATE, 'DE' FROM supplyrisk.risk_factor")"
+psql -X -q -U sr_t_admin -d $db -c "CALL supplyrisk.refresh()" >/dev/null
+check "after the admin's refresh, every FR rollup figure is unchanged (0.2.0: FR banking's high-risk share 0.8 -> 0)" "$fr0" "$(fp "member_state = 'FR'")"
+check "... and every FR entity's exposure" "$ex0" \
+  "$(su -c "SELECT md5(string_agg(format('%s|%s|%s|%s', entity_id, function_code, hrv_share::real, exposure_score::real), ',' ORDER BY entity_id, function_code)) FROM supplyrisk.entity_exposure WHERE member_state = 'FR'")"
+check "... and every EU-wide high-risk weight" "$eu_hrv0" "$(su -c "SELECT md5(string_agg(format('%s|%s|%s', sector_code, function_code, hrv_weight::real), ',' ORDER BY sector_code, function_code NULLS FIRST)) FROM supplyrisk.sector_rollup WHERE member_state IS NULL")"
+check "... and X's EU-wide evaluation (supplier_risk_at(member_state => NULL))" "$eu0" "$(evx NULL)"
+check "DE's evaluation of X: score 0 from DE's assessments, still high-risk by the EU-wide designation" "0.000000000|t|designation|DE" "$(evx "'DE'")"
+check "FR's evaluation of X is the EU-wide one" "$(echo "$eu0" | cut -d'|' -f1-3)|FR" "$(evx "'FR'")"
+check "the supplier_risk view: X's EU-wide row and a DE row, for an unscoped reader" "|DE" \
+  "$(su -c "SELECT string_agg(coalesce(member_state, ''), '|' ORDER BY member_state NULLS FIRST) FROM supplyrisk.supplier_risk WHERE supplier_id = $X")"
+check "... the FR assessor sees no trace of DE's evaluation there" "1|" \
+  "$(psql -X -qAt -U sr_t_assess -d $db -c "SELECT count(*) || '|' || coalesce(string_agg(member_state, ','), '') FROM supplyrisk.supplier_risk WHERE supplier_id = $X" 2>&1)"
+# DE's risk-weighted figures, recomputed by hand: X weighs 0 in DE, every other supplier its EU-wide score
+de_plain=$(su -c "SELECT sum(s.weight * CASE WHEN s.supplier_id = $X THEN 0 ELSE coalesce(r.risk_score, 0) END)
+                  FROM supplyrisk.supply s JOIN supplyrisk.entity e USING (entity_id) JOIN supplyrisk.supplier_risk_at() r USING (supplier_id)
+                  WHERE e.member_state = 'DE' AND s.valid_from <= CURRENT_DATE AND (s.valid_to IS NULL OR s.valid_to > CURRENT_DATE)")
+de_rw1=$(su -c "SELECT sum(risk_weight) FROM supplyrisk.sector_rollup WHERE member_state = 'DE' AND function_code IS NULL")
+eu_rw1=$(su -c "SELECT sum(risk_weight) FROM supplyrisk.sector_rollup WHERE member_state IS NULL AND function_code IS NULL")
+check "DE's risk-weighted weight reflects DE's scores (rollups = plain SQL, 1e-9 relative), and it moved" "t|t" \
+  "$(su -c "SELECT abs($de_rw1 - $de_plain) <= 1e-9 * abs($de_plain)")|$(su -c "SELECT $de_rw1 < $de_rw0")"
+check "EU-wide risk-weighted weight changes only through DE's rows (by as much as DE's)" "t" \
+  "$(su -c "SELECT abs(($eu_rw1 - $eu_rw0) - ($de_rw1 - $de_rw0)) <= 1e-9 * abs($eu_rw0)")"
+check "DE's high-risk weight still counts X (the EU-wide designation holds for DE's entities)" "t" \
+  "$(su -c "SELECT sum(hrv_weight) >= (SELECT sum(s.weight) FROM supplyrisk.supply s JOIN supplyrisk.entity e USING (entity_id) WHERE e.member_state = 'DE' AND s.supplier_id = $X AND s.valid_from <= CURRENT_DATE AND (s.valid_to IS NULL OR s.valid_to > CURRENT_DATE)) FROM supplyrisk.sector_rollup WHERE member_state = 'DE' AND function_code IS NULL")"
+# a DE designation of a controller makes its subsidiaries high-risk for DE only
+as sr_evil "INSERT INTO supplyrisk.designation (supplier_id, status, member_state) VALUES ($P, 'high_risk', 'DE')" >/dev/null
+check "a DE designation of a group's parent: its subsidiary is high-risk for DE (group), not EU-wide nor for FR" "true|group false false" \
+  "$(su -c "SELECT (SELECT high_risk || '|' || high_risk_basis FROM supplyrisk.supplier_risk_at(supplier => $C, member_state => 'DE')) || ' ' ||
+                   (SELECT high_risk FROM supplyrisk.supplier_risk_at(supplier => $C)) || ' ' ||
+                   (SELECT high_risk FROM supplyrisk.supplier_risk_at(supplier => $C, member_state => 'FR'))")"
+check "DE's cleared of its own designation lifts it for DE, the next day" "f" \
+  "$(as sr_evil "INSERT INTO supplyrisk.designation (supplier_id, status, decided_on, member_state) VALUES ($P, 'cleared', CURRENT_DATE + 1, 'DE')" >/dev/null
+     su -c "SELECT high_risk FROM supplyrisk.supplier_risk_at(as_of => CURRENT_DATE + 1, supplier => $C, member_state => 'DE')")"
+check "the FR assessor's probe entity (added and rolled back) shows the same figures as before DE's rows: nothing of them leaks" "$probe0" "$(probe)"
+check "... and the probe saw figures at all (X high-risk: share above 0; one supplier_risk row each)" "t" "$(echo "$probe0" | awk -F'|' '{print ($1 > 0 && $3 == 2) ? "t" : "f"}')"
+psql -X -q -U sr_t_admin -d $db -c "CALL supplyrisk.refresh()" >/dev/null
+inc=$(fp "true")
+psql -X -q -U sr_t_admin -d $db -c "CALL supplyrisk.refresh(full => true)" >/dev/null
+check "the incremental refreshes equal a full one, row for row" "$inc" "$(fp "true")"
+check "the live sector view equals the rollups for DE and FR (high-risk shares)" "0" \
+  "$(su -c "SELECT count(*) FROM supplyrisk.sector_overview_at() v JOIN supplyrisk.sector_rollup r ON r.sector_code = v.sector_code AND r.member_state = v.member_state AND r.function_code IS NULL
+            WHERE v.member_state IN ('DE', 'FR') AND abs(v.hrv_share - r.hrv_share) > 1e-12")"
+
+# --- 6. owned tier-n edges and BOMs, row-level security by owner ------------------------------
+check "a DE assessor's tier-n edge gets DE as its owner by default" "DE" \
+  "$(psql -X -qAt -U sr_evil -d $db -c "INSERT INTO supplyrisk.supplier_dependency (supplier_id, depends_on_supplier_id, share) VALUES ($X, $C, 0.5) RETURNING member_state" 2>&1 | head -1)"
+check "the FR assessor sees no DE edge, and cannot change or delete one" "0|0|0" \
+  "$(psql -X -qAt -U sr_t_assess -d $db -c "SELECT count(*) FROM supplyrisk.supplier_dependency WHERE member_state = 'DE'" \
+       -c "WITH u AS (UPDATE supplyrisk.supplier_dependency SET share = 1 WHERE supplier_id = $X RETURNING 1) SELECT count(*) FROM u" \
+       -c "WITH d AS (DELETE FROM supplyrisk.supplier_dependency WHERE supplier_id = $X RETURNING 1) SELECT count(*) FROM d" 2>&1 | paste -sd'|')"
+check "nor write an edge owned by DE, nor an EU-wide one (42501)" "42501|42501" \
+  "$(as sr_t_assess "INSERT INTO supplyrisk.supplier_dependency (supplier_id, depends_on_supplier_id, share, member_state) VALUES ($C, $X, 0.5, 'DE')")|$(as sr_t_assess "INSERT INTO supplyrisk.supplier_dependency (supplier_id, depends_on_supplier_id, share, member_state) VALUES ($C, $X, 0.5, NULL)")"
+# DE builds a 10,000-deep chain below X, each link doubled (paths grow like Fibonacci numbers)
+deepfp() { psql -X -qAt -U "$1" -d $db -c "SET statement_timeout = '60s'" -c "SELECT md5(string_agg(format('%s|%s|%s', entity_id, deep_suppliers, round(deep_hhi::numeric, 6)), ',' ORDER BY entity_id)) FROM supplyrisk.entity_deep_exposure_at(max_depth => ${2:-32}) WHERE member_state = 'FR'" 2>&1 | tail -1; }
+fr_deep0=$(deepfp sr_t_assess); admin_deep0=$(deepfp sr_t_admin 6)
+xk=$(su -c "SELECT supplyrisk.key_count(supplyrisk.deep_mix(supplyrisk.supply_mix_agg($X::bigint, 1), 32, NULL, 1e-9))")
+su -c "INSERT INTO supplyrisk.supplier (supplier_id, name, hq_country) SELECT 9000000 + g, 'chain ' || g, 'DE' FROM generate_series(1, 10001) g" >/dev/null
+check "the DE assessor adds the chain (20,000 edges, share 1)" "" \
+  "$(as sr_evil "INSERT INTO supplyrisk.supplier_dependency (supplier_id, depends_on_supplier_id, share)
+                 SELECT $X, 9000001, 1 UNION ALL SELECT 9000000 + g, 9000001 + g, 1 FROM generate_series(1, 10000) g
+                 UNION ALL SELECT 9000000 + g, 9000002 + g, 1 FROM generate_series(1, 9999) g")"
+t0=$(date +%s%N); fr_deep1=$(deepfp sr_t_assess); t1=$(date +%s%N)
+check "FR's entity_deep_exposure (depth 32) answers as before, for FR's assessor (in $(( (t1 - t0) / 1000000 )) ms)" "$fr_deep0" "$fr_deep1"
+check "... and for an unscoped admin (the view, every entity, depth 6), for FR's entities" "$admin_deep0" "$(deepfp sr_t_admin 6)"
+check "the EU-wide deep_mix of X does not see the chain; DE's does (and stops at the work limit, 54000, at depth 32)" "$xk|54000" \
+  "$(su -c "SELECT supplyrisk.key_count(supplyrisk.deep_mix(supplyrisk.supply_mix_agg($X::bigint, 1), 32, NULL, 1e-9))" 2>&1)|$(state -d $db -c "SELECT supplyrisk.key_count(supplyrisk.deep_mix(supplyrisk.supply_mix_agg($X::bigint, 1), 32, NULL, 1e-9, 'DE'))")"
+check "... at depth 6, DE's deep_mix of X reaches the chain's first links" "t" \
+  "$(su -c "SELECT supplyrisk.key_count(supplyrisk.deep_mix(supplyrisk.supply_mix_agg($X::bigint, 1), 6, NULL, 0.01, 'DE')) > 5")"
+su -c "DELETE FROM supplyrisk.supplier_dependency WHERE member_state = 'DE'" -c "DELETE FROM supplyrisk.supplier WHERE supplier_id > 9000000" >/dev/null
+# BOM identity per owner: FR and DE import documents with the same serialNumber
+bomdoc() { printf '{"bomFormat": "CycloneDX", "specVersion": "1.5", "serialNumber": "urn:uuid:00000000-0000-4000-8000-00000000002a", "version": 1, "metadata": {"component": {"type": "application", "name": "%s"}, "manufacturer": {"name": "Probe Maker"}}, "components": [{"type": "library", "name": "lib", "supplier": {"name": "%s"}}]}' "$1" "$2"; }
+check "FR imports a BOM" "" "$(as sr_t_assess "SELECT supplyrisk.import_bom('$(bomdoc "FR product" "Lib Vendor One")'::jsonb)")"
+check "DE imports a document with the same serialNumber: a BOM of its own (0.2.0: it replaced FR's)" "" "$(as sr_evil "SELECT supplyrisk.import_bom('$(bomdoc "DE product" "Lib Vendor Two")'::jsonb)")"
+check "DE imports it again: only DE's BOM is replaced" "" "$(as sr_evil "SELECT supplyrisk.import_bom('$(bomdoc "DE product v2" "Lib Vendor Two")'::jsonb)")"
+check "two BOMs of that serialNumber remain, FR's untouched" "DE:DE product v2|FR:FR product" \
+  "$(su -c "SELECT string_agg(member_state || ':' || name, '|' ORDER BY member_state) FROM supplyrisk.bom WHERE document_key LIKE 'urn:uuid:00000000-0000-4000-8000-00000000002a%'")"
+check "each sees its own BOM and its components only" "FR product|1|DE product v2|1" \
+  "$(psql -X -qAt -U sr_t_assess -d $db -c "SELECT string_agg(name, ',') FROM supplyrisk.bom" -c "SELECT count(*) FROM supplyrisk.bom_component" 2>&1 | paste -sd'|')|$(psql -X -qAt -U sr_evil -d $db -c "SELECT string_agg(name, ',') FROM supplyrisk.bom" -c "SELECT count(*) FROM supplyrisk.bom_component" 2>&1 | paste -sd'|')"
+check "the imports' tier-n edges carry their owner" "DE|FR" "$(su -c "SELECT string_agg(DISTINCT d.member_state, '|' ORDER BY d.member_state) FROM supplyrisk.supplier_dependency d JOIN supplyrisk.bom b ON b.bom_id = d.source_bom_id")"
+check "pending changes: a scoped reader sees only its member states' (none of the supplier-wide ones)" "0" \
+  "$(psql -X -qAt -U sr_t_read -d $db -c "SELECT count(*) FROM supplyrisk.rollup_change WHERE member_state IS NULL OR member_state <> 'DE'" 2>&1)"
+
 # --- 8. grants name roles by OID ---------------------------------------------------------------
 su -c "SELECT supplyrisk.grant_access('sr_t_gone', 'read', '{DE}')" -c "SELECT supplyrisk.grant_access('sr_t_peer', 'read', '{DE}')" >/dev/null
 de_rows=$(su -c "SELECT count(*) FROM supplyrisk.entity WHERE member_state = 'DE'")

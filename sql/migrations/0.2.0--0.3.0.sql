@@ -26,6 +26,21 @@ DROP FUNCTION @extschema@.sector_gap_counts(boolean, date, text);
 DROP VIEW @extschema@.supplier_risk;
 DROP FUNCTION @extschema@.score_supplier(bigint, date, text);
 DROP FUNCTION @extschema@.supplier_risk_at(date, text, bigint);
+-- sovereignty of risk (issue 27): supplier_risk_of evaluates per member state (a parameter and a
+-- column more); supplier_rollup keeps the member states' own evaluations beside the EU-wide one
+DROP FUNCTION @extschema@.supplier_risk_of(date, text, bigint[]);
+ALTER TABLE @extschema@.supplier_rollup ADD COLUMN member_states text[], ADD COLUMN ms_risk_score float8[],
+  ADD COLUMN ms_high_risk boolean[], ADD COLUMN ms_unassessed boolean[];
+COMMENT ON TABLE @extschema@.supplier_rollup IS 'Written by refresh(): every supplier''s risk as the rollups were computed with it (supplier_risk_of at rollup_status.as_of under its methodology): the EU-wide evaluation, and each member state''s that its own rows make differ. A full refresh scores every supplier; an incremental one only those that changed, were added, or whose assessments or designations began or ended, and the suppliers they control. Row-level security: unscoped roles only (the rows hold every member state''s evaluation).';
+COMMENT ON COLUMN @extschema@.supplier_rollup.supplier_id IS 'Supplier (no foreign key: a deleted supplier''s row goes at the next refresh).';
+COMMENT ON COLUMN @extschema@.supplier_rollup.group_id IS 'Its supplier group (the top of its control chain).';
+COMMENT ON COLUMN @extschema@.supplier_rollup.risk_score IS 'risk_score of the EU-wide evaluation (0..100; NULL when unassessed).';
+COMMENT ON COLUMN @extschema@.supplier_rollup.high_risk IS 'high_risk of the EU-wide evaluation (own score or designation, or a high-risk controller).';
+COMMENT ON COLUMN @extschema@.supplier_rollup.unassessed IS 'risk_level of the EU-wide evaluation is unassessed.';
+COMMENT ON COLUMN @extschema@.supplier_rollup.member_states IS 'The member states with an evaluation of their own (their rows on the supplier or a controller are in force), sorted; NULL: none. The ms_ arrays hold their values, in this order.';
+COMMENT ON COLUMN @extschema@.supplier_rollup.ms_risk_score IS 'risk_score as evaluated for each of member_states.';
+COMMENT ON COLUMN @extschema@.supplier_rollup.ms_high_risk IS 'high_risk as evaluated for each of member_states.';
+COMMENT ON COLUMN @extschema@.supplier_rollup.ms_unassessed IS 'Whether risk_level is unassessed as evaluated for each of member_states.';
 DO $drop$
 DECLARE s record;
 BEGIN
@@ -39,6 +54,7 @@ DROP VIEW @extschema@.measure_progress;
 DROP FUNCTION @extschema@.measure_progress_rows();
 DROP FUNCTION @extschema@.sector_function_rows(text, boolean, date, text);
 --include src/score/supplier_risk.sql
+--include src/score/supplier_risk_rows.sql
 --include src/views/sector_function_row.sql
 --include src/views/sector_overview.sql
 --include src/views/sector_views.sql
@@ -60,7 +76,12 @@ COMMENT ON TABLE @extschema@.function_rollup IS 'Rollups written by refresh(): p
 --include src/model/global_id.sql
 --include src/model/contract_gaps.sql
 --include src/views/entity_exposure.sql
+-- tier-n edges and BOMs have an owner (issue 27.6): deep_mix counts the EU-wide edges and those of
+-- the member state it is asked for; an import replaces only its owner's import of a document
+DROP FUNCTION @extschema@.deep_mix(@extschema@.supply_mix, integer, text, float8);
+--include src/stats/deep_mix.sql
 --include src/views/entity_deep_exposure.sql
+--include src/load/import_bom.sql
 --include src/federation/federation_pull.sql
 
 -- Trust (issue 27): one decision per supplier, owner and day (a member state's decision no
@@ -73,6 +94,7 @@ ALTER TABLE @extschema@.access_grant ADD COLUMN role_id oid;
 COMMENT ON COLUMN @extschema@.access_grant.role_id IS 'The OID of the role at grant time: a grant holds only while a role with this OID and role_name exists (a dropped role''s grant goes to no later role of the same name; after a restore into another cluster, grant again).';
 UPDATE @extschema@.access_grant g SET role_id = r.oid FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) g.role_name;
 --include src/access/member_states.sql
+--include src/access/owner_rows.sql
 -- The id-sequence trigger runs as the writing role (an explicit id beyond a
 -- shared sequence needs UPDATE on it: admins); the federation export functions are for
 -- federation and admin roles only; admins may move the id sequences.

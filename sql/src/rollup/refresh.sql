@@ -134,8 +134,7 @@ CREATE OR REPLACE FUNCTION @extschema@.refresh_score_suppliers(as_of date, metho
 LANGUAGE sql VOLATILE AS $$
   DELETE FROM @extschema@.supplier_rollup c WHERE $3 IS NULL OR c.supplier_id OPERATOR(pg_catalog.=) ANY ($3);
   INSERT INTO @extschema@.supplier_rollup
-  SELECT x.supplier_id, x.group_id, x.risk_score, x.high_risk, x.risk_level OPERATOR(pg_catalog.=) 'unassessed'
-  FROM @extschema@.supplier_risk_of($1, $2, $3) x;
+  SELECT * FROM @extschema@.supplier_risk_rows($1, $2, $3) x;
 $$;
 COMMENT ON FUNCTION @extschema@.refresh_score_suppliers(date, text, bigint[]) IS 'Internal step of refresh(): stores in supplier_rollup the risk of these suppliers (NULL: every supplier, replacing all rows) at as_of under methodology.';
 

@@ -26,10 +26,20 @@ COMMENT ON FUNCTION @extschema@.methodology_name(text) IS 'The methodology to us
 -- The risk of every supplier (suppliers = NULL) or of a set of suppliers, at a date, under a
 -- methodology: only the set's suppliers and their controllers are scored (refresh()'s scoped
 -- recomputation scores the suppliers of the stale rows, not all of them).
-CREATE OR REPLACE FUNCTION @extschema@.supplier_risk_of(as_of date, methodology text, suppliers bigint[])
+-- Sovereignty (issue 27): an assessment or designation owned by member state X counts only in
+-- X's evaluation; EU-wide ones (member_state NULL) count in every evaluation. In X's evaluation,
+-- per factor the latest assessment in force among the EU-wide and X's counts; high risk when
+-- the EU-wide evaluation says so (it is a floor no member state can lift), when X's decision
+-- in force is high_risk, when X's non-technical score reaches the threshold and the nearest
+-- owner's decision in force (X's, else the EU-wide one) is not cleared, or when a controller is
+-- high-risk in X's evaluation.
+-- member_state NULL: the EU-wide evaluation of every supplier (member_state NULL) and X's of
+-- every supplier that X's rows (on it or on a controller) make differ; member_state X: X's
+-- evaluation of every supplier (member_state X on every row).
+CREATE OR REPLACE FUNCTION @extschema@.supplier_risk_of(as_of date, methodology text, suppliers bigint[], member_state text DEFAULT NULL)
 RETURNS TABLE (supplier_id bigint, supplier_name text, group_id bigint, technical_score float8,
                non_technical_score float8, risk_score float8, risk_level text, high_risk boolean,
-               high_risk_basis text, coverage float8, top_factors text[])
+               high_risk_basis text, coverage float8, top_factors text[], member_state text)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 WITH RECURSIVE chain (supplier_id, controller_id, depth) AS (  -- supplier_control_chain, from the set
   (SELECT s.supplier_id, s.supplier_id, 0 FROM @extschema@.supplier s WHERE $3 IS NULL
@@ -42,66 +52,131 @@ WITH RECURSIVE chain (supplier_id, controller_id, depth) AS (  -- supplier_contr
   FROM chain c JOIN @extschema@.supplier s ON s.supplier_id OPERATOR(pg_catalog.=) c.controller_id
   WHERE s.parent_supplier_id IS NOT NULL AND c.depth OPERATOR(pg_catalog.<) 1000
 ),
-prof AS (  -- the suppliers whose own status is needed (all, or the set and its controllers), scored
-  SELECT x.supplier_id,
+ctrl AS (  -- the suppliers whose own status is needed: all, or the set and its controllers
+  SELECT s.supplier_id FROM @extschema@.supplier s WHERE $3 IS NULL
+  UNION ALL
+  SELECT DISTINCT c.controller_id FROM chain c WHERE $3 IS NOT NULL
+),
+owned AS (  -- (supplier, member state) pairs where a member state's own rows are in force
+  SELECT DISTINCT o.supplier_id, o.ms FROM (
+    SELECT a.supplier_id, a.member_state AS ms FROM @extschema@.assessment a
+    WHERE $3 IS NULL AND a.member_state IS NOT NULL AND ($4 IS NULL OR a.member_state OPERATOR(pg_catalog.=) $4)
+      AND a.assessed_on OPERATOR(pg_catalog.<=) $1 AND (a.valid_until IS NULL OR a.valid_until OPERATOR(pg_catalog.>) $1)
+    UNION ALL
+    SELECT d.supplier_id, d.member_state FROM @extschema@.designation d
+    WHERE $3 IS NULL AND d.member_state IS NOT NULL AND ($4 IS NULL OR d.member_state OPERATOR(pg_catalog.=) $4)
+      AND d.decided_on OPERATOR(pg_catalog.<=) $1
+    UNION ALL  -- a set: its controllers' rows by index
+    SELECT c.supplier_id, x.ms FROM ctrl c
+    CROSS JOIN LATERAL (
+      SELECT a.member_state AS ms FROM @extschema@.assessment a
+      WHERE a.supplier_id OPERATOR(pg_catalog.=) c.supplier_id
+        AND a.member_state IS NOT NULL AND ($4 IS NULL OR a.member_state OPERATOR(pg_catalog.=) $4)
+        AND a.assessed_on OPERATOR(pg_catalog.<=) $1 AND (a.valid_until IS NULL OR a.valid_until OPERATOR(pg_catalog.>) $1)
+      UNION ALL
+      SELECT d.member_state FROM @extschema@.designation d
+      WHERE d.supplier_id OPERATOR(pg_catalog.=) c.supplier_id
+        AND d.member_state IS NOT NULL AND ($4 IS NULL OR d.member_state OPERATOR(pg_catalog.=) $4)
+        AND d.decided_on OPERATOR(pg_catalog.<=) $1) x
+    WHERE $3 IS NOT NULL) o
+),
+prof AS (  -- each needed supplier scored: EU-wide (ms NULL) from the EU-wide assessments, and
+           -- per owning member state from the EU-wide and its own
+  SELECT x.supplier_id, x.ms,
          @extschema@.risk_profile_agg((SELECT @extschema@.methodology_name($2)), x.factor_code, x.score,
                                       x.assessed_on, x.recorded_at, x.assessment_id) AS p
-  FROM (SELECT s.supplier_id, a.factor_code, a.score, a.assessed_on, a.recorded_at, a.assessment_id
+  FROM (SELECT s.supplier_id, NULL::pg_catalog.text AS ms, a.factor_code, a.score, a.assessed_on, a.recorded_at, a.assessment_id
         FROM @extschema@.supplier s
         LEFT JOIN @extschema@.assessment a
-          ON a.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
+          ON a.supplier_id OPERATOR(pg_catalog.=) s.supplier_id AND a.member_state IS NULL
          AND a.assessed_on OPERATOR(pg_catalog.<=) $1
          AND (a.valid_until IS NULL OR a.valid_until OPERATOR(pg_catalog.>) $1)
         WHERE $3 IS NULL
         UNION ALL  -- a set: its assessments by index (lateral), not a scan of them all
-        SELECT sc.supplier_id, a.factor_code, a.score, a.assessed_on, a.recorded_at, a.assessment_id
-        FROM (SELECT DISTINCT c.controller_id AS supplier_id FROM chain c) sc
+        SELECT c.supplier_id, NULL, a.factor_code, a.score, a.assessed_on, a.recorded_at, a.assessment_id
+        FROM ctrl c
         LEFT JOIN LATERAL (
           SELECT a.factor_code, a.score, a.assessed_on, a.recorded_at, a.assessment_id
           FROM @extschema@.assessment a
-          WHERE a.supplier_id OPERATOR(pg_catalog.=) sc.supplier_id
+          WHERE a.supplier_id OPERATOR(pg_catalog.=) c.supplier_id AND a.member_state IS NULL
             AND a.assessed_on OPERATOR(pg_catalog.<=) $1
             AND (a.valid_until IS NULL OR a.valid_until OPERATOR(pg_catalog.>) $1)) a ON true
-        WHERE $3 IS NOT NULL) x
-  GROUP BY x.supplier_id
+        WHERE $3 IS NOT NULL
+        UNION ALL  -- per owning member state: the EU-wide assessments and its own, by index
+        SELECT o.supplier_id, o.ms, a.factor_code, a.score, a.assessed_on, a.recorded_at, a.assessment_id
+        FROM owned o
+        LEFT JOIN LATERAL (
+          SELECT a.factor_code, a.score, a.assessed_on, a.recorded_at, a.assessment_id
+          FROM @extschema@.assessment a
+          WHERE a.supplier_id OPERATOR(pg_catalog.=) o.supplier_id
+            AND (a.member_state IS NULL OR a.member_state OPERATOR(pg_catalog.=) o.ms)
+            AND a.assessed_on OPERATOR(pg_catalog.<=) $1
+            AND (a.valid_until IS NULL OR a.valid_until OPERATOR(pg_catalog.>) $1)) a ON true) x
+  GROUP BY x.supplier_id, x.ms
 ),
-decision AS (
-  SELECT DISTINCT ON (d.supplier_id) d.supplier_id, d.status
+decision AS (  -- the decision in force per supplier and owner
+  SELECT DISTINCT ON (d.supplier_id, d.member_state) d.supplier_id, d.member_state AS ms, d.status
   FROM @extschema@.designation d
-  WHERE d.decided_on OPERATOR(pg_catalog.<=) $1
-  ORDER BY d.supplier_id, d.decided_on DESC, d.designation_id DESC  -- (owners may decide the same day: the later recorded)
+  WHERE d.decided_on OPERATOR(pg_catalog.<=) $1 AND (d.member_state IS NULL OR $4 IS NULL OR d.member_state OPERATOR(pg_catalog.=) $4)
+  ORDER BY d.supplier_id, d.member_state, d.decided_on DESC, d.designation_id DESC
 ),
-own AS (
-  SELECT p.supplier_id, p.p,
+eu AS (  -- the EU-wide own status
+  SELECT p.supplier_id, p.p, dc.status AS eu_status,
          CASE WHEN dc.status OPERATOR(pg_catalog.=) 'high_risk' THEN 'designation'
               WHEN COALESCE(dc.status, '') OPERATOR(pg_catalog.<>) 'cleared' AND (p.p).above_hrv_threshold THEN 'score'
          END AS own_basis
   FROM prof p
-  LEFT JOIN decision dc ON dc.supplier_id OPERATOR(pg_catalog.=) p.supplier_id
+  LEFT JOIN decision dc ON dc.supplier_id OPERATOR(pg_catalog.=) p.supplier_id AND dc.ms IS NULL
+  WHERE p.ms IS NULL
 ),
-control AS (  -- one row per supplier: its group (top of the chain) and whether a controller is high-risk
-  SELECT c.supplier_id,
+ownx AS (  -- the own status in each owning member state's evaluation
+  SELECT p.supplier_id, p.ms, p.p,
+         CASE WHEN e.own_basis OPERATOR(pg_catalog.=) 'designation' OR dx.status OPERATOR(pg_catalog.=) 'high_risk' THEN 'designation'
+              WHEN e.own_basis IS NOT NULL THEN e.own_basis
+              WHEN COALESCE(dx.status, e.eu_status, '') OPERATOR(pg_catalog.<>) 'cleared' AND (p.p).above_hrv_threshold THEN 'score'
+         END AS own_basis
+  FROM prof p
+  JOIN eu e ON e.supplier_id OPERATOR(pg_catalog.=) p.supplier_id
+  LEFT JOIN decision dx ON dx.supplier_id OPERATOR(pg_catalog.=) p.supplier_id AND dx.ms OPERATOR(pg_catalog.=) p.ms
+  WHERE p.ms IS NOT NULL
+),
+evals AS (  -- the evaluations to give: EU-wide and every owner of the supplier or a controller
+            -- ($4 NULL), or $4's only
+  SELECT c.supplier_id, NULL::pg_catalog.text AS ms FROM chain c WHERE c.depth OPERATOR(pg_catalog.=) 0 AND $4 IS NULL
+  UNION
+  SELECT c.supplier_id, o.ms FROM chain c JOIN owned o ON o.supplier_id OPERATOR(pg_catalog.=) c.controller_id WHERE $4 IS NULL
+  UNION
+  SELECT c.supplier_id, $4 FROM chain c WHERE c.depth OPERATOR(pg_catalog.=) 0 AND $4 IS NOT NULL
+),
+control AS (  -- per evaluation: the supplier's group (top of the chain) and whether a controller is high-risk
+  SELECT v.supplier_id, v.ms,
          (pg_catalog.array_agg(c.controller_id ORDER BY c.depth DESC))[1] AS group_id,
-         COALESCE(pg_catalog.bool_or(o.own_basis IS NOT NULL) FILTER (WHERE c.depth OPERATOR(pg_catalog.>) 0), false) AS controlled_by_high_risk
-  FROM chain c
-  LEFT JOIN own o ON o.supplier_id OPERATOR(pg_catalog.=) c.controller_id
-  GROUP BY c.supplier_id
+         COALESCE(pg_catalog.bool_or(COALESCE(ox.own_basis, oe.own_basis) IS NOT NULL) FILTER (WHERE c.depth OPERATOR(pg_catalog.>) 0), false) AS controlled_by_high_risk
+  FROM evals v
+  JOIN chain c ON c.supplier_id OPERATOR(pg_catalog.=) v.supplier_id
+  LEFT JOIN eu oe ON oe.supplier_id OPERATOR(pg_catalog.=) c.controller_id
+  LEFT JOIN ownx ox ON ox.supplier_id OPERATOR(pg_catalog.=) c.controller_id AND ox.ms OPERATOR(pg_catalog.=) v.ms
+  GROUP BY v.supplier_id, v.ms
 )
-SELECT o.supplier_id, s.name, i.group_id,
+SELECT i.supplier_id, s.name, i.group_id,
        (o.p).technical_score, (o.p).non_technical_score, (o.p).risk_score, (o.p).risk_level,
-       (o.own_basis IS NOT NULL OR COALESCE(i.controlled_by_high_risk, false)),
+       (o.own_basis IS NOT NULL OR i.controlled_by_high_risk),
        COALESCE(o.own_basis, CASE WHEN i.controlled_by_high_risk THEN 'group' END),
-       (o.p).coverage, (o.p).top_factors
-FROM own o
-JOIN @extschema@.supplier s ON s.supplier_id OPERATOR(pg_catalog.=) o.supplier_id
-JOIN control i ON i.supplier_id OPERATOR(pg_catalog.=) o.supplier_id
+       (o.p).coverage, (o.p).top_factors, i.ms
+FROM control i
+JOIN @extschema@.supplier s ON s.supplier_id OPERATOR(pg_catalog.=) i.supplier_id
+JOIN eu oe ON oe.supplier_id OPERATOR(pg_catalog.=) i.supplier_id
+LEFT JOIN ownx ox ON ox.supplier_id OPERATOR(pg_catalog.=) i.supplier_id AND ox.ms OPERATOR(pg_catalog.=) i.ms
+CROSS JOIN LATERAL (  -- its own evaluation for the member state, else (no rows of its own) the EU-wide one
+  SELECT CASE WHEN ox.supplier_id IS NULL THEN oe.p ELSE ox.p END AS p,
+         CASE WHEN ox.supplier_id IS NULL THEN oe.own_basis ELSE ox.own_basis END AS own_basis) o
 $$;
-COMMENT ON FUNCTION @extschema@.supplier_risk_of(date, text, bigint[]) IS
-  'Risk profile of every supplier (suppliers NULL) or of the given suppliers (only they and their controllers are scored), from the assessments and designations in force at as_of, under a methodology (NULL: the supplyrisk.methodology setting). supplier_risk_at''s computation.';
+COMMENT ON FUNCTION @extschema@.supplier_risk_of(date, text, bigint[], text) IS
+  'Risk profile of every supplier (suppliers NULL) or of the given suppliers (only they and their controllers are scored), from the assessments and designations in force at as_of, under a methodology (NULL: the supplyrisk.methodology setting). member_state NULL: the EU-wide evaluation (member_state NULL, EU-wide rows only) of each, and one evaluation per member state whose own rows on the supplier or a controller are in force; member_state X: X''s evaluation of each (EU-wide rows and X''s). supplier_risk_at''s computation.';
 
 CREATE OR REPLACE VIEW @extschema@.supplier_risk WITH (security_invoker = true) AS
   SELECT * FROM @extschema@.supplier_risk_of(CURRENT_DATE, NULL, NULL);
-COMMENT ON VIEW @extschema@.supplier_risk IS 'Risk profile of every supplier today, under the methodology of the supplyrisk.methodology setting.';
+COMMENT ON VIEW @extschema@.supplier_risk IS 'Risk profile of every supplier today, under the methodology of the supplyrisk.methodology setting: the EU-wide evaluation (member_state NULL), and one row per supplier and member state whose own assessments or designations, on the supplier or a controller, are in force (that member state''s evaluation).';
 COMMENT ON COLUMN @extschema@.supplier_risk.supplier_id IS 'Supplier.';
 COMMENT ON COLUMN @extschema@.supplier_risk.supplier_name IS 'Supplier name.';
 COMMENT ON COLUMN @extschema@.supplier_risk.group_id IS 'Supplier group (ultimate controller).';
@@ -113,15 +188,19 @@ COMMENT ON COLUMN @extschema@.supplier_risk.high_risk IS 'High-risk supplier: de
 COMMENT ON COLUMN @extschema@.supplier_risk.high_risk_basis IS 'designation, score or group; NULL when not high-risk.';
 COMMENT ON COLUMN @extschema@.supplier_risk.coverage IS 'Share (0..1) of the effective factor weight backed by a valid assessment.';
 COMMENT ON COLUMN @extschema@.supplier_risk.top_factors IS 'The assessed factors contributing most to the score, largest first.';
+COMMENT ON COLUMN @extschema@.supplier_risk.member_state IS 'The member state whose evaluation the row is (its own rows and the EU-wide ones count; the EU-wide high-risk status holds in every evaluation); NULL: the EU-wide evaluation, from EU-wide rows only.';
 
--- The risk of every supplier (supplier = NULL) or of one supplier, at a date, under a methodology.
-CREATE OR REPLACE FUNCTION @extschema@.supplier_risk_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL, supplier bigint DEFAULT NULL)
+-- The risk of every supplier (supplier = NULL) or of one supplier, at a date, under a
+-- methodology, as evaluated for one member state (member_state NULL: EU-wide rows only).
+CREATE OR REPLACE FUNCTION @extschema@.supplier_risk_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL, supplier bigint DEFAULT NULL,
+                                             member_state text DEFAULT NULL)
 RETURNS SETOF @extschema@.supplier_risk  -- the view's row type
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT * FROM @extschema@.supplier_risk_of($1, $2, CASE WHEN $3 IS NOT NULL THEN ARRAY[$3] END)
+  SELECT * FROM @extschema@.supplier_risk_of($1, $2, CASE WHEN $3 IS NOT NULL THEN ARRAY[$3] END, $4) x
+  WHERE $4 IS NOT NULL OR x.member_state IS NULL
 $$;
-COMMENT ON FUNCTION @extschema@.supplier_risk_at(date, text, bigint) IS
-  'Risk profile of every supplier (or only one) from the assessments and designations in force at as_of, under a methodology (default: the supplyrisk.methodology setting).';
+COMMENT ON FUNCTION @extschema@.supplier_risk_at(date, text, bigint, text) IS
+  'Risk profile of every supplier (or only one) from the assessments and designations in force at as_of, under a methodology (default: the supplyrisk.methodology setting), as evaluated for member_state (its own rows and the EU-wide ones; NULL: the EU-wide evaluation, from EU-wide rows only).';
 
 CREATE OR REPLACE FUNCTION @extschema@.score_supplier(supplier_id bigint, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
 RETURNS SETOF @extschema@.supplier_risk  -- the view's row type

@@ -29,15 +29,15 @@ WITH scoped AS NOT MATERIALIZED (  -- scoped: the scope's supply rows, by index 
   SELECT s.* FROM @extschema@.supply_in_scope($1, $4) s WHERE $4 IS NOT NULL
 ),
 r AS (  -- per supplier: group, the group's headquarters country, risk (scoped: the suppliers in the
-         -- scope only), scored now or (stored_scores) as refresh() stored them
-  SELECT x.supplier_id, x.group_id, g.global_id, g.hq_country, x.risk_score, x.high_risk,
-         x.risk_level OPERATOR(pg_catalog.=) 'unassessed' AS unassessed
-  FROM @extschema@.supplier_risk_of($1, $2,
+         -- scope only) as evaluated EU-wide and for the member states with rows of their own,
+         -- scored now or (stored_scores) as refresh() stored them
+  SELECT x.*, g.global_id, g.hq_country
+  FROM @extschema@.supplier_risk_rows($1, $2,
          CASE WHEN $4 IS NOT NULL THEN ARRAY(SELECT DISTINCT s.supplier_id FROM scoped s) END) x
   JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) x.group_id
   WHERE NOT $5
   UNION ALL
-  SELECT c.supplier_id, c.group_id, g.global_id, g.hq_country, c.risk_score, c.high_risk, c.unassessed
+  SELECT c.*, g.global_id, g.hq_country
   FROM @extschema@.supplier_rollup c
   JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) c.group_id
   WHERE $5
@@ -47,19 +47,29 @@ sup AS (  -- every supply row valid at as_of (a parallel scan), or the scope's
   UNION ALL
   SELECT s.* FROM scoped s WHERE $4 IS NOT NULL
 ),
+j AS (  -- each supply row with its supplier's risk as evaluated for the entity's member state
+  SELECT s.sector_code, s.member_state, s.function_code, s.entity_id, s.weight, r.group_id, r.global_id, r.hq_country,
+         CASE WHEN k.i IS NULL THEN r.high_risk ELSE r.ms_high_risk[k.i] END AS high_risk,
+         CASE WHEN k.i IS NULL THEN r.risk_score ELSE r.ms_risk_score[k.i] END AS risk_score,
+         CASE WHEN k.i IS NULL THEN r.unassessed ELSE r.ms_unassessed[k.i] END AS unassessed
+  FROM sup s
+  JOIN r ON r.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
+  CROSS JOIN LATERAL (SELECT @extschema@.supply_risk_index(r.member_states, s.member_state) AS i) k
+),
 base AS (
   SELECT s.sector_code, s.member_state, s.function_code,
          CASE WHEN $3
-              THEN @extschema@.supply_mix_agg(COALESCE(r.global_id, s.member_state OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.group_id::pg_catalog.text), s.weight) FILTER (WHERE $3)
-              ELSE @extschema@.supply_mix_agg(r.group_id, s.weight) FILTER (WHERE NOT $3) END AS group_mix,
-         @extschema@.supply_mix_agg(r.hq_country, s.weight) AS country_mix,
-         @extschema@.sourcing(s.entity_id, r.group_id) AS src,
-         pg_catalog.sum(s.weight) AS weight,
-         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.high_risk), 0::pg_catalog.float8) AS hrv_weight,
-         COALESCE(pg_catalog.sum(s.weight OPERATOR(pg_catalog.*) r.risk_score), 0::pg_catalog.float8) AS risk_weight,
-         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.unassessed), 0::pg_catalog.float8) AS unassessed_weight
-  FROM sup s
-  JOIN r ON r.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
+              THEN @extschema@.supply_mix_agg(COALESCE(s.global_id, s.member_state OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) s.group_id::pg_catalog.text), s.weight) FILTER (WHERE $3)
+              ELSE @extschema@.supply_mix_agg(s.group_id, s.weight) FILTER (WHERE NOT $3) END AS group_mix,
+         @extschema@.supply_mix_agg(s.hq_country, s.weight) AS country_mix,
+         @extschema@.sourcing(s.entity_id, s.group_id) AS src,
+         -- (exact_sum: correctly rounded whatever the order the plan feeds the rows in, so the
+         -- live rows, the rollups and a parallel plan agree to the last bit)
+         @extschema@.exact_sum(s.weight) AS weight,
+         COALESCE(@extschema@.exact_sum(s.weight) FILTER (WHERE s.high_risk), 0::pg_catalog.float8) AS hrv_weight,
+         COALESCE(@extschema@.exact_sum(s.weight OPERATOR(pg_catalog.*) s.risk_score), 0::pg_catalog.float8) AS risk_weight,
+         COALESCE(@extschema@.exact_sum(s.weight) FILTER (WHERE s.unassessed), 0::pg_catalog.float8) AS unassessed_weight
+  FROM j s
   GROUP BY s.sector_code, s.member_state, s.function_code
 )
 SELECT b.sector_code, b.member_state, b.function_code, b.group_mix, b.country_mix,

@@ -1,5 +1,5 @@
--- Exposure building blocks: the sourcing aggregate (single-sourced entities) and
--- deep_mix (tier-n propagation, C).
+-- Exposure building blocks: the sourcing aggregate (single-sourced entities); deep_mix is in
+-- deep_mix.sql.
 
 CREATE TYPE @extschema@.sourcing_counts AS (entities bigint, single_sourced bigint);
 COMMENT ON TYPE @extschema@.sourcing_counts IS 'Distinct entities, and how many of them have a single source.';
@@ -27,10 +27,3 @@ CREATE OR REPLACE AGGREGATE @extschema@.sourcing(entity bigint, source bigint) (
   PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.sourcing(bigint, bigint) IS 'Distinct entities in the rows and how many have exactly one distinct source (one pass, no sort).';
-
-CREATE OR REPLACE FUNCTION @extschema@.deep_mix(mix @extschema@.supply_mix, max_depth integer DEFAULT 6,
-                                     function_code text DEFAULT NULL, min_share float8 DEFAULT 0.01)
-RETURNS @extschema@.supply_mix
-  AS 'MODULE_PATHNAME', 'supply_mix_deep' LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.deep_mix(@extschema@.supply_mix, integer, text, float8) IS
-  'A supplier mix propagated through supplier_dependency: each supplier weighs the supply that relies on it at any tier up to max_depth (simple paths, products of shares summed and capped at 1 per origin, paths below min_share pruned).';

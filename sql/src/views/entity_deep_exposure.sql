@@ -19,12 +19,14 @@ direct_groups AS (
             JOIN gmap gm ON gm.supplier_id OPERATOR(pg_catalog.=) t.key::bigint) AS direct_g
   FROM direct d
 ),
-groups AS (  -- the group mix propagated (a group's dependencies apply to its subsidiaries), regrouped
+groups AS (  -- the group mix propagated (a group's dependencies apply to its subsidiaries) through the
+            -- EU-wide edges and those of the entity's member state, regrouped
   SELECT d.entity_id, d.direct_g, @extschema@.total(d.direct_g) AS direct_total,
          (SELECT @extschema@.supply_mix_agg(gm.group_id, t.weight)
-            FROM @extschema@.each(@extschema@.deep_mix(d.direct_g, $2)) t
+            FROM @extschema@.each(@extschema@.deep_mix(d.direct_g, $2, member_state => de.member_state)) t
             JOIN gmap gm ON gm.supplier_id OPERATOR(pg_catalog.=) t.key::bigint) AS deep_g
   FROM direct_groups d
+  JOIN @extschema@.entity de ON de.entity_id OPERATOR(pg_catalog.=) d.entity_id
 ),
 hidden AS (  -- weight relying on a group beyond what the entity buys from it directly
   SELECT g.entity_id, t.key::bigint AS group_id,
@@ -51,7 +53,7 @@ $$;
 COMMENT ON FUNCTION @extschema@.entity_deep_exposure_at(date, integer) IS 'The rows of entity_deep_exposure for any date and depth.';
 CREATE OR REPLACE VIEW @extschema@.entity_deep_exposure WITH (security_invoker = true) AS
   SELECT * FROM @extschema@.entity_deep_exposure_at(CURRENT_DATE, 6);
-COMMENT ON VIEW @extschema@.entity_deep_exposure IS 'Per entity: hidden (tier-2+) reliance on supplier groups next to the direct supply, and the deep HHI next to the direct one. The direct mix over supplier groups is propagated with deep_mix (depth 6), so dependencies recorded on a group apply to its subsidiaries.';
+COMMENT ON VIEW @extschema@.entity_deep_exposure IS 'Per entity: hidden (tier-2+) reliance on supplier groups next to the direct supply, and the deep HHI next to the direct one. The direct mix over supplier groups is propagated with deep_mix (depth 6) through the EU-wide dependencies and those of the entity''s member state, so dependencies recorded on a group apply to its subsidiaries.';
 COMMENT ON COLUMN @extschema@.entity_deep_exposure.entity_id IS 'Entity.';
 COMMENT ON COLUMN @extschema@.entity_deep_exposure.entity_name IS 'Entity name.';
 COMMENT ON COLUMN @extschema@.entity_deep_exposure.member_state IS 'Member state of the entity.';

@@ -7,8 +7,8 @@ RETURNS TABLE (entity_id bigint, entity_name text, member_state text, sector_cod
                hrv_share float8, non_eu_share float8, single_supplier boolean, exposure_score float8,
                mix @extschema@.supply_mix)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-WITH r AS (
-  SELECT x.supplier_id, x.group_id, x.risk_score, x.high_risk FROM @extschema@.supplier_risk_at($1, $2) x
+WITH r AS (  -- every supplier's risk, EU-wide and as evaluated for the member states with rows of their own
+  SELECT x.* FROM @extschema@.supplier_risk_rows($1, $2, NULL) x
 ),
 m AS (
   SELECT x.weight_critical, x.weight_sensitive, x.weight_standard FROM @extschema@.methodology x
@@ -17,11 +17,13 @@ m AS (
 base AS (
   SELECT s.entity_id, s.function_code, @extschema@.supply_mix_agg(r.group_id, s.weight) AS mix,
          pg_catalog.sum(s.weight) AS w,
-         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE r.high_risk), 0::pg_catalog.float8) AS hw,
+         COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE CASE WHEN k.i IS NULL THEN r.high_risk ELSE r.ms_high_risk[k.i] END), 0::pg_catalog.float8) AS hw,
          COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE NOT c.eu_member), 0::pg_catalog.float8) AS nw,
-         COALESCE(pg_catalog.sum(s.weight OPERATOR(pg_catalog.*) r.risk_score), 0::pg_catalog.float8) AS rw
+         COALESCE(pg_catalog.sum(s.weight OPERATOR(pg_catalog.*) CASE WHEN k.i IS NULL THEN r.risk_score ELSE r.ms_risk_score[k.i] END), 0::pg_catalog.float8) AS rw
   FROM @extschema@.supply_valid_at($1) s
+  JOIN @extschema@.entity se ON se.entity_id OPERATOR(pg_catalog.=) s.entity_id
   JOIN r ON r.supplier_id OPERATOR(pg_catalog.=) s.supplier_id
+  CROSS JOIN LATERAL (SELECT @extschema@.supply_risk_index(r.member_states, se.member_state) AS i) k  -- the entity's member state's evaluation
   JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) r.group_id
   JOIN @extschema@.country c ON c.code OPERATOR(pg_catalog.=) g.hq_country
   GROUP BY s.entity_id, s.function_code
