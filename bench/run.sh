@@ -101,6 +101,8 @@ bash bench/incremental.sh
 echo
 bash bench/sovereignty.sh
 echo
+bash bench/collide.sh
+echo
 bash bench/cross_sector.sh
 
 echo

@@ -50,7 +50,12 @@
  * then grows by a quarter, so a large state is always 64% to 80% full: 25 to
  * 31.25 bytes per bigint key, 35 to 43.75 (plus the key bytes) per text key.
  *
- * Every state hashes with a seed of its own. Merging walks the source's slots
+ * Every state hashes with a seed of its own, derived from a secret of the
+ * process (HashSecret, drawn from pg_strong_random), and text keys are hashed
+ * with that secret too: keys chosen to collide under an unseeded hash (hash
+ * flooding: they would all land on one probe run) spread like any others.
+ * Hashes never leave the process (a deserialized state hashes its keys
+ * again), so workers with other secrets merge correctly. Merging walks the source's slots
  * in slot order, i.e. in the order of the source's hashes; with one hash for
  * all states those keys would arrive in the destination's slot order too, and
  * while the destination is smaller they pile up into ever longer probe runs
@@ -165,7 +170,7 @@ StateCreate(MemoryContext aggcxt)
 	s->kind = MIX_KIND_EMPTY;
 	s->cxt = aggcxt;
 	/* independent per state, also across the processes of a parallel query */
-	s->seed = HashInt64((int64) (((uint64) MyProcPid << 40) ^ ++created));
+	s->seed = HashInt64((int64) (HashSecret() ^ ++created));
 	return s;
 }
 
@@ -470,7 +475,7 @@ StateAddText(MixState *s, const char *key, int len, uint32 hash, double hi, doub
 static inline uint32
 HashText(const char *key, int len)
 {
-	return hash_bytes((const unsigned char *) key, len);
+	return (uint32) hash_bytes_extended((const unsigned char *) key, len, HashSecret());
 }
 
 static inline double

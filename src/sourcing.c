@@ -59,7 +59,7 @@ SourcingCreate(MemoryContext cxt)
 	SourcingState *s = MemoryContextAllocZero(cxt, sizeof(SourcingState));
 
 	s->cxt = cxt;
-	s->seed = HashInt64((int64) (((uint64) MyProcPid << 40) ^ ++created));
+	s->seed = HashInt64((int64) (HashSecret() ^ ++created));
 	SourcingAlloc(s, SOURCING_INITIAL_CAP);
 	return s;
 }

@@ -15,6 +15,23 @@ static int	supplyrisk_min_cell_size = 3;
 
 void		_PG_init(void);
 
+uint64
+HashSecret(void)
+{
+	static uint64 secret;
+	static bool drawn = false;
+
+	if (!drawn)
+	{
+		if (!pg_strong_random(&secret, sizeof(secret)))
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("could not draw the hash secret from pg_strong_random")));
+		drawn = true;
+	}
+	return secret;
+}
+
 void
 _PG_init(void)
 {

@@ -32,6 +32,13 @@ HashInt64(int64 k)
 	return h;
 }
 
+/*
+ * A secret of this process, drawn from pg_strong_random on first use: the seed
+ * of every hash table the aggregates build (and of text-key hashes), so that
+ * nobody can choose keys that collide in them (hash flooding).
+ */
+extern uint64 HashSecret(void);
+
 /* the aggregate's memory context; elog if not called as an aggregate */
 extern MemoryContext AggContextOrError(FunctionCallInfo fcinfo, const char *fn);
 /* a read-only StringInfo over a bytea's bytes (for deserialize functions) */

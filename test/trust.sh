@@ -7,7 +7,9 @@
 #     supplyrisk.maintenance or change a shipped row;
 #   - the federation export functions answer federation and admin roles only;
 #   - one decision per supplier, owner and day; grants bound to role OIDs;
-#   - deep_mix on a 1M-edge graph stops within a second of statement_timeout or a cancel.
+#   - deep_mix on a 1M-edge graph stops within a second of statement_timeout or a cancel;
+#   - member-state sovereignty of risk, owned tier-n edges and BOMs, the probe entity;
+#   - keys chosen to collide under the unseeded text hash do not flood the aggregates.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -20,7 +22,7 @@ state() { local out; out=$(psql -X -qAt -v VERBOSITY=sqlstate -v ON_ERROR_STOP=1
 as() { local r=$1; shift; state -U "$r" -d $db -c "$@"; }
 roles="sr_t_super sr_evil sr_t_read sr_t_assess sr_t_admin sr_t_fed sr_t_gone sr_t_peer"
 cleanup() {
-  psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1
+  psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "DROP DATABASE IF EXISTS ${db}_ascii WITH (FORCE)" >/dev/null 2>&1
   for r in $roles; do psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1; done
 }
 trap cleanup EXIT
@@ -388,5 +390,23 @@ fi
 wait $bg
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 check "pg_cancel_backend stops a running deep_mix within 1 s" "t|t" "$([ -n "$pid" ] && echo t)|$([ "$ms" -lt 1000 ] && echo t || echo "f ($ms ms)")"
+
+# --- 11. hash flooding ------------------------------------------------------------------------
+# 20,000 keys that all have one hashtext() value (lookup3 collisions, test/collide.py; bytes that
+# only a SQL_ASCII database takes): unseeded, they would share one probe run (quadratic)
+adb=supplyrisk_trust_ascii
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $adb" -c "CREATE DATABASE $adb ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0" >/dev/null
+psql -X -q -d $adb -c "CREATE EXTENSION supplyrisk" -c "CREATE TABLE hk (h text)" >/dev/null
+python3 test/collide.py 20000 | psql -X -q -d $adb -c "COPY hk FROM STDIN"
+psql -X -q -d $adb -c "CREATE TABLE k AS SELECT convert_from(decode(h, 'hex'), 'SQL_ASCII') AS k FROM hk" >/dev/null
+check "the 20,000 keys are distinct and all have one hashtext() value (the attack is real)" "20000|1" \
+  "$(psql -X -qAt -d $adb -c "SELECT count(DISTINCT k) || '|' || count(DISTINCT hashtext(k)) FROM k")"
+steps=$(psql -X -qAt -d $adb -c "SET client_min_messages = debug2" -c "SET max_parallel_workers_per_gather = 0" \
+  -c "SELECT supplyrisk.key_count(supplyrisk.supply_mix_agg(k, 1)) FROM k" 2>&1 | grep -o '[0-9.]* probe steps per lookup' | head -1 | cut -d' ' -f1)
+check "supply_mix_agg over them: seeded text hashes spread them (under 2 probe steps per lookup, got ${steps:-none})" "t" \
+  "$(awk -v s="${steps:-999}" 'BEGIN { print (s < 2) ? "t" : "f" }')"
+check "... and the mix holds every key once, equal to the mix of the same keys in another order" "20000|true" \
+  "$(psql -X -qAt -d $adb -c "SELECT supplyrisk.key_count(a) || '|' || (a OPERATOR(supplyrisk.=) b) FROM (SELECT supplyrisk.supply_mix_agg(k, 1) a FROM k) x, (SELECT supplyrisk.supply_mix_agg(k, 1 ORDER BY md5(k)) b FROM k) y")"
+psql -X -q -d postgres -c "DROP DATABASE $adb" >/dev/null
 
 finish "trust"
