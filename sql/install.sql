@@ -25,6 +25,7 @@
 --include src/types/supply_mix_metrics.sql
 --include src/model/federation_tables.sql
 --include src/model/cross_sector_tables.sql
+--include src/load/bom_components.sql
 --include src/load/bom.sql
 --include src/load/import_rows.sql
 --include src/load/bom_tables.sql

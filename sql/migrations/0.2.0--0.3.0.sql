@@ -81,7 +81,11 @@ COMMENT ON TABLE @extschema@.function_rollup IS 'Rollups written by refresh(): p
 DROP FUNCTION @extschema@.deep_mix(@extschema@.supply_mix, integer, text, float8);
 --include src/stats/deep_mix.sql
 --include src/views/entity_deep_exposure.sql
+-- the CycloneDX components are walked in C, once, linear in the document however deep it nests
+-- (issue 27.7); a stored component leaves out its nested ones (rows of their own)
+--include src/load/bom_components.sql
 --include src/load/import_bom.sql
+COMMENT ON COLUMN @extschema@.bom_component.component IS 'The component''s JSON as imported; a CycloneDX component without its nested components and services (each is a row of its own).';
 --include src/federation/federation_pull.sql
 
 -- Trust (issue 27): one decision per supplier, owner and day (a member state's decision no

@@ -12,7 +12,7 @@
 \set spdx22 `cat test/data/sbom/spdx-2.2-minimal.spdx.json`
 BEGIN;
 SET search_path = supplyrisk, public;
-SELECT plan(46);
+SELECT plan(52);
 
 CREATE TEMP TABLE docs (name text PRIMARY KEY, doc jsonb);
 INSERT INTO docs VALUES ('dropwizard', :'dropwizard'), ('laravel', :'laravel'), ('proton', :'proton'),
@@ -118,6 +118,27 @@ SELECT is(canonical_org_name('Apache Software Foundation'), 'Apache Software Fou
 SELECT ok(share(sbom_supplier_mix(pg_temp.doc('dropwizard')), 'Apache Software Foundation') > 0
           AND share(sbom_supplier_mix(pg_temp.doc('dropwizard')), 'apache software foundation') = 0,
           'the mix keys the organisation by its canonical name');
+
+-- deep nesting (issue 27.7): a chain of 1,000 nested components, each with a service beside its child
+CREATE TEMP TABLE deep AS
+SELECT ('{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": ['
+        || string_agg(format('{"type": "library", "name": "c%s", "supplier": {"name": "Org %s"}, "services": [{"name": "s%s"}], "components": [', l, l % 7, l), '' ORDER BY l)
+        || repeat(']}', 1000) || ']}')::jsonb AS d
+FROM generate_series(1, 1000) l;
+SELECT is((SELECT count(*)::int FROM bom_components((SELECT d FROM deep))), 2000, 'a chain 1,000 deep: every component and service, once');
+SELECT is((SELECT max(length(path) - length(replace(path, '.', '')))::int FROM bom_components((SELECT d FROM deep))), 1000,
+          'the deepest path names all 1,000 levels and the service below them');
+SELECT is((SELECT string_agg(name || ':' || kind || ':' || coalesce(organisation, '-'), ',' ORDER BY path) FROM bom_components((SELECT d FROM deep)) WHERE path IN
+            ('components[0]', 'components[0].services[0]', 'components[0].components[0]', 'components[0].components[0].services[0]')),
+          'c1:component:Org 1,c2:component:Org 2,s2:service:-,s1:service:-', 'each level''s component and service, with its organisation');
+SELECT is((SELECT count(*)::int FROM bom_cdx_walk((SELECT d FROM deep)) w WHERE w.component ? 'components' OR w.component ? 'services'), 0,
+          'a walked component leaves out its nested ones (rows of their own)');
+SELECT is((SELECT string_agg(path, ' ') FROM bom_components(('{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": ['
+                                                                || (SELECT string_agg('{"name": "c' || g || '"}', ', ') FROM generate_series(0, 10) g)
+                                                                || '], "services": [{"name": "s", "components": [{"name": "n"}]}]}')::jsonb) WHERE path ~ '(2|10)\]$' OR path ~ '^services'),
+          'components[2] components[10] services[0] services[0].components[0]', 'rows in document order, each followed by its nested ones');
+SELECT is((SELECT count(*)::int FROM bom_components('{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [{"name": "a", "components": {"name": "not an array"}}], "services": "none"}'::jsonb)),
+          1, 'components and services that are not arrays are not walked');
 
 SELECT * FROM finish();
 ROLLBACK;

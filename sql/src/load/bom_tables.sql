@@ -62,7 +62,7 @@ COMMENT ON COLUMN @extschema@.bom_component.organisation IS 'The organisation as
 COMMENT ON COLUMN @extschema@.bom_component.organisation_field IS 'The field it came from: manufacturer, supplier, publisher, provider (CycloneDX); supplier, originator (SPDX).';
 COMMENT ON COLUMN @extschema@.bom_component.quantity IS 'cdx:device:quantity, default 1.';
 COMMENT ON COLUMN @extschema@.bom_component.supplier_id IS 'The supplier the organisation was matched to or created as.';
-COMMENT ON COLUMN @extschema@.bom_component.component IS 'The component''s JSON as imported.';
+COMMENT ON COLUMN @extschema@.bom_component.component IS 'The component''s JSON as imported; a CycloneDX component without its nested components and services (each is a row of its own).';
 
 CREATE TABLE @extschema@.bom_dependency (
   bom_id       bigint NOT NULL REFERENCES @extschema@.bom (bom_id) ON DELETE CASCADE,

@@ -95,9 +95,9 @@ BEGIN
   INSERT INTO @extschema@.bom_component (bom_id, path, kind, bom_ref, name, version, purl, organisation, organisation_field,
                                          quantity, supplier_id, component)
   SELECT bid, s.path, s.kind, s.bom_ref, s.name, s.version, s.purl, s.organisation, s.organisation_field, s.quantity, s.supplier_id,
-         COALESCE(doc #> (SELECT array_agg(p ORDER BY o)
-                          FROM regexp_split_to_table(regexp_replace(s.path, '\[([0-9]+)\]', '.\1', 'g'), '\.') WITH ORDINALITY t(p, o)), 'null')
-  FROM supplyrisk_bom_stage s;
+         COALESCE(w.component, doc #> ARRAY['packages', pg_catalog.substring(s.path, '^packages\[([0-9]+)\]$')], 'null')
+  FROM supplyrisk_bom_stage s
+  LEFT JOIN @extschema@.bom_cdx_walk(CASE WHEN cdx THEN doc END) w ON w.path = s.path;  -- (CycloneDX: each component without its nested ones, rows of their own)
 
   -- the document's own graph
   IF cdx THEN
