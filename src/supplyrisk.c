@@ -24,9 +24,7 @@ HashSecret(void)
 	if (!drawn)
 	{
 		if (!pg_strong_random(&secret, sizeof(secret)))
-			ereport(ERROR,
-					(errcode(ERRCODE_INTERNAL_ERROR),
-					 errmsg("could not draw the hash secret from pg_strong_random")));
+			elog(ERROR, "could not draw the hash secret from pg_strong_random");
 		drawn = true;
 	}
 	return secret;

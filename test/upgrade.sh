@@ -45,6 +45,8 @@ for v in $paths; do
     "$(psql -X -qAt -d supplyrisk_up_old -c 'CALL supplyrisk.refresh()' -c 'SELECT count(*) > 0 FROM supplyrisk.sector_overview WHERE unassessed_share IS NOT NULL' 2>&1)"
   check "ALTER EXTENSION UPDATE from $v: the refresh after it fills function_rollup (full: another version)" "true|full" \
     "$(psql -X -qAt -d supplyrisk_up_old -c "SELECT (SELECT count(*) > 0 FROM supplyrisk.function_rollup) || '|' || (SELECT mode FROM supplyrisk.rollup_status)" 2>&1)"
+  check "ALTER EXTENSION UPDATE from $v: the shipped default's bands move to the midpoints, the user's methodology keeps its own" "37.5/62.5/87.5 25/50/75" \
+    "$(psql -X -qAt -d supplyrisk_up_old -c "SELECT string_agg(format('%s/%s/%s', band_medium, band_high, band_critical), ' ' ORDER BY shipped DESC) FROM supplyrisk.methodology WHERE name IN ('default', 'national')")"
   check "ALTER EXTENSION UPDATE from $v: version" "$default" "$(psql -X -qAt -d supplyrisk_up_old -c "SELECT extversion FROM pg_extension WHERE extname = 'supplyrisk'")"
 done
 # grants made before the update reach the tables it adds (a database of its own: grants change ACLs)

@@ -107,6 +107,18 @@ UPDATE @extschema@.access_grant g SET role_id = r.oid FROM pg_catalog.pg_roles r
 -- supplyrisk.maintenance is the library's superuser-only setting, read through maintenance_mode()
 --include src/base/protect_shipped.sql
 
+-- The levels say what the scores say (issue 28.2): the shipped default's bands move to the
+-- midpoints of the scale (a supplier scored k on every factor gets the level k names); a new
+-- methodology gets them by default; methodologies of users keep theirs.
+ALTER TABLE @extschema@.methodology ALTER COLUMN band_medium SET DEFAULT 37.5,
+  ALTER COLUMN band_high SET DEFAULT 62.5, ALTER COLUMN band_critical SET DEFAULT 87.5;
+COMMENT ON COLUMN @extschema@.methodology.band_medium IS 'risk_score from which the level is medium (below: low). Default 37.5: the bands sit at the midpoints of the scale, so a supplier scored k on every factor gets the level k names (0 and 1 low, 2 medium, 3 high, 4 critical).';
+SELECT pg_catalog.set_config('supplyrisk.maintenance', 'on', true);  -- (this script may change shipped rows)
+UPDATE @extschema@.methodology SET band_medium = 37.5, band_high = 62.5, band_critical = 87.5,
+  description = 'Defaults of the supplyrisk methodology: all factors weight 1, power mean p = 2, unknown factors at 2, bands 37.5/62.5/87.5 (the midpoints: a supplier scored k on every factor gets the level k names), HRV threshold 60 on the non-technical score.'
+WHERE name OPERATOR(pg_catalog.=) 'default' AND shipped;
+SELECT pg_catalog.set_config('supplyrisk.maintenance', 'off', true);
+
 -- Roles granted access before the update get exactly the privileges of their level, as
 -- grant_access gives them now: on the views and functions this update created again, and
 -- without what 0.3.0 no longer gives (read and assess roles lose the federation functions).

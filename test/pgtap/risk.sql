@@ -1,7 +1,7 @@
 -- pgTAP: supplier risk scoring properties.
 BEGIN;
 SET search_path = supplyrisk, public;
-SELECT plan(17);
+SELECT plan(21);
 \ir lib/plan.sql
 
 -- 300 random profiles: every factor assessed (70%) or unknown, scores 0..4
@@ -43,9 +43,9 @@ SELECT is((SELECT count(*)::int FROM a JOIN (
               OR abs(a.risk_score - 100 * sqrt(((r.t / 100) ^ 2 + (r.n / 100) ^ 2) / 2)) > 1e-9), 0,
           'scores equal an independent SQL power mean (1e-9)');
 SELECT is((SELECT count(*)::int FROM a WHERE risk_level <> CASE WHEN coverage < 0.5 - 1e-12 THEN 'unassessed'
-                                                                 WHEN risk_score < 25 THEN 'low' WHEN risk_score < 50 THEN 'medium'
-                                                                 WHEN risk_score < 75 THEN 'high' ELSE 'critical' END), 0,
-          'levels follow the 25/50/75 bands, unassessed below coverage 0.5');
+                                                                 WHEN risk_score < 37.5 THEN 'low' WHEN risk_score < 62.5 THEN 'medium'
+                                                                 WHEN risk_score < 87.5 THEN 'high' ELSE 'critical' END), 0,
+          'levels follow the 37.5/62.5/87.5 bands, unassessed below coverage 0.5');
 SELECT ok((SELECT count(*) FILTER (WHERE risk_level = 'unassessed') BETWEEN 1 AND 299 FROM a),
           'the random profiles have both unassessed and assessed suppliers');
 SELECT is((SELECT count(*)::int FROM a JOIN (SELECT profile_id, count(*) FILTER (WHERE dimension = 'technical') AS t,
@@ -89,6 +89,29 @@ SELECT ok((SELECT rp.risk_score = rs.risk_score AND rp.top_factors = rs.top_fact
           'parallel partial aggregation gives the serial profile');
 RESET :parallel_guc;
 SELECT throws_ok($$SELECT risk_profile_agg('no such', 'nt.state_link', 1, '2026-01-01', NULL, NULL)$$, '22023', 'unknown methodology "no such"', 'unknown methodology');
+
+-- the levels say what the scores say (issue 28.2): scored k on every factor, the level k names
+SELECT is((SELECT string_agg(k || ':' || x.lvl, ' ' ORDER BY k) FROM (
+             SELECT k, (risk_profile_agg('default', f.code, k, '2026-01-01', NULL, NULL)).risk_level AS lvl
+             FROM generate_series(0, 4) k CROSS JOIN risk_factor f GROUP BY k) x),
+          '0:low 1:low 2:medium 3:high 4:critical', 'a supplier scored k on every factor gets the level k names (0 and 1 low, 2 medium, 3 high, 4 critical)');
+SELECT is((SELECT format('%s/%s/%s', band_medium, band_high, band_critical) FROM methodology WHERE name = 'default'), '37.5/62.5/87.5',
+          'the shipped default''s bands are the midpoints of the scale');
+INSERT INTO methodology (name, description) VALUES ('mine', 'a new one');
+SELECT is((SELECT format('%s/%s/%s', band_medium, band_high, band_critical) FROM methodology WHERE name = 'mine'), '37.5/62.5/87.5',
+          'a new methodology gets the midpoint bands by default');
+-- group_risk against plain SQL over supplier_risk
+\set scale 0.02
+\ir ../../data/generate.sql
+SET search_path = supplyrisk, public;
+SELECT is((SELECT count(*)::int FROM group_risk g
+           FULL JOIN (SELECT group_id, count(*) AS members, count(*) FILTER (WHERE high_risk) AS hr, max(risk_score) AS top,
+                             (array_agg(risk_level ORDER BY array_position(ARRAY['low', 'medium', 'high', 'critical'], risk_level) DESC NULLS LAST))[1] AS lvl
+                      FROM supplier_risk WHERE member_state IS NULL GROUP BY group_id) p USING (group_id)
+           WHERE g.members IS DISTINCT FROM p.members::int OR g.high_risk_members IS DISTINCT FROM p.hr::int
+              OR g.highest_risk_score IS DISTINCT FROM p.top OR g.highest_risk_level IS DISTINCT FROM p.lvl
+              OR g.high_risk IS DISTINCT FROM (p.hr > 0)), 0,
+          'group_risk: one row per group, members, high-risk members, highest score and level = plain SQL over supplier_risk');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -12,9 +12,9 @@ CREATE TABLE @extschema@.methodology (
     CONSTRAINT methodology_non_technical_weight_range CHECK (non_technical_weight >= 0 AND non_technical_weight < 'Infinity'),
   unknown_score        float8 NOT NULL DEFAULT 2
     CONSTRAINT methodology_unknown_score_range CHECK (unknown_score >= 0 AND unknown_score <= 4),
-  band_medium          float8 NOT NULL DEFAULT 25,
-  band_high            float8 NOT NULL DEFAULT 50,
-  band_critical        float8 NOT NULL DEFAULT 75,
+  band_medium          float8 NOT NULL DEFAULT 37.5,
+  band_high            float8 NOT NULL DEFAULT 62.5,
+  band_critical        float8 NOT NULL DEFAULT 87.5,
   hrv_threshold        float8 NOT NULL DEFAULT 60
     CONSTRAINT methodology_hrv_threshold_range CHECK (hrv_threshold > 0 AND hrv_threshold <= 100),
   weight_critical      float8 NOT NULL DEFAULT 1.0
@@ -42,7 +42,7 @@ COMMENT ON COLUMN @extschema@.methodology.power_mean_p IS 'Exponent p of the wei
 COMMENT ON COLUMN @extschema@.methodology.technical_weight IS 'Weight of the technical dimension in risk_score.';
 COMMENT ON COLUMN @extschema@.methodology.non_technical_weight IS 'Weight of the non-technical dimension in risk_score.';
 COMMENT ON COLUMN @extschema@.methodology.unknown_score IS 'Score (0..4) counted for a factor with no valid assessment.';
-COMMENT ON COLUMN @extschema@.methodology.band_medium IS 'risk_score from which the level is medium (below: low).';
+COMMENT ON COLUMN @extschema@.methodology.band_medium IS 'risk_score from which the level is medium (below: low). Default 37.5: the bands sit at the midpoints of the scale, so a supplier scored k on every factor gets the level k names (0 and 1 low, 2 medium, 3 high, 4 critical).';
 COMMENT ON COLUMN @extschema@.methodology.band_high IS 'risk_score from which the level is high.';
 COMMENT ON COLUMN @extschema@.methodology.band_critical IS 'risk_score from which the level is critical.';
 COMMENT ON COLUMN @extschema@.methodology.hrv_threshold IS 'non_technical_score from which a supplier is high-risk by score.';
@@ -69,7 +69,7 @@ COMMENT ON COLUMN @extschema@.methodology_weight.weight IS 'Non-negative finite 
 COMMENT ON COLUMN @extschema@.methodology_weight.shipped IS 'True for rows shipped with the extension (read-only, not dumped).';
 
 INSERT INTO @extschema@.methodology (name, description, shipped) VALUES
-  ('default', 'Defaults of the supplyrisk methodology: all factors weight 1, power mean p = 2, unknown factors at 2, bands 25/50/75, HRV threshold 60 on the non-technical score.', true);
+  ('default', 'Defaults of the supplyrisk methodology: all factors weight 1, power mean p = 2, unknown factors at 2, bands 37.5/62.5/87.5 (the midpoints: a supplier scored k on every factor gets the level k names), HRV threshold 60 on the non-technical score.', true);
 INSERT INTO @extschema@.methodology_weight (methodology, factor_code, weight, shipped)
   SELECT 'default', code, 1, true FROM @extschema@.risk_factor;
 

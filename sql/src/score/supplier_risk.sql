@@ -183,12 +183,38 @@ COMMENT ON COLUMN @extschema@.supplier_risk.group_id IS 'Supplier group (ultimat
 COMMENT ON COLUMN @extschema@.supplier_risk.technical_score IS 'Technical dimension score, 0..100 (weighted power mean of the t.* factors).';
 COMMENT ON COLUMN @extschema@.supplier_risk.non_technical_score IS 'Non-technical dimension score, 0..100 (weighted power mean of the nt.* factors).';
 COMMENT ON COLUMN @extschema@.supplier_risk.risk_score IS 'Overall score, 0..100 (power mean of the two dimensions with the dimension weights).';
-COMMENT ON COLUMN @extschema@.supplier_risk.risk_level IS 'low, medium, high or critical, by the methodology''s bands; unassessed when coverage is below the methodology''s min_coverage (the score is still shown).';
-COMMENT ON COLUMN @extschema@.supplier_risk.high_risk IS 'High-risk supplier: designated, non-technical score at or above the HRV threshold, or controlled by a high-risk supplier.';
+COMMENT ON COLUMN @extschema@.supplier_risk.risk_level IS 'low, medium, high or critical: the band of risk_score under the methodology (default bands at the midpoints 37.5/62.5/87.5, so a supplier scored k on every factor gets the level k names); unassessed when coverage is below the methodology''s min_coverage (the score is still shown). Not high_risk, which is a designation, the non-technical score at or above hrv_threshold, or a high-risk controller.';
+COMMENT ON COLUMN @extschema@.supplier_risk.high_risk IS 'High-risk supplier: designated, non-technical score at or above the HRV threshold, or controlled by a high-risk supplier (high_risk_basis says which). Not the same as risk_level, which is the band of risk_score: a supplier can be high-risk at a low level, or critical without being high-risk.';
 COMMENT ON COLUMN @extschema@.supplier_risk.high_risk_basis IS 'designation, score or group; NULL when not high-risk.';
 COMMENT ON COLUMN @extschema@.supplier_risk.coverage IS 'Share (0..1) of the effective factor weight backed by a valid assessment.';
 COMMENT ON COLUMN @extschema@.supplier_risk.top_factors IS 'The assessed factors contributing most to the score, largest first.';
 COMMENT ON COLUMN @extschema@.supplier_risk.member_state IS 'The member state whose evaluation the row is (its own rows and the EU-wide ones count; the EU-wide high-risk status holds in every evaluation); NULL: the EU-wide evaluation, from EU-wide rows only.';
+
+-- One row per supplier group: its members' risk, so that analysts need not join parents by hand.
+CREATE OR REPLACE VIEW @extschema@.group_risk WITH (security_invoker = true) AS
+SELECT r.group_id, g.name AS group_name,
+       pg_catalog.count(*)::integer AS members,
+       COALESCE((pg_catalog.array_agg(r.risk_level ORDER BY l.rank DESC, r.risk_score DESC NULLS LAST)
+                   FILTER (WHERE r.risk_level OPERATOR(pg_catalog.<>) 'unassessed'))[1], 'unassessed') AS highest_risk_level,
+       pg_catalog.max(r.risk_score) AS highest_risk_score,
+       pg_catalog.bool_or(r.high_risk) AS high_risk,
+       pg_catalog.count(*) FILTER (WHERE r.high_risk)::integer AS high_risk_members,
+       pg_catalog.string_agg(pg_catalog.format('%s: %s', r.supplier_name, r.high_risk_basis), '; ' ORDER BY r.supplier_name, r.supplier_id)
+         FILTER (WHERE r.high_risk_basis OPERATOR(pg_catalog.<>) 'group') AS high_risk_reasons
+FROM @extschema@.supplier_risk r
+JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) r.group_id
+CROSS JOIN LATERAL (SELECT CASE r.risk_level WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END AS rank) l
+WHERE r.member_state IS NULL
+GROUP BY r.group_id, g.name;
+COMMENT ON VIEW @extschema@.group_risk IS 'One row per supplier group (a supplier and everything it controls, named by its ultimate controller): its members'' risk today, EU-wide evaluation (per member state: supplier_risk_at(member_state => X)). risk_level is the band of a score; high_risk is a designation, the non-technical score at or above hrv_threshold, or control by a high-risk supplier (high_risk_basis says which), so a group can be high-risk with low levels, or critical without being high-risk.';
+COMMENT ON COLUMN @extschema@.group_risk.group_id IS 'The group: its ultimate controller''s supplier_id.';
+COMMENT ON COLUMN @extschema@.group_risk.group_name IS 'The ultimate controller''s name.';
+COMMENT ON COLUMN @extschema@.group_risk.members IS 'Suppliers in the group, the controller included.';
+COMMENT ON COLUMN @extschema@.group_risk.highest_risk_level IS 'The highest risk_level among the members (low < medium < high < critical); unassessed when no member is assessed enough.';
+COMMENT ON COLUMN @extschema@.group_risk.highest_risk_score IS 'The highest risk_score among the members (0..100).';
+COMMENT ON COLUMN @extschema@.group_risk.high_risk IS 'Whether any member is high-risk.';
+COMMENT ON COLUMN @extschema@.group_risk.high_risk_members IS 'How many members are high-risk (a high-risk controller makes every member below it high-risk).';
+COMMENT ON COLUMN @extschema@.group_risk.high_risk_reasons IS 'Why: each member high-risk on its own account, as "name: designation" or "name: score" (members high-risk only through their controller are left out); NULL when none.';
 
 -- The risk of every supplier (supplier = NULL) or of one supplier, at a date, under a
 -- methodology, as evaluated for one member state (member_state NULL: EU-wide rows only).
