@@ -21,7 +21,12 @@ DROP FUNCTION @extschema@.sector_stats_at(date, text, boolean);
 -- be replaced: they are dropped and created again (below, by the includes), and the views over
 -- them with them; the grants of existing roles are given again at the end.
 DROP FUNCTION @extschema@.sector_overview_at(date, text);
+-- the rollup-backed views gain computed_at and stale (issue 28.5)
+DROP VIEW @extschema@.sector_overview;
+DROP FUNCTION @extschema@.sector_overview_rows(boolean, date, text);
 DROP FUNCTION @extschema@.function_overview_at(date, text);
+DROP VIEW @extschema@.function_overview;
+DROP FUNCTION @extschema@.function_overview_rows(boolean, date, text);
 DROP FUNCTION @extschema@.sector_gap_counts(boolean, date, text);
 DROP VIEW @extschema@.supplier_risk;
 DROP FUNCTION @extschema@.score_supplier(bigint, date, text);

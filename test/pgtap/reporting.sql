@@ -6,23 +6,23 @@ SET search_path = supplyrisk, public;
 \ir ../../data/generate.sql
 SET search_path = supplyrisk, public;
 \ir lib/plan.sql
-SELECT plan(19);
+SELECT plan(24);
 
 SELECT is((SELECT source FROM rollup_status), 'live', 'before the first refresh the views compute live');
 CALL refresh();
 SELECT is((SELECT source FROM rollup_status), 'rollup', 'after refresh() the views read the rollups');
 SELECT is((SELECT rollup_rows FROM rollup_status), (SELECT count(*) FROM sector_rollup), 'rollup_status counts the rollup rows');
 
-SELECT is((SELECT count(*)::int FROM ((SELECT * FROM sector_overview EXCEPT ALL SELECT * FROM sector_overview_at())
-                                       UNION ALL (SELECT * FROM sector_overview_at() EXCEPT ALL SELECT * FROM sector_overview)) d),
+SELECT is((SELECT count(*)::int FROM ((SELECT to_jsonb(v) - 'computed_at' - 'stale' FROM sector_overview v EXCEPT ALL SELECT to_jsonb(v) - 'computed_at' - 'stale' FROM sector_overview_at() v)
+                                       UNION ALL (SELECT to_jsonb(v) - 'computed_at' - 'stale' FROM sector_overview_at() v EXCEPT ALL SELECT to_jsonb(v) - 'computed_at' - 'stale' FROM sector_overview v)) d),
           0, 'sector_overview from rollups = live computation, every row and column');
 CREATE TEMP TABLE sv_diff (sector text, n int);
 DO $$
 DECLARE s record; n int;
 BEGIN
   FOR s IN SELECT code FROM supplyrisk.sector LOOP
-    EXECUTE format('SELECT count(*) FROM ((SELECT * FROM supplyrisk.%I EXCEPT ALL SELECT * FROM supplyrisk.sector_function_overview(%L))
-                     UNION ALL (SELECT * FROM supplyrisk.sector_function_overview(%L) EXCEPT ALL SELECT * FROM supplyrisk.%I)) d',
+    EXECUTE format('SELECT count(*) FROM ((SELECT to_jsonb(v) - ''computed_at'' - ''stale'' FROM supplyrisk.%I v EXCEPT ALL SELECT to_jsonb(v) - ''computed_at'' - ''stale'' FROM supplyrisk.sector_function_overview(%L) v)
+                     UNION ALL (SELECT to_jsonb(v) - ''computed_at'' - ''stale'' FROM supplyrisk.sector_function_overview(%L) v EXCEPT ALL SELECT to_jsonb(v) - ''computed_at'' - ''stale'' FROM supplyrisk.%I v)) d',
                    'sector_' || s.code, s.code, s.code, 'sector_' || s.code) INTO n;
     INSERT INTO sv_diff VALUES (s.code, n);
   END LOOP;
@@ -133,6 +133,20 @@ SELECT md5(string_agg(m::text, ',' ORDER BY snapshot_id, sector_code, member_sta
 CALL refresh();
 SELECT is((SELECT md5(string_agg(m::text, ',' ORDER BY snapshot_id, sector_code, member_state, function_code)) FROM metric_snapshot m),
           :'before', 'refresh() leaves the snapshots alone');
+
+-- staleness is visible (issue 28.5)
+CALL refresh();
+SELECT is((SELECT format('%s|%s', outdated, pending_changes) FROM rollup_status), 'f|0', 'right after a refresh: not outdated, nothing pending');
+SELECT is((SELECT format('%s|%s', bool_or(stale), bool_and(computed_at = (SELECT refreshed_at FROM rollup_status))) FROM sector_overview),
+          'f|t', 'sector_overview rows: not stale, computed when the refresh finished');
+UPDATE supply SET weight = weight * 2 WHERE supply_id = (SELECT min(supply_id) FROM supply);
+SELECT is((SELECT format('%s|%s', outdated, pending_changes > 0) FROM rollup_status), 't|t', 'a recorded change: outdated, pending');
+SELECT is((SELECT format('%s|%s|%s', (SELECT bool_and(stale) FROM sector_overview), (SELECT bool_and(stale) FROM sector_energy),
+                         (SELECT bool_and(stale) FROM function_overview))),
+          't|t|t', 'every rollup-backed view says stale (sector_overview, a sector view, function_overview)');
+CALL refresh();
+SELECT is((SELECT format('%s|%s', (SELECT outdated FROM rollup_status), (SELECT bool_or(stale) FROM sector_overview))), 'f|f',
+          'the next refresh clears it');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -301,7 +301,7 @@ CREATE OR REPLACE VIEW @extschema@.rollup_status WITH (security_invoker = true) 
 SELECT CASE WHEN r.refresh_id IS NULL THEN 'live' ELSE 'rollup' END AS source,
        r.refresh_id, r.finished_at AS refreshed_at, r.finished_at OPERATOR(pg_catalog.-) r.started_at AS duration,
        pg_catalog.now() OPERATOR(pg_catalog.-) r.finished_at AS age, r.as_of,
-       r.as_of OPERATOR(pg_catalog.<) CURRENT_DATE AS outdated, r.methodology, r.rollup_rows, r.stale_members,
+       r.as_of OPERATOR(pg_catalog.<) CURRENT_DATE OR c.n OPERATOR(pg_catalog.>) 0 AS outdated, r.methodology, r.rollup_rows, r.stale_members,
        c.n AS pending_changes, c.since AS changed_since, r.mode, r.recomputed
 FROM (SELECT 1) one
 LEFT JOIN (SELECT x.* FROM @extschema@.rollup_refresh x ORDER BY x.refresh_id DESC LIMIT 1) r ON true
@@ -313,7 +313,7 @@ COMMENT ON COLUMN @extschema@.rollup_status.refreshed_at IS 'When the last refre
 COMMENT ON COLUMN @extschema@.rollup_status.duration IS 'How long it took.';
 COMMENT ON COLUMN @extschema@.rollup_status.age IS 'Time since then: how stale the dashboards are at most.';
 COMMENT ON COLUMN @extschema@.rollup_status.as_of IS 'Date the supply was taken as valid at.';
-COMMENT ON COLUMN @extschema@.rollup_status.outdated IS 'True when as_of is before today (a refresh is due).';
+COMMENT ON COLUMN @extschema@.rollup_status.outdated IS 'True when a refresh is due: as_of is before today, or a change is recorded that the rollups do not hold (pending_changes above 0). The rollup-backed views carry it as stale.';
 COMMENT ON COLUMN @extschema@.rollup_status.methodology IS 'Methodology used.';
 COMMENT ON COLUMN @extschema@.rollup_status.rollup_rows IS 'Rows in sector_rollup.';
 COMMENT ON COLUMN @extschema@.rollup_status.pending_changes IS 'Changes recorded since the rollups were computed (rollup_change): 0 when they are current.';

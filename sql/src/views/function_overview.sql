@@ -52,13 +52,15 @@ CREATE OR REPLACE FUNCTION @extschema@.function_overview_rows(live boolean, as_o
 RETURNS TABLE (function_code text, function_name text, criticality text, member_state text, sectors integer,
                entities bigint, suppliers integer, hhi float8, cr1 float8, cr4 float8, effective_suppliers float8,
                hrv_share float8, unassessed_share float8, non_eu_share float8, country_hhi float8, top_suppliers text,
-               single_supplier_entities bigint, concentration_level text, contract_gap_edges bigint)
+               single_supplier_entities bigint, concentration_level text, contract_gap_edges bigint,
+               computed_at timestamptz, stale boolean)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 SELECT r.function_code, fn.name, fn.criticality, r.member_state, r.sectors, r.entities, r.suppliers, r.hhi, r.cr1, r.cr4,
        r.effective_suppliers, r.hrv_share, r.unassessed_share, r.non_eu_share, r.country_hhi, r.top_suppliers,
-       r.single_sourced, r.concentration_level, r.contract_gap_edges
+       r.single_sourced, r.concentration_level, r.contract_gap_edges, f.computed_at, f.stale
 FROM @extschema@.function_stats_read($1, $2, $3) r
 JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) r.function_code
+CROSS JOIN @extschema@.rollup_freshness($1 OR NOT EXISTS (SELECT 1 FROM @extschema@.function_rollup)) f
 $$;
 COMMENT ON FUNCTION @extschema@.function_overview_rows(boolean, date, text) IS
   'The rows of function_overview, live or from the rollups (see function_stats_read).';
@@ -88,7 +90,9 @@ BEGIN
     ('top_suppliers', 'The three largest supplier groups with their shares, as text.'),
     ('single_supplier_entities', 'Entities served by a single supplier group for the function.'),
     ('concentration_level', 'Band of hhi under the EU 2004 guidelines (low, moderate, high).'),
-    ('contract_gap_edges', 'Critical or sensitive supply edges whose contracts miss a clause of point 5.1.4; NULL while no contract check is recorded.')) x(col, txt) LOOP
+    ('contract_gap_edges', 'Critical or sensitive supply edges whose contracts miss a clause of point 5.1.4; NULL while no contract check is recorded.'),
+    ('computed_at', 'When the row was computed: the end of the last refresh() (now when computed live), so a dashboard can say "as of".'),
+    ('stale', 'True when the row may be out of date: the last refresh''s date has passed or a change is recorded that it does not hold (rollup_status.outdated).')) x(col, txt) LOOP
     EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.function_overview.%I IS %L', c.col, c.txt);
   END LOOP;
 END $cm$;

@@ -29,7 +29,9 @@ BEGIN
       ('country_hhi', 'HHI over the headquarters countries of the supplier groups.'),
       ('top_suppliers', 'The three largest supplier groups with their shares, as text.'),
       ('single_supplier_entities', 'Entities served by a single supplier group for the function.'),
-      ('contract_gap_edges', 'Critical or sensitive supply edges whose contracts miss a clause of point 5.1.4 (contract_gaps).')) x(col, txt) LOOP
+      ('contract_gap_edges', 'Critical or sensitive supply edges whose contracts miss a clause of point 5.1.4 (contract_gaps).'),
+    ('computed_at', 'When the row was computed: the end of the last refresh() (now when computed live), so a dashboard can say "as of".'),
+    ('stale', 'True when the row may be out of date: the last refresh''s date has passed or a change is recorded that it does not hold (rollup_status.outdated).')) x(col, txt) LOOP
       EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.%I.%I IS %L', v, c.col, c.txt);
     END LOOP;
   END LOOP;
