@@ -56,6 +56,7 @@
 --include src/report/review.sql
 --include src/report/report_charts.sql
 --include src/views/function_overview.sql
+--include src/report/report_findings.sql
 --include src/access/access_grant.sql
 --include src/access/member_states.sql
 --include src/access/row_security.sql

@@ -23,6 +23,7 @@ UPDATE assessment SET member_state = CASE assessment_id % 3 WHEN 0 THEN 'DE' WHE
 UPDATE designation SET member_state = CASE designation_id % 2 WHEN 0 THEN 'DE' END;
 CALL refresh();
 SELECT take_snapshot('s1');
+SELECT take_snapshot('s2');  -- (a trend needs two)
 SELECT grant_access('sr_de_read', 'read', '{DE}');
 SELECT grant_access('sr_fr_assess', 'assess', ARRAY['FR']);
 SELECT grant_access('sr_admin', 'admin');

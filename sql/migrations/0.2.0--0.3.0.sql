@@ -66,6 +66,7 @@ DROP FUNCTION @extschema@.sector_function_rows(text, boolean, date, text);
 --include src/stats/stats_modes.sql
 --include src/stats/sector_stats.sql
 --include src/views/function_overview.sql
+--include src/report/report_findings.sql
 --include src/rollup/snapshots_trend.sql
 --include src/rollup/refresh.sql
 COMMENT ON TABLE @extschema@.function_rollup IS 'Rollups written by refresh(): per ICT function and member state (NULL: EU-wide), every sector pooled (the function rows of sector_stats_compute, computed in the same pass as sector_rollup), read by function_overview and assessment_overview. Do not edit.';

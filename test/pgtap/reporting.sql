@@ -6,7 +6,7 @@ SET search_path = supplyrisk, public;
 \ir ../../data/generate.sql
 SET search_path = supplyrisk, public;
 \ir lib/plan.sql
-SELECT plan(24);
+SELECT plan(31);
 
 SELECT is((SELECT source FROM rollup_status), 'live', 'before the first refresh the views compute live');
 CALL refresh();
@@ -117,6 +117,10 @@ SELECT is((SELECT count(*)::int FROM metric_snapshot m JOIN (
              SELECT sector_code, count(DISTINCT (entity_id, function_code)) AS n FROM multi_vendor_gaps GROUP BY 1) g USING (sector_code)
            WHERE m.snapshot_id = :s1 AND m.member_state IS NULL AND m.function_code IS NULL AND (m.metrics->>'gaps')::bigint <> g.n), 0,
           'stored gap counts = multi_vendor_gaps (entity and function pairs)');
+SELECT is((SELECT format('%s|%s', (SELECT count(*) FROM trend), (SELECT count(*) FROM function_trend))), '0|0',
+          'one snapshot is no trend: trend and function_trend are empty (0.2.0: 492 rows comparing it with itself)');
+SELECT ok(sector_report('energy') ~ 'trend needs two|a second snapshot' OR sector_report('energy', 'html') ~ 'One snapshot only: a trend needs two',
+          'the report says that a trend needs a second snapshot');
 -- halve the energy supply of one supplier group's suppliers and take a second snapshot
 DELETE FROM supply WHERE supply_id % 3 = 0 AND entity_id IN (SELECT entity_id FROM entity WHERE sector_code = 'energy');
 SELECT take_snapshot('two') AS s2 \gset
@@ -147,6 +151,28 @@ SELECT is((SELECT format('%s|%s|%s', (SELECT bool_and(stale) FROM sector_overvie
 CALL refresh();
 SELECT is((SELECT format('%s|%s', (SELECT outdated FROM rollup_status), (SELECT bool_or(stale) FROM sector_overview))), 'f|f',
           'the next refresh clears it');
+
+-- reports lead with what matters (issue 28.4): three findings by rule, = plain SQL over the sector view
+SELECT is((SELECT string_agg(format('%s:%s', rank, round(value::numeric, 9)), ' ' ORDER BY rank) FROM report_findings('banking')),
+          (SELECT format('1:%s 2:%s 3:%s',
+                    (SELECT round(max(hrv_share)::numeric, 9) FROM sector_banking WHERE criticality <> 'standard' AND hrv_share > 0),
+                    (SELECT round(max(hhi)::numeric, 9) FROM sector_banking),
+                    (SELECT round(max(single_supplier_entities)::numeric, 9) FROM sector_banking WHERE single_supplier_entities > 0))),
+          'report_findings: the highest high-risk share on a critical or sensitive function, the highest HHI, the most single-supplier entities');
+SELECT is((SELECT string_agg(format('%s:%s', rank, round(value::numeric, 9)), ' ' ORDER BY rank) FROM report_findings()),
+          (SELECT format('1:%s 2:%s 3:%s',
+                    (SELECT round(max(hrv_share)::numeric, 9) FROM function_overview WHERE criticality <> 'standard' AND hrv_share > 0),
+                    (SELECT round(max(hhi)::numeric, 9) FROM function_overview),
+                    (SELECT round(max(single_supplier_entities)::numeric, 9) FROM function_overview WHERE single_supplier_entities > 0))),
+          'the EU overview''s findings, over function_overview');
+SELECT ok(position('## Key findings' IN sector_report('banking')) < position('| Member state |' IN sector_report('banking'))
+          AND sector_report('banking') ~ E'## Key findings\n\n1\\. .*\n2\\. .*\n3\\. ',
+          'the markdown report opens with the three findings, before the tables');
+SELECT ok(position('Key findings' IN sector_report('banking', 'html')) < position('<svg' IN sector_report('banking', 'html')),
+          'the html report opens with them, before the charts');
+UPDATE supply SET weight = weight * 3 WHERE supply_id = (SELECT max(supply_id) FROM supply);
+SELECT ok(sector_report('banking') ~ '> \*\*Note:\*\* The data changed after the rollups were computed',
+          'a markdown report carries the staleness notice the html one does');
 
 SELECT * FROM finish();
 ROLLBACK;

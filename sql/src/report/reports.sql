@@ -56,6 +56,7 @@ DECLARE
   t2_title text;
   t2_note  text;
   notice text;
+  findings text;
   pct   CONSTANT text := 'FM990.0';
 BEGIN
   IF fmt IS NULL OR fmt NOT IN ('markdown', 'html') THEN
@@ -88,7 +89,7 @@ BEGIN
            pg_catalog.to_char(o.cr4 OPERATOR(pg_catalog.*) 100, pct), pg_catalog.round(o.effective_suppliers::numeric, 1)::text,
            pg_catalog.to_char(o.hrv_share OPERATOR(pg_catalog.*) 100, pct), pg_catalog.to_char(o.non_eu_share OPERATOR(pg_catalog.*) 100, pct),
            o.single_supplier_critical::text, o.concentration_level], fmt), E'\n'
-           ORDER BY o.sector_code, o.member_state NULLS FIRST), '')
+           ORDER BY o.member_state IS NOT NULL, o.hhi DESC NULLS LAST, o.sector_code, o.member_state), '')  -- EU-wide first, then by concentration
   INTO t1
   FROM @extschema@.sector_overview o
   WHERE CASE WHEN sector IS NULL THEN o.member_state IS NULL ELSE o.sector_code OPERATOR(pg_catalog.=) sector END;
@@ -101,7 +102,7 @@ BEGIN
              f.function_name, f.criticality, f.entities::text, f.suppliers::text, pg_catalog.round(f.hhi::numeric, 0)::text,
              pg_catalog.to_char(f.cr1 OPERATOR(pg_catalog.*) 100, pct), pg_catalog.to_char(f.hrv_share OPERATOR(pg_catalog.*) 100, pct),
              pg_catalog.to_char(f.non_eu_share OPERATOR(pg_catalog.*) 100, pct), f.single_supplier_entities::text, f.top_suppliers], fmt), E'\n'
-             ORDER BY CASE f.criticality WHEN 'critical' THEN 1 WHEN 'sensitive' THEN 2 ELSE 3 END, f.function_code), '')
+             ORDER BY f.hrv_share DESC NULLS LAST, f.hhi DESC NULLS LAST, f.function_code), '')  -- by concern
     INTO t2
     FROM @extschema@.sector_function_rows(sector, false) f
     WHERE f.member_state IS NULL;
@@ -124,9 +125,8 @@ BEGIN
     t2_title := 'Systemic dependencies: ICT functions across sectors';
     t2_note := 'The ICT functions whose supply, every sector and member state pooled, is the most concentrated on supplier groups (HHI), with the largest group and the number of sectors in which it supplies the function: one group behind the same function in many sectors is a dependency no sector view shows.';
   END IF;
-  IF fmt OPERATOR(pg_catalog.=) 'html' THEN
-    -- a self-contained document: the charts, then the tables; stale rollups said so
-    SELECT CASE WHEN r.source OPERATOR(pg_catalog.=) 'live' THEN NULL
+  -- stale rollups are said so, in both formats
+  SELECT CASE WHEN r.source OPERATOR(pg_catalog.=) 'live' THEN NULL
                 WHEN r.pending_changes OPERATOR(pg_catalog.>) 0 THEN pg_catalog.format('The data changed after the rollups were computed (%s, for the supply valid on %s): %s changes recorded since %s are not in this report. Run CALL supplyrisk.refresh() (or schedule it) for current figures.',
                                                        pg_catalog.to_char(r.refreshed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'), pg_catalog.to_char(r.as_of, 'YYYY-MM-DD'),
                                                        r.pending_changes, pg_catalog.to_char(r.changed_since AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'))
@@ -135,18 +135,30 @@ BEGIN
                 WHEN r.stale_members IS NOT NULL AND pg_catalog.cardinality(r.stale_members) OPERATOR(pg_catalog.>) 0
                   THEN pg_catalog.format('Federation members %s could not be reached at the last refresh: their figures are from an earlier pull.',
                                          pg_catalog.array_to_string(r.stale_members, ', ')) END
-    INTO notice FROM @extschema@.rollup_status r;
+  INTO notice FROM @extschema@.rollup_status r;
+  -- what matters first: the three most concerning findings, by rule
+  SELECT pg_catalog.string_agg(CASE WHEN fmt OPERATOR(pg_catalog.=) 'html'
+                                    THEN pg_catalog.format('<li>%s <span class="source">(%s)</span></li>', @extschema@.report_escape(x.finding, 'html'), x.source)
+                                    ELSE pg_catalog.format('%s. %s (%s)', x.rank, @extschema@.report_escape(x.finding, 'markdown'), x.source) END,
+                               E'\n' ORDER BY x.rank)
+  INTO findings FROM @extschema@.report_findings(sector) x;
+  IF fmt OPERATOR(pg_catalog.=) 'html' THEN
+    -- a self-contained document: the findings, the charts, then the tables
     RETURN @extschema@.report_html_document(title,
-             pg_catalog.format(E'<h1>%s</h1>\n<p class="source">Source: %s.</p>\n%s%s%s%s',
+             pg_catalog.format(E'<h1>%s</h1>\n<p class="source">Source: %s.</p>\n%s%s%s%s%s',
                @extschema@.report_escape(title, 'html'), @extschema@.report_escape(src, 'html'),
                CASE WHEN notice IS NULL THEN '' ELSE pg_catalog.format(E'<p class="notice">%s</p>\n', @extschema@.report_escape(notice, 'html')) END,
+               @extschema@.report_section('Key findings', CASE WHEN findings IS NULL THEN '<p>No finding: no supply visible.</p>'
+                                                               ELSE pg_catalog.format(E'<ol>\n%s\n</ol>', findings) END, NULL),
                @extschema@.sector_report_charts(sector, src),
                @extschema@.report_section(CASE WHEN sector IS NULL THEN 'Sectors, EU-wide' ELSE 'Member states' END,
                                           pg_catalog.format(E'<table>\n%s\n</table>', t1), NULL),
                @extschema@.report_section(t2_title, pg_catalog.format(E'%s<table>\n%s\n</table>',
                  CASE WHEN t2_note IS NULL THEN '' ELSE pg_catalog.format(E'<p>%s</p>\n', @extschema@.report_escape(t2_note, 'html')) END, t2), NULL)));
   END IF;
-  RETURN pg_catalog.format(E'# %s\n\nSource: %s.\n\n%s\n\n## %s\n\n%s%s\n', @extschema@.report_escape(title, 'markdown'), src, t1,
+  RETURN pg_catalog.format(E'# %s\n\nSource: %s.\n\n%s## Key findings\n\n%s\n\n%s\n\n## %s\n\n%s%s\n', @extschema@.report_escape(title, 'markdown'), src,
+           CASE WHEN notice IS NULL THEN '' ELSE pg_catalog.format(E'> **Note:** %s\n\n', @extschema@.report_escape(notice, 'markdown')) END,
+           COALESCE(findings, 'No finding: no supply visible.'), t1,
            t2_title, CASE WHEN t2_note IS NULL THEN '' ELSE t2_note OPERATOR(pg_catalog.||) E'\n\n' END, t2);
 END
 $$;

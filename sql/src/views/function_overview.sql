@@ -236,8 +236,9 @@ COMMENT ON FUNCTION @extschema@.function_trend_between(bigint, bigint) IS
 CREATE OR REPLACE VIEW @extschema@.function_trend WITH (security_invoker = true) AS
   SELECT t.* FROM @extschema@.function_trend_between(
     (SELECT s.snapshot_id FROM @extschema@.snapshot s ORDER BY s.taken_at, s.snapshot_id LIMIT 1),
-    (SELECT s.snapshot_id FROM @extschema@.snapshot s ORDER BY s.taken_at DESC, s.snapshot_id DESC LIMIT 1)) t;
-COMMENT ON VIEW @extschema@.function_trend IS 'Change of every function_overview metric between the first and the latest snapshot, per ICT function and member state (NULL: EU-wide). Empty without snapshots; function_trend_between compares any two.';
+    (SELECT s.snapshot_id FROM @extschema@.snapshot s ORDER BY s.taken_at DESC, s.snapshot_id DESC LIMIT 1)) t
+  WHERE t.from_snapshot OPERATOR(pg_catalog.<>) t.to_snapshot;  -- (one snapshot is no trend)
+COMMENT ON VIEW @extschema@.function_trend IS 'Change of every function_overview metric between the first and the latest snapshot, per ICT function and member state (NULL: EU-wide). Empty until there are two snapshots (one snapshot is not compared with itself); function_trend_between compares any two.';
 DO $cm$
 DECLARE c record;
 BEGIN
