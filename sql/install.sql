@@ -10,6 +10,7 @@
 --include src/model/methodology.sql
 --include src/model/entity.sql
 --include src/model/global_id.sql
+--include src/model/supplier_ownership.sql
 --include src/model/supplier.sql
 --include src/model/supply.sql
 --include src/model/assessment_designation.sql

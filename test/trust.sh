@@ -173,6 +173,12 @@ check "an FR assessor sees DE's lone in_preparation hidden (and the smallest oth
 check "... moving its own row into that cell, in a transaction it rolls back, shows nothing more" "$before" "$during"
 check "the DE reader cannot call measure_progress_rows around it: the same NULL" "" \
   "$(psql -X -qAt -U sr_t_read -d $db -c "SELECT applied FROM supplyrisk.measure_progress_rows() WHERE measure_code = 'SM03' AND reporting_round = '2026'" 2>&1)"
+check "an FR confidential observation alone in its round: the DE reader does not learn the row exists (nor its dates)" "0|1" \
+  "$(as sr_t_assess "INSERT INTO supplyrisk.measure_status (toolbox_code, measure_code, member_state, reporting_round, legal_status, application, confidential, recorded_on) VALUES ('5g-2020', 'SM03', 'FR', '2031', 'adopted', 'applied', true, '2026-03-15')" >/dev/null
+     psql -X -qAt -U sr_t_read -d $db -c "SELECT count(*) FROM supplyrisk.measure_progress_rows() WHERE reporting_round = '2031'" 2>&1)|$(psql -X -qAt -U sr_t_admin -d $db -c "SELECT count(*) FROM supplyrisk.measure_progress_rows() WHERE reporting_round = '2031'" 2>&1)"
+check "... once DE has an observation of its own there, the row shows, with DE's dates only (not FR's 2026-03-15)" "2026-04-01|2026-04-01" \
+  "$(su -c "INSERT INTO supplyrisk.measure_status (toolbox_code, measure_code, member_state, reporting_round, legal_status, application, recorded_on) VALUES ('5g-2020', 'SM03', 'DE', '2031', 'none', 'not_applied', '2026-04-01')" >/dev/null
+     psql -X -qAt -U sr_t_read -d $db -c "SELECT first_recorded || '|' || last_recorded FROM supplyrisk.measure_progress_rows() WHERE reporting_round = '2031'" 2>&1)"
 check "nor lower supplyrisk.min_cell_size (42501)" "42501" "$(as sr_t_read "SELECT supplyrisk.version(); SET supplyrisk.min_cell_size = 1")"
 
 # --- 2. member-state sovereignty of risk ------------------------------------------------------
@@ -285,6 +291,23 @@ check "two BOMs of that serialNumber remain, FR's untouched" "DE:DE product v2|F
 check "each sees its own BOM and its components only" "FR product|1|DE product v2|1" \
   "$(psql -X -qAt -U sr_t_assess -d $db -c "SELECT string_agg(name, ',') FROM supplyrisk.bom" -c "SELECT count(*) FROM supplyrisk.bom_component" 2>&1 | paste -sd'|')|$(psql -X -qAt -U sr_evil -d $db -c "SELECT string_agg(name, ',') FROM supplyrisk.bom" -c "SELECT count(*) FROM supplyrisk.bom_component" 2>&1 | paste -sd'|')"
 check "the imports' tier-n edges carry their owner" "DE|FR" "$(su -c "SELECT string_agg(DISTINCT d.member_state, '|' ORDER BY d.member_state) FROM supplyrisk.supplier_dependency d JOIN supplyrisk.bom b ON b.bom_id = d.source_bom_id")"
+# (a helper's attacks: an EU-wide BOM's rows are not the DE assessor's to write; a source_bom_id
+# probe cannot tell FR's hidden import from a missing one)
+su -c "SELECT supplyrisk.import_bom('$(bomdoc "EU product" "Lib Vendor Three" | sed 's/00000000002a/00000000002b/')'::jsonb)" >/dev/null
+eubom=$(su -c "SELECT bom_id FROM supplyrisk.bom WHERE member_state IS NULL ORDER BY bom_id DESC LIMIT 1")
+frbom=$(su -c "SELECT bom_id FROM supplyrisk.bom WHERE member_state = 'FR' LIMIT 1")
+check "the DE assessor cannot change, delete or add components or graph rows of an EU-wide BOM" "0|0|42501|0" \
+  "$(psql -X -qAt -U sr_evil -d $db -c "WITH u AS (UPDATE supplyrisk.bom_component SET name = 'tampered' WHERE bom_id = $eubom RETURNING 1) SELECT count(*) FROM u" \
+       -c "WITH d AS (DELETE FROM supplyrisk.bom_component WHERE bom_id = $eubom RETURNING 1) SELECT count(*) FROM d" 2>&1 | paste -sd'|')|$(as sr_evil "INSERT INTO supplyrisk.bom_component (bom_id, path, kind, quantity, component) VALUES ($eubom, 'components[9]', 'component', 1, '{}')")|$(psql -X -qAt -U sr_evil -d $db -c "WITH d AS (DELETE FROM supplyrisk.bom_dependency WHERE bom_id = $eubom RETURNING 1) SELECT count(*) FROM d" 2>&1)"
+check "an edge naming FR's hidden import as its source is refused like one naming no import (42501 both, no 23503 oracle)" "42501|42501" \
+  "$(as sr_evil "INSERT INTO supplyrisk.supplier_dependency (supplier_id, depends_on_supplier_id, share, source_bom_id) VALUES ($C, $X, 0.1, $frbom)")|$(as sr_evil "INSERT INTO supplyrisk.supplier_dependency (supplier_id, depends_on_supplier_id, share, source_bom_id) VALUES ($C, $X, 0.1, 987654321)")"
+# a chain of control thousands deep would make every risk evaluation walk it: at most 32 links
+check "the DE assessor's chain of control stops at 32 links (23514)" "23514" \
+  "$(as sr_evil "DO \$\$ DECLARE p bigint; BEGIN INSERT INTO supplyrisk.supplier (name, hq_country) VALUES ('chain root', 'DE') RETURNING supplier_id INTO p;
+                 FOR i IN 1..40 LOOP INSERT INTO supplyrisk.supplier (name, hq_country, parent_supplier_id) VALUES ('chain ' || i, 'DE', p) RETURNING supplier_id INTO p; END LOOP; END \$\$")"
+check "... 32 links are accepted, and re-parenting the top of a 32-link chain under another supplier is refused (23514)" "|23514" \
+  "$(as sr_evil "DO \$\$ DECLARE p bigint; BEGIN INSERT INTO supplyrisk.supplier (name, hq_country) VALUES ('chain32 root', 'DE') RETURNING supplier_id INTO p;
+                 FOR i IN 1..32 LOOP INSERT INTO supplyrisk.supplier (name, hq_country, parent_supplier_id) VALUES ('chain32 ' || i, 'DE', p) RETURNING supplier_id INTO p; END LOOP; END \$\$")|$(state -d $db -c "UPDATE supplyrisk.supplier SET parent_supplier_id = $X WHERE name = 'chain32 root'")"
 check "pending changes: a scoped reader sees only its member states' (none of the supplier-wide ones)" "0" \
   "$(psql -X -qAt -U sr_t_read -d $db -c "SELECT count(*) FROM supplyrisk.rollup_change WHERE member_state IS NULL OR member_state <> 'DE'" 2>&1)"
 

@@ -105,6 +105,8 @@ COMMENT ON COLUMN @extschema@.access_grant.role_id IS 'The OID of the role at gr
 UPDATE @extschema@.access_grant g SET role_id = r.oid FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) g.role_name;
 --include src/access/member_states.sql
 --include src/access/owner_rows.sql
+-- a chain of control is at most 32 links (a role that may add suppliers could build one thousands deep)
+--include src/model/supplier_ownership.sql
 -- The id-sequence trigger runs as the writing role (an explicit id beyond a
 -- shared sequence needs UPDATE on it: admins); the federation export functions are for
 -- federation and admin roles only; admins may move the id sequences.

@@ -20,6 +20,9 @@ ALTER TABLE @extschema@.supplier_dependency
 ALTER TABLE @extschema@.supplier_dependency DROP CONSTRAINT supplier_dependency_unique,
   ADD CONSTRAINT supplier_dependency_unique UNIQUE NULLS NOT DISTINCT (supplier_id, depends_on_supplier_id, function_code, member_state);
 COMMENT ON COLUMN @extschema@.supplier_dependency.member_state IS 'Member state that owns the edge (row-level security; it counts only in that member state''s deep_mix); NULL: EU-wide, counted everywhere. Default: the writing role''s member state when its grant names exactly one.';
+-- deep_mix reads the EU-wide edges and one member state's by this index, not past every other
+-- member state's edges
+CREATE INDEX supplier_dependency_owner_idx ON @extschema@.supplier_dependency (member_state, supplier_id);
 CREATE TRIGGER supplier_dependency_member_state_eu BEFORE INSERT OR UPDATE OF member_state ON @extschema@.supplier_dependency
   FOR EACH ROW WHEN (NEW.member_state IS NOT NULL) EXECUTE FUNCTION @extschema@.check_entity_member_state();
 ALTER TABLE @extschema@.bom
@@ -36,18 +39,25 @@ ALTER TABLE @extschema@.supplier_dependency ENABLE ROW LEVEL SECURITY;
 CREATE POLICY supplier_dependency_read ON @extschema@.supplier_dependency FOR SELECT
   USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[])) OR (member_state IS NULL AND pg_catalog.cardinality((SELECT @extschema@.access_member_states())) OPERATOR(pg_catalog.>) 0)));
 CREATE POLICY supplier_dependency_write ON @extschema@.supplier_dependency FOR ALL
-  USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[])))) WITH CHECK (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))));
+  USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))))
+  WITH CHECK (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))) AND (source_bom_id IS NULL OR source_bom_id IN (SELECT b.bom_id FROM @extschema@.bom b WHERE ((SELECT @extschema@.access_member_states()) IS NULL OR b.member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))))));
 ALTER TABLE @extschema@.bom ENABLE ROW LEVEL SECURITY;
 CREATE POLICY bom_read ON @extschema@.bom FOR SELECT
   USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[])) OR (member_state IS NULL AND pg_catalog.cardinality((SELECT @extschema@.access_member_states())) OPERATOR(pg_catalog.>) 0)));
 CREATE POLICY bom_write ON @extschema@.bom FOR ALL
   USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[])))) WITH CHECK (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))));
 ALTER TABLE @extschema@.bom_component ENABLE ROW LEVEL SECURITY;
-CREATE POLICY bom_component_by_bom ON @extschema@.bom_component  -- the BOM's own policies scope the subquery
+CREATE POLICY bom_component_read ON @extschema@.bom_component FOR SELECT  -- the BOM's own policies scope the subquery
   USING (bom_id IN (SELECT b.bom_id FROM @extschema@.bom b));
+CREATE POLICY bom_component_write ON @extschema@.bom_component FOR ALL  -- written only with a BOM the writer owns
+  USING (bom_id IN (SELECT b.bom_id FROM @extschema@.bom b WHERE ((SELECT @extschema@.access_member_states()) IS NULL OR b.member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[])))))
+  WITH CHECK (bom_id IN (SELECT b.bom_id FROM @extschema@.bom b WHERE ((SELECT @extschema@.access_member_states()) IS NULL OR b.member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[])))));
 ALTER TABLE @extschema@.bom_dependency ENABLE ROW LEVEL SECURITY;
-CREATE POLICY bom_dependency_by_bom ON @extschema@.bom_dependency
+CREATE POLICY bom_dependency_read ON @extschema@.bom_dependency FOR SELECT
   USING (bom_id IN (SELECT b.bom_id FROM @extschema@.bom b));
+CREATE POLICY bom_dependency_write ON @extschema@.bom_dependency FOR ALL
+  USING (bom_id IN (SELECT b.bom_id FROM @extschema@.bom b WHERE ((SELECT @extschema@.access_member_states()) IS NULL OR b.member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[])))))
+  WITH CHECK (bom_id IN (SELECT b.bom_id FROM @extschema@.bom b WHERE ((SELECT @extschema@.access_member_states()) IS NULL OR b.member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[])))));
 -- pending changes name member states (and suppliers, whose rows any member state may have changed)
 ALTER TABLE @extschema@.rollup_change ENABLE ROW LEVEL SECURITY;
 CREATE POLICY rollup_change_by_member_state ON @extschema@.rollup_change
@@ -63,11 +73,13 @@ ALTER TABLE @extschema@.federation_group ENABLE ROW LEVEL SECURITY;
 CREATE POLICY federation_group_by_member_state ON @extschema@.federation_group
   USING (((SELECT @extschema@.access_member_states()) IS NULL OR member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.access_member_states()) AS text[]))));
 COMMENT ON POLICY supplier_dependency_read ON @extschema@.supplier_dependency IS 'Tier-n edges of the role''s member states and EU-wide ones (member_state NULL).';
-COMMENT ON POLICY supplier_dependency_write ON @extschema@.supplier_dependency IS 'A scoped role writes edges of its member states only; EU-wide ones need an unscoped role.';
+COMMENT ON POLICY supplier_dependency_write ON @extschema@.supplier_dependency IS 'A scoped role writes edges of its member states only, naming as source_bom_id only an import of its own (checked before the foreign key: another owner''s import and a missing one are refused alike); EU-wide ones need an unscoped role.';
 COMMENT ON POLICY bom_read ON @extschema@.bom IS 'Imports of the role''s member states and EU-wide ones (member_state NULL).';
 COMMENT ON POLICY bom_write ON @extschema@.bom IS 'A scoped role imports, replaces and deletes its member states'' imports only.';
-COMMENT ON POLICY bom_component_by_bom ON @extschema@.bom_component IS 'Components follow their import.';
-COMMENT ON POLICY bom_dependency_by_bom ON @extschema@.bom_dependency IS 'A document''s graph follows its import.';
+COMMENT ON POLICY bom_component_read ON @extschema@.bom_component IS 'Components follow their import: readable with it.';
+COMMENT ON POLICY bom_component_write ON @extschema@.bom_component IS 'Components are written only with an import of the writer''s own member states (an EU-wide import: unscoped roles).';
+COMMENT ON POLICY bom_dependency_read ON @extschema@.bom_dependency IS 'A document''s graph follows its import: readable with it.';
+COMMENT ON POLICY bom_dependency_write ON @extschema@.bom_dependency IS 'A document''s graph is written only with an import of the writer''s own member states.';
 COMMENT ON POLICY rollup_change_by_member_state ON @extschema@.rollup_change IS 'Pending changes of the role''s member states; supplier and everything changes for unscoped roles only.';
 COMMENT ON POLICY federation_member_by_member_state ON @extschema@.federation_member IS 'Federation members of the role''s member states.';
 COMMENT ON POLICY federation_state_by_member_state ON @extschema@.federation_state IS 'States pulled from the members of the role''s member states.';

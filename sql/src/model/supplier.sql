@@ -26,32 +26,6 @@ COMMENT ON COLUMN @extschema@.supplier.hq_country IS 'Country of the supplier''s
 COMMENT ON COLUMN @extschema@.supplier.global_id IS 'Global identifier (optional, unique): an LEI (ISO 17442), EUID:<EUID> or VAT:<CC><number>. Databases that share a global id mean the same supplier.';
 COMMENT ON COLUMN @extschema@.supplier.parent_supplier_id IS 'Controlling owner (decisive influence), optional; ownership cycles are refused.';
 
-CREATE OR REPLACE FUNCTION @extschema@.check_supplier_ownership() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-  cur  bigint := NEW.parent_supplier_id;
-  path text := NEW.supplier_id::text;
-  hops integer := 0;
-BEGIN
-  IF cur IS NULL THEN
-    RETURN NEW;
-  END IF;
-  -- serialise ownership changes so two concurrent updates cannot close a cycle
-  PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('supplyrisk.supplier_ownership'));
-  WHILE cur IS NOT NULL AND hops < 1000000 LOOP
-    path := path || ' -> ' || cur::text;
-    IF cur OPERATOR(pg_catalog.=) NEW.supplier_id THEN
-      RAISE EXCEPTION 'ownership cycle: supplier % cannot be controlled by supplier %', NEW.supplier_id, NEW.parent_supplier_id
-        USING ERRCODE = 'check_violation', COLUMN = 'parent_supplier_id', TABLE = TG_TABLE_NAME, SCHEMA = TG_TABLE_SCHEMA,
-              DETAIL = pg_catalog.format('The chain of control would be %s.', path),
-              HINT = 'A supplier group must have exactly one ultimate controller.';
-    END IF;
-    hops := hops + 1;
-    SELECT s.parent_supplier_id INTO cur FROM @extschema@.supplier s WHERE s.supplier_id OPERATOR(pg_catalog.=) cur;
-  END LOOP;
-  RETURN NEW;
-END $$;
-COMMENT ON FUNCTION @extschema@.check_supplier_ownership() IS 'Trigger: refuses a parent_supplier_id that would create an ownership cycle.';
 CREATE TRIGGER supplier_ownership_acyclic BEFORE INSERT OR UPDATE OF parent_supplier_id, supplier_id ON @extschema@.supplier
   FOR EACH ROW EXECUTE FUNCTION @extschema@.check_supplier_ownership();
 

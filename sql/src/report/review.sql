@@ -31,7 +31,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
   cells AS (  -- each row's cells (1: member-state level, 2-4: its legal status, 5-8: its application,
               -- 9: entity level, 10: entity applied) and whether it is the caller's own
     SELECT l.toolbox_code, l.measure_code, l.reporting_round, l.recorded_on,
-           l.member_state = ANY (r.scope) AS own,
+           l.member_state = ANY (r.scope) AS own, r.scope IS NULL AS unscoped,
            ARRAY[l.entity_id IS NULL,
                  l.entity_id IS NULL AND l.legal_status = 'none', l.entity_id IS NULL AND l.legal_status = 'in_preparation',
                  l.entity_id IS NULL AND l.legal_status = 'adopted',
@@ -43,11 +43,15 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
   counts AS (  -- per cell: every row (c) and the rows of other member states than the caller's (x)
     SELECT e.toolbox_code, e.measure_code, e.reporting_round,
            pg_catalog.array_agg(e.c ORDER BY e.i) AS c, pg_catalog.array_agg(e.x ORDER BY e.i) AS x,
-           pg_catalog.min(e.first_recorded) AS first_recorded, pg_catalog.max(e.last_recorded) AS last_recorded
+           pg_catalog.min(e.first_recorded) AS first_recorded, pg_catalog.max(e.last_recorded) AS last_recorded,
+           pg_catalog.bool_or(e.has_own) AS has_own
     FROM (SELECT c.toolbox_code, c.measure_code, c.reporting_round, u.i,
                  pg_catalog.count(*) FILTER (WHERE u.h) AS c,
                  pg_catalog.count(*) FILTER (WHERE u.h AND NOT COALESCE(c.own, false)) AS x,
-                 pg_catalog.min(c.recorded_on) AS first_recorded, pg_catalog.max(c.recorded_on) AS last_recorded
+                 -- (dates: a scoped caller's own observations only; other member states' dates are not counts)
+                 pg_catalog.min(c.recorded_on) FILTER (WHERE c.unscoped OR c.own) AS first_recorded,
+                 pg_catalog.max(c.recorded_on) FILTER (WHERE c.unscoped OR c.own) AS last_recorded,
+                 COALESCE(pg_catalog.bool_or(c.own), false) AS has_own
           FROM cells c CROSS JOIN LATERAL pg_catalog.unnest(c.hit) WITH ORDINALITY u(h, i)
           GROUP BY c.toolbox_code, c.measure_code, c.reporting_round, u.i) e
     GROUP BY e.toolbox_code, e.measure_code, e.reporting_round
@@ -59,11 +63,14 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
   -- member states' rows is hidden too, so the total less the shown cells gives nothing away.
   primary_cells AS (
     SELECT c.toolbox_code, c.measure_code, c.reporting_round, c.first_recorded, c.last_recorded, c.c, c.x, r.k,
+           -- a scoped caller with no observation of its own in the row, and fewer than k of other
+           -- member states, does not learn that the row exists
+           r.scope IS NOT NULL AND NOT c.has_own AND c.x[1] OPERATOR(pg_catalog.+) c.x[9] OPERATOR(pg_catalog.<) r.k AS withheld,
            ARRAY(SELECT r.scope IS NOT NULL AND v BETWEEN 1 AND r.k - 1 FROM pg_catalog.unnest(c.x) WITH ORDINALITY u(v, i) ORDER BY i) AS hide
     FROM counts c CROSS JOIN rule r
   ),
   shown AS (
-    SELECT p.toolbox_code, p.measure_code, p.reporting_round, p.first_recorded, p.last_recorded, p.k,
+    SELECT p.toolbox_code, p.measure_code, p.reporting_round, p.first_recorded, p.last_recorded, p.k, p.withheld,
            ARRAY(SELECT CASE WHEN p.hide[u.i] OR u.i = ANY (h.extra) THEN NULL ELSE u.v END
                  FROM pg_catalog.unnest(p.c) WITH ORDINALITY u(v, i) ORDER BY u.i) AS c,
            true = ANY (p.hide) AS any_suppressed
@@ -78,9 +85,10 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
          s.first_recorded, s.last_recorded,
          CASE WHEN s.any_suppressed THEN pg_catalog.format('counts of 1 to %s member states or entities, and cells that would give one away, are not shown (supplyrisk.min_cell_size)', s.k - 1) END
   FROM shown s
+  WHERE NOT s.withheld
 $$;
 REVOKE EXECUTE ON FUNCTION @extschema@.measure_progress_rows() FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.measure_progress_rows() IS 'Internal (measure_progress, review_report): counts of the latest observations per measure and round over every row (confidential ones and other member states'' included; counts only; for a scoped caller, counts below supplyrisk.min_cell_size are NULL).';
+COMMENT ON FUNCTION @extschema@.measure_progress_rows() IS 'Internal (measure_progress, review_report): counts of the latest observations per measure and round over every row (confidential ones and other member states'' included; counts only). For a scoped caller: counts below supplyrisk.min_cell_size are NULL, first_recorded and last_recorded are over its own observations, and a row where it has none and other member states have fewer than min_cell_size is left out.';
 
 CREATE OR REPLACE VIEW @extschema@.measure_progress WITH (security_invoker = true) AS
   SELECT p.toolbox_code, p.measure_code, m.title, m.kind, m.review_theme, p.reporting_round, p.member_states,

@@ -8,7 +8,7 @@ WITH RECURSIVE c (supplier_id, controller_id, depth) AS (
   UNION ALL
   SELECT c.supplier_id, s.parent_supplier_id, c.depth OPERATOR(pg_catalog.+) 1
   FROM c JOIN @extschema@.supplier s ON s.supplier_id OPERATOR(pg_catalog.=) c.controller_id
-  WHERE s.parent_supplier_id IS NOT NULL AND c.depth OPERATOR(pg_catalog.<) 1000
+  WHERE s.parent_supplier_id IS NOT NULL AND c.depth OPERATOR(pg_catalog.<) 32
 )
 SELECT supplier_id, controller_id, depth FROM c;
 COMMENT ON VIEW @extschema@.supplier_control_chain IS 'Every supplier with each supplier that controls it, directly or through intermediates (depth 0: itself).';
@@ -50,7 +50,7 @@ WITH RECURSIVE chain (supplier_id, controller_id, depth) AS (  -- supplier_contr
   UNION ALL
   SELECT c.supplier_id, s.parent_supplier_id, c.depth OPERATOR(pg_catalog.+) 1
   FROM chain c JOIN @extschema@.supplier s ON s.supplier_id OPERATOR(pg_catalog.=) c.controller_id
-  WHERE s.parent_supplier_id IS NOT NULL AND c.depth OPERATOR(pg_catalog.<) 1000
+  WHERE s.parent_supplier_id IS NOT NULL AND c.depth OPERATOR(pg_catalog.<) 32
 ),
 ctrl AS (  -- the suppliers whose own status is needed: all, or the set and its controllers
   SELECT s.supplier_id FROM @extschema@.supplier s WHERE $3 IS NULL
