@@ -19,6 +19,7 @@
 --include src/model/id_sequences.sql
 --include src/model/toolbox.sql
 --include src/model/contract_gaps.sql
+--include src/model/track_change.sql
 --include src/model/change_tracking.sql
 --include src/types/exact_sum.sql
 --include src/types/supply_mix_type.sql
@@ -60,6 +61,7 @@
 --include src/report/report_findings.sql
 --include src/access/access_grant.sql
 --include src/access/member_states.sql
+--include src/rollup/rollup_status.sql
 --include src/access/row_security.sql
 --include src/access/owner_rows.sql
 --include src/access/grant_functions.sql

@@ -236,6 +236,15 @@ check "EU-wide risk-weighted weight changes only through DE's rows (by as much a
   "$(su -c "SELECT abs(($eu_rw1 - $eu_rw0) - ($de_rw1 - $de_rw0)) <= 1e-9 * abs($eu_rw0)")"
 check "DE's high-risk weight still counts X (the EU-wide designation holds for DE's entities)" "t" \
   "$(su -c "SELECT sum(hrv_weight) >= (SELECT sum(s.weight) FROM supplyrisk.supply s JOIN supplyrisk.entity e USING (entity_id) WHERE e.member_state = 'DE' AND s.supplier_id = $X AND s.valid_from <= CURRENT_DATE AND (s.valid_to IS NULL OR s.valid_to > CURRENT_DATE)) FROM supplyrisk.sector_rollup WHERE member_state = 'DE' AND function_code IS NULL")"
+# a DE-owned change makes only DE's rows stale: FR's rows are not even rewritten (their xmin stays),
+# so a probe entity of FR's beside X cannot watch for DE's activity (found by a helper's attack)
+frx=$(su -c "SELECT md5(string_agg(xmin::text, ',' ORDER BY sector_code, function_code NULLS FIRST)) FROM supplyrisk.sector_rollup WHERE member_state = 'FR'")
+as sr_evil "INSERT INTO supplyrisk.assessment (supplier_id, factor_code, score, assessed_on, member_state) VALUES ($X, 't.product_quality', 4, CURRENT_DATE, 'DE')" >/dev/null
+psql -X -q -U sr_t_admin -d $db -c "CALL supplyrisk.refresh()" >/dev/null
+check "after a DE-owned assessment of X and an incremental refresh, no FR rollup row was rewritten; DE's were" "$frx|t|incremental" \
+  "$(su -c "SELECT md5(string_agg(xmin::text, ',' ORDER BY sector_code, function_code NULLS FIRST)) FROM supplyrisk.sector_rollup WHERE member_state = 'FR'")|$(su -c "SELECT bool_or(xmin::text::bigint > (SELECT min(xmin::text::bigint) FROM supplyrisk.sector_rollup)) FROM supplyrisk.sector_rollup WHERE member_state = 'DE'")|$(su -c "SELECT mode FROM supplyrisk.rollup_status")"
+check "rollup_status's refresh sizes (all member states' rows) are for unscoped roles only" "|" \
+  "$(psql -X -qAt -U sr_t_read -d $db -c "SELECT format('%s|%s', rollup_rows, recomputed) FROM supplyrisk.rollup_status" 2>&1)"
 # a DE designation of a controller makes its subsidiaries high-risk for DE only
 as sr_evil "INSERT INTO supplyrisk.designation (supplier_id, status, member_state) VALUES ($P, 'high_risk', 'DE')" >/dev/null
 check "a DE designation of a group's parent: its subsidiary is high-risk for DE (group), not EU-wide nor for FR" "true|group false false" \

@@ -104,6 +104,10 @@ ALTER TABLE @extschema@.access_grant ADD COLUMN role_id oid;
 COMMENT ON COLUMN @extschema@.access_grant.role_id IS 'The OID of the role at grant time: a grant holds only while a role with this OID and role_name exists (a dropped role''s grant goes to no later role of the same name; after a restore into another cluster, grant again).';
 UPDATE @extschema@.access_grant g SET role_id = r.oid FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) g.role_name;
 --include src/access/member_states.sql
+--include src/rollup/rollup_status.sql
+-- a member state's assessment or decision makes only its own rows stale (the change records its owner)
+--include src/model/track_change.sql
+COMMENT ON COLUMN @extschema@.rollup_change.member_state IS 'With sector_code: see there. With supplier_id: the owner of the assessment or designation that changed (its rows only are stale); NULL: EU-wide.';
 --include src/access/owner_rows.sql
 -- a chain of control is at most 32 links (a role that may add suppliers could build one thousands deep)
 --include src/model/supplier_ownership.sql

@@ -21,43 +21,9 @@ COMMENT ON COLUMN @extschema@.rollup_change.change_id IS 'Change number.';
 COMMENT ON COLUMN @extschema@.rollup_change.changed_at IS 'Start of the transaction that made the change.';
 COMMENT ON COLUMN @extschema@.rollup_change.source IS 'The table changed.';
 COMMENT ON COLUMN @extschema@.rollup_change.sector_code IS 'With member_state: the sector and member state whose rows are stale.';
-COMMENT ON COLUMN @extschema@.rollup_change.member_state IS 'See sector_code.';
+COMMENT ON COLUMN @extschema@.rollup_change.member_state IS 'With sector_code: see there. With supplier_id: the owner of the assessment or designation that changed (its rows only are stale); NULL: EU-wide.';
 COMMENT ON COLUMN @extschema@.rollup_change.supplier_id IS 'A supplier whose assessments, designations or ownership changed: scored again, and stale wherever it (or its group) supplies. A supplier row with no supplier_id, sector or everything: suppliers were added (the next refresh scores those it has not scored).';
 COMMENT ON COLUMN @extschema@.rollup_change.everything IS 'True when every row is stale (a methodology changed, or a tracked table was truncated).';
-
--- One trigger function for every tracked table: the transition tables of the statement (new_rows,
--- old_rows: whichever the trigger has) give the rows touched. Security definer, so that writers
--- need no privilege on rollup_change and row-level security does not hide the entities.
-CREATE OR REPLACE FUNCTION @extschema@.track_change() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-  -- the rows the statement touched: the new ones, the old ones, or both (an update)
-  r text := CASE TG_OP WHEN 'INSERT' THEN 'new_rows' WHEN 'DELETE' THEN 'old_rows'
-                       ELSE '(SELECT * FROM new_rows UNION ALL SELECT * FROM old_rows)' END;
-BEGIN
-  IF TG_OP OPERATOR(pg_catalog.=) 'TRUNCATE' THEN  -- (no transition table: every row may be stale)
-    INSERT INTO @extschema@.rollup_change (source, everything) VALUES (TG_TABLE_NAME, true);
-  ELSIF TG_TABLE_NAME IN ('supply', 'contract_control') THEN
-    EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, sector_code, member_state)
-      SELECT DISTINCT %L, e.sector_code, e.member_state FROM %s r JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) r.entity_id', TG_TABLE_NAME, r);
-  ELSIF TG_TABLE_NAME OPERATOR(pg_catalog.=) 'entity' THEN
-    EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, sector_code, member_state)
-      SELECT DISTINCT %L, r.sector_code, r.member_state FROM %s r', TG_TABLE_NAME, r);
-  ELSIF TG_TABLE_NAME OPERATOR(pg_catalog.=) 'supplier' AND TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
-    -- suppliers added supply nothing yet: one row per statement says the next refresh must
-    -- score the suppliers it has not scored (cheap on bulk loads)
-    INSERT INTO @extschema@.rollup_change (source) SELECT TG_TABLE_NAME WHERE EXISTS (SELECT 1 FROM new_rows);
-  ELSIF TG_TABLE_NAME IN ('supplier', 'assessment', 'designation') THEN
-    EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, supplier_id)
-      SELECT DISTINCT %L, r.supplier_id FROM %s r', TG_TABLE_NAME, r);
-  ELSE  -- methodology, methodology_weight
-    EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, everything) SELECT %L, true WHERE EXISTS (SELECT 1 FROM %s r)', TG_TABLE_NAME, r);
-  END IF;
-  RETURN NULL;
-END
-$$;
-REVOKE EXECUTE ON FUNCTION @extschema@.track_change() FROM PUBLIC;
-COMMENT ON FUNCTION @extschema@.track_change() IS 'Trigger (after each statement, with its transition tables) on the tables that feed the rollups: records the sectors and member states, suppliers or everything the statement made stale in rollup_change.';
 
 -- The common case, inserts into supply (loads, single-row writes), without dynamic SQL: its
 -- plan is prepared once per session, which keeps single-row inserts cheap.

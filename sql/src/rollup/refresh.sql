@@ -14,17 +14,19 @@
 -- The changes this refresh consumes: read and removed in one statement (one snapshot), so that
 -- a change committed meanwhile stays for the next refresh and none is lost.
 CREATE OR REPLACE FUNCTION @extschema@.refresh_take_changes(OUT changes bigint, OUT everything boolean, OUT suppliers_added boolean,
-                                                 OUT suppliers bigint[], OUT stale_keys text[])
+                                                 OUT suppliers bigint[], OUT stale_keys text[], OUT owned_suppliers text[])
 LANGUAGE sql VOLATILE AS $$
   WITH gone AS (DELETE FROM @extschema@.rollup_change RETURNING *)
   SELECT pg_catalog.count(*), COALESCE(pg_catalog.bool_or(g.everything), false),
          COALESCE(pg_catalog.bool_or(g.source OPERATOR(pg_catalog.=) 'supplier' AND g.supplier_id IS NULL AND NOT g.everything), false),
-         pg_catalog.array_agg(DISTINCT g.supplier_id) FILTER (WHERE g.supplier_id IS NOT NULL),
+         pg_catalog.array_agg(DISTINCT g.supplier_id) FILTER (WHERE g.supplier_id IS NOT NULL AND g.member_state IS NULL),
          pg_catalog.array_agg(DISTINCT g.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) g.member_state)
-           FILTER (WHERE g.sector_code IS NOT NULL)
+           FILTER (WHERE g.sector_code IS NOT NULL),
+         pg_catalog.array_agg(DISTINCT g.supplier_id::pg_catalog.text OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) g.member_state)
+           FILTER (WHERE g.supplier_id IS NOT NULL AND g.member_state IS NOT NULL)
   FROM gone g
 $$;
-COMMENT ON FUNCTION @extschema@.refresh_take_changes() IS 'Internal step of refresh(): consumes rollup_change in one statement and returns how many changes there were, whether one made everything stale, whether suppliers were added, the suppliers changed and the ''<sector>:<member state>'' keys named.';
+COMMENT ON FUNCTION @extschema@.refresh_take_changes() IS 'Internal step of refresh(): consumes rollup_change in one statement and returns how many changes there were, whether one made everything stale, whether suppliers were added, the suppliers changed EU-wide, the ''<sector>:<member state>'' keys named, and the ''<supplier>:<member state>'' pairs of changes a member state owns (only its rows are stale).';
 
 -- Incremental when the rollups were computed by this version, under this methodology, with
 -- contract tracking unchanged, on this database (not a coordinator), and no change made
@@ -89,43 +91,53 @@ COMMENT ON FUNCTION @extschema@.refresh_planner_settings(text, text[]) IS 'Inter
 -- supplier to score again supplies, and since the rollups' date those whose supply validity
 -- began or ended).
 CREATE OR REPLACE FUNCTION @extschema@.refresh_find_stale(since date, as_of date, changed_suppliers bigint[], suppliers_added boolean,
-                                               named_keys text[], OUT suppliers bigint[], OUT stale_keys text[])
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+                                               named_keys text[], owned_changes text[], OUT suppliers bigint[], OUT stale_keys text[])
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE dirty bigint[];
 BEGIN
-  WITH RECURSIVE sup AS (
-    SELECT c.supplier_id FROM pg_catalog.unnest(changed_suppliers) c(supplier_id)
+  -- (supplier, owner) pairs to score again: owner NULL, EU-wide (stale wherever the supplier
+  -- supplies), or a member state (its own assessment or decision: only its rows are stale);
+  -- the suppliers a changed one controls follow it, with the same owner
+  CREATE TEMP TABLE supplyrisk_refresh_dirty ON COMMIT DROP AS
+  WITH RECURSIVE sup (supplier_id, owner) AS (
+    SELECT c.supplier_id, NULL::text FROM pg_catalog.unnest(changed_suppliers) c(supplier_id)
     UNION
-    SELECT s.supplier_id FROM @extschema@.supplier s
+    SELECT pg_catalog.split_part(o.k, ':', 1)::bigint, pg_catalog.split_part(o.k, ':', 2) FROM pg_catalog.unnest(owned_changes) o(k)
+    UNION
+    SELECT s.supplier_id, NULL FROM @extschema@.supplier s
     WHERE suppliers_added AND NOT EXISTS (SELECT 1 FROM @extschema@.supplier_rollup c WHERE c.supplier_id OPERATOR(pg_catalog.=) s.supplier_id)
     UNION
-    SELECT a.supplier_id FROM @extschema@.assessment a
+    SELECT a.supplier_id, a.member_state FROM @extschema@.assessment a
     WHERE since OPERATOR(pg_catalog.<) as_of
       AND ((a.assessed_on OPERATOR(pg_catalog.>) since AND a.assessed_on OPERATOR(pg_catalog.<=) as_of)
            OR (a.valid_until OPERATOR(pg_catalog.>) since AND a.valid_until OPERATOR(pg_catalog.<=) as_of))
     UNION
-    SELECT g.supplier_id FROM @extschema@.designation g
+    SELECT g.supplier_id, g.member_state FROM @extschema@.designation g
     WHERE since OPERATOR(pg_catalog.<) as_of AND g.decided_on OPERATOR(pg_catalog.>) since AND g.decided_on OPERATOR(pg_catalog.<=) as_of
     UNION
-    SELECT s.supplier_id FROM @extschema@.supplier s JOIN sup ON s.parent_supplier_id OPERATOR(pg_catalog.=) sup.supplier_id
+    SELECT s.supplier_id, sup.owner FROM @extschema@.supplier s JOIN sup ON s.parent_supplier_id OPERATOR(pg_catalog.=) sup.supplier_id
   )
-  SELECT pg_catalog.array_agg(sup.supplier_id ORDER BY sup.supplier_id) INTO dirty FROM sup;
+  SELECT * FROM sup;
+  SELECT pg_catalog.array_agg(DISTINCT d.supplier_id ORDER BY d.supplier_id) INTO dirty FROM pg_temp.supplyrisk_refresh_dirty d;
   suppliers := dirty;
   SELECT pg_catalog.array_agg(DISTINCT k ORDER BY k) INTO stale_keys FROM (
     SELECT c.k FROM pg_catalog.unnest(named_keys) c(k)
     UNION ALL
     SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
-    FROM @extschema@.supply s JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
-    WHERE s.supplier_id OPERATOR(pg_catalog.=) ANY (dirty)  -- (by index; none when NULL)
+    FROM pg_temp.supplyrisk_refresh_dirty d
+    JOIN @extschema@.supply s ON s.supplier_id OPERATOR(pg_catalog.=) d.supplier_id  -- (by index)
+    JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
+    WHERE d.owner IS NULL OR e.member_state OPERATOR(pg_catalog.=) d.owner
     UNION ALL
     SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
     FROM @extschema@.supply s JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
     WHERE since OPERATOR(pg_catalog.<) as_of
       AND ((s.valid_from OPERATOR(pg_catalog.>) since AND s.valid_from OPERATOR(pg_catalog.<=) as_of)
            OR (s.valid_to OPERATOR(pg_catalog.>) since AND s.valid_to OPERATOR(pg_catalog.<=) as_of))) x;
+  DROP TABLE pg_temp.supplyrisk_refresh_dirty;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.refresh_find_stale(date, date, bigint[], boolean, text[]) IS 'Internal step of refresh() (incremental): the suppliers to score again (changed, and those they control; not scored yet after suppliers were added; assessments or designations that began or ended between since and as_of) and the stale ''<sector>:<member state>'' keys (named, supplied by those suppliers, or whose supply validity began or ended between since and as_of).';
+COMMENT ON FUNCTION @extschema@.refresh_find_stale(date, date, bigint[], boolean, text[], text[]) IS 'Internal step of refresh() (incremental): the suppliers to score again (changed, and those they control; not scored yet after suppliers were added; assessments or designations that began or ended between since and as_of) and the stale ''<sector>:<member state>'' keys (named; supplied by those suppliers, in every member state for an EU-wide change and in the owner''s only for a change a member state owns; or whose supply validity began or ended between since and as_of).';
 
 -- The suppliers' scores the rows are computed with, kept for the incremental refreshes after
 -- this one: every supplier's (suppliers NULL: a full refresh), or those to score again (a deleted
@@ -254,7 +266,8 @@ BEGIN
   IF mode OPERATOR(pg_catalog.=) 'incremental' AND (changes.changes OPERATOR(pg_catalog.>) 0 OR last.as_of OPERATOR(pg_catalog.<) as_of) THEN
     SELECT x.suppliers, x.stale_keys INTO stale_suppliers, stale_keys
     FROM @extschema@.refresh_find_stale(since => last.as_of, as_of => as_of, changed_suppliers => changes.suppliers,
-                                        suppliers_added => changes.suppliers_added, named_keys => changes.stale_keys) x;
+                                        suppliers_added => changes.suppliers_added, named_keys => changes.stale_keys,
+                                        owned_changes => changes.owned_suppliers) x;
   END IF;
   -- scored before a coordinator's pull, so always under this database's methodology (a
   -- coordinator scores nothing: its rows are the members')
@@ -297,27 +310,3 @@ $$;
 COMMENT ON PROCEDURE @extschema@.refresh(boolean, boolean) IS
   'Rebuilds the rollups (sector_rollup) in one transaction: dashboards keep reading the previous rollups until it commits; concurrent refreshes wait for each other. Incremental when it can (same version, methodology and contract tracking, no methodology change: only the member-state rows that rollup_change names, and those whose supply, assessments or designations began or ended since the rollups'' date, are recomputed from the supply with the same code, with the suppliers'' scores stored in supplier_rollup (only the suppliers added or changed are scored again), and their sectors'' EU-wide rows and their functions'' rows merged again from the stored states); full otherwise (a TRUNCATE of a tracked table, another version or methodology) or with full => true. On a federation coordinator, from every member''s states, pulled now (a member that cannot be pulled fails the refresh, or with skip_unreachable is marked stale and keeps its states of the last pull).';
 
-CREATE OR REPLACE VIEW @extschema@.rollup_status WITH (security_invoker = true) AS
-SELECT CASE WHEN r.refresh_id IS NULL THEN 'live' ELSE 'rollup' END AS source,
-       r.refresh_id, r.finished_at AS refreshed_at, r.finished_at OPERATOR(pg_catalog.-) r.started_at AS duration,
-       pg_catalog.now() OPERATOR(pg_catalog.-) r.finished_at AS age, r.as_of,
-       r.as_of OPERATOR(pg_catalog.<) CURRENT_DATE OR c.n OPERATOR(pg_catalog.>) 0 AS outdated, r.methodology, r.rollup_rows, r.stale_members,
-       c.n AS pending_changes, c.since AS changed_since, r.mode, r.recomputed
-FROM (SELECT 1) one
-LEFT JOIN (SELECT x.* FROM @extschema@.rollup_refresh x ORDER BY x.refresh_id DESC LIMIT 1) r ON true
-CROSS JOIN (SELECT pg_catalog.count(*) AS n, pg_catalog.min(k.changed_at) AS since FROM @extschema@.rollup_change k) c;
-COMMENT ON VIEW @extschema@.rollup_status IS 'What the dashboard views read: the last refresh (source rollup) or, before the first refresh, a live computation (source live).';
-COMMENT ON COLUMN @extschema@.rollup_status.source IS 'rollup (the views read sector_rollup) or live (never refreshed: computed on every read).';
-COMMENT ON COLUMN @extschema@.rollup_status.refresh_id IS 'Number of the last refresh.';
-COMMENT ON COLUMN @extschema@.rollup_status.refreshed_at IS 'When the last refresh finished.';
-COMMENT ON COLUMN @extschema@.rollup_status.duration IS 'How long it took.';
-COMMENT ON COLUMN @extschema@.rollup_status.age IS 'Time since then: how stale the dashboards are at most.';
-COMMENT ON COLUMN @extschema@.rollup_status.as_of IS 'Date the supply was taken as valid at.';
-COMMENT ON COLUMN @extschema@.rollup_status.outdated IS 'True when a refresh is due: as_of is before today, or a change is recorded that the rollups do not hold (pending_changes above 0). The rollup-backed views carry it as stale.';
-COMMENT ON COLUMN @extschema@.rollup_status.methodology IS 'Methodology used.';
-COMMENT ON COLUMN @extschema@.rollup_status.rollup_rows IS 'Rows in sector_rollup.';
-COMMENT ON COLUMN @extschema@.rollup_status.pending_changes IS 'Changes recorded since the rollups were computed (rollup_change): 0 when they are current.';
-COMMENT ON COLUMN @extschema@.rollup_status.mode IS 'full or incremental: how the last refresh computed the rollups.';
-COMMENT ON COLUMN @extschema@.rollup_status.recomputed IS 'Incremental: the sector and member-state rows recomputed (their sectors'' EU-wide rows merged again); NULL for a full refresh.';
-COMMENT ON COLUMN @extschema@.rollup_status.changed_since IS 'When the earliest of those changes was made (NULL: none).';
-COMMENT ON COLUMN @extschema@.rollup_status.stale_members IS 'Federation coordinator: members whose states in the rollups are from an earlier pull (skipped as unreachable); NULL elsewhere.';
