@@ -243,6 +243,13 @@ as sr_evil "INSERT INTO supplyrisk.assessment (supplier_id, factor_code, score, 
 psql -X -q -U sr_t_admin -d $db -c "CALL supplyrisk.refresh()" >/dev/null
 check "after a DE-owned assessment of X and an incremental refresh, no FR rollup row was rewritten; DE's were" "$frx|t|incremental" \
   "$(su -c "SELECT md5(string_agg(xmin::text, ',' ORDER BY sector_code, function_code NULLS FIRST)) FROM supplyrisk.sector_rollup WHERE member_state = 'FR'")|$(su -c "SELECT bool_or(xmin::text::bigint > (SELECT min(xmin::text::bigint) FROM supplyrisk.sector_rollup)) FROM supplyrisk.sector_rollup WHERE member_state = 'DE'")|$(su -c "SELECT mode FROM supplyrisk.rollup_status")"
+# contract gaps count where the sector and member state record checks: DE's first check changes no FR figure
+frc0=$(su -c "SELECT count(*) FILTER (WHERE contract_gap_edges IS NOT NULL) FROM supplyrisk.sector_rollup WHERE member_state = 'FR'")
+de_e=$(su -c "SELECT s.entity_id || ',' || s.supplier_id FROM supplyrisk.supply s JOIN supplyrisk.entity e USING (entity_id) JOIN supplyrisk.ict_function f ON f.code = s.function_code WHERE e.member_state = 'DE' AND f.criticality = 'critical' LIMIT 1")
+as sr_evil "INSERT INTO supplyrisk.contract_control (entity_id, supplier_id, clause, in_place) VALUES ($de_e, '5.1.4a', true)" >/dev/null
+psql -X -q -U sr_t_admin -d $db -c "CALL supplyrisk.refresh()" >/dev/null
+check "a DE contract check: DE's rows count contract gaps, FR's stay NULL (0.2.0: every FR row turned to a count)" "0|t" \
+  "$(su -c "SELECT count(*) FILTER (WHERE contract_gap_edges IS NOT NULL) FROM supplyrisk.sector_rollup WHERE member_state = 'FR'")|$(su -c "SELECT bool_or(contract_gap_edges IS NOT NULL) FROM supplyrisk.sector_rollup WHERE member_state = 'DE'")"
 check "rollup_status's refresh sizes (all member states' rows) are for unscoped roles only" "|" \
   "$(psql -X -qAt -U sr_t_read -d $db -c "SELECT format('%s|%s', rollup_rows, recomputed) FROM supplyrisk.rollup_status" 2>&1)"
 # a DE designation of a controller makes its subsidiaries high-risk for DE only

@@ -81,6 +81,9 @@ COMMENT ON TABLE @extschema@.function_rollup IS 'Rollups written by refresh(): p
 -- (a cast to a bare type name was looked up in the caller's search_path)
 --include src/model/global_id.sql
 --include src/model/contract_gaps.sql
+-- contract gaps count where the sector and member state record contract checks (one member state's
+-- first check no longer turns another's NULL into a count, nor tells it somebody tracks contracts)
+--include src/federation/federation_export.sql
 --include src/views/entity_exposure.sql
 -- tier-n edges and BOMs have an owner (issue 27.6): deep_mix counts the EU-wide edges and those of
 -- the member state it is asked for; an import replaces only its owner's import of a document

@@ -99,12 +99,13 @@ SELECT is((SELECT count(*)::int FROM contract_control), 0, 'contract checks foll
 SELECT is((SELECT count(DISTINCT entity_id)::int FROM contract_gaps), 1, 'and contract_gaps shows it its own entity''s gaps only');
 RESET ROLE;
 SELECT results_eq($$SELECT member_state, function_code, contract_gap_edges::int FROM sector_stats_at() WHERE sector_code = 'energy' ORDER BY 1 NULLS FIRST, 2 NULLS FIRST$$,
-  $$VALUES (NULL, NULL, 2), (NULL, 'it.erp', 0), (NULL, 'ot.scada', 2), ('DE', NULL, 1), ('DE', 'ot.scada', 1),
-           ('FR', NULL, 1), ('FR', 'ot.scada', 1), ('IT', NULL, 0), ('IT', 'it.erp', 0)$$,
-  'contract_gap_edges in the sector rows: edges with a gap, per member state and function, summed EU-wide');
-SELECT is((SELECT contract_gap_edges::int FROM sector_overview_at() WHERE sector_code = 'energy' AND member_state IS NULL), 2, 'sector_overview carries them');
+  $$VALUES (NULL, NULL, 1), (NULL, 'it.erp', NULL), (NULL, 'ot.scada', 1), ('DE', NULL, 1), ('DE', 'ot.scada', 1),
+           ('FR', NULL, NULL), ('FR', 'ot.scada', NULL), ('IT', NULL, NULL), ('IT', 'it.erp', NULL)$$,
+  'contract_gap_edges in the sector rows: edges with a gap, per member state and function, where that sector and member state record contract checks (DE here; FR and IT none: NULL), summed EU-wide over those');
+SELECT is((SELECT contract_gap_edges::int FROM sector_overview_at() WHERE sector_code = 'energy' AND member_state IS NULL), 1, 'sector_overview carries them');
 SELECT is((SELECT contract_gap_edges::int FROM sector_energy WHERE member_state = 'DE' AND function_code = 'ot.scada'), 1, 'and the sector views');
-SELECT is((SELECT count(*)::int FROM (SELECT DISTINCT entity_id, supplier_id, function_code FROM contract_gaps) g),
+SELECT is((SELECT count(*)::int FROM (SELECT DISTINCT g.entity_id, g.supplier_id, g.function_code FROM contract_gaps g JOIN entity e USING (entity_id)
+                                      WHERE (e.sector_code, e.member_state) IN (SELECT x.sector_code, x.member_state FROM contract_control c JOIN entity x USING (entity_id))) g),
           (SELECT contract_gap_edges::int FROM sector_overview_at() WHERE sector_code = 'energy' AND member_state IS NULL),
           'the EU count equals the distinct edges of contract_gaps (independent computation)');
 

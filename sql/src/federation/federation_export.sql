@@ -35,11 +35,13 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
   SELECT x.* FROM (
     SELECT f.sector_code, f.member_state, f.function_code, f.group_mix, f.country_mix, f.entities, f.single_sourced,
            f.weight, f.hrv_weight, f.risk_weight, f.unassessed_weight,
-           CASE WHEN (SELECT @extschema@.contracts_tracked()) THEN COALESCE(cg.edges, 0) END
+           CASE WHEN tk.sector_code IS NOT NULL THEN COALESCE(cg.edges, 0) END
     FROM @extschema@.sector_function_stats(CURRENT_DATE, NULL, true) f
     LEFT JOIN @extschema@.contract_gap_edge_counts(CURRENT_DATE) cg
       ON cg.sector_code OPERATOR(pg_catalog.=) f.sector_code AND cg.member_state OPERATOR(pg_catalog.=) f.member_state
      AND cg.function_code OPERATOR(pg_catalog.=) f.function_code
+    LEFT JOIN @extschema@.contract_tracked_keys() tk
+      ON tk.sector_code OPERATOR(pg_catalog.=) f.sector_code AND tk.member_state OPERATOR(pg_catalog.=) f.member_state
     UNION ALL  -- entities registered per sector and member state, for the all-functions rows
     SELECT e.sector_code, e.member_state, NULL, NULL, NULL, pg_catalog.count(*), 0, 0, 0, 0, 0, NULL
     FROM @extschema@.entity e GROUP BY e.sector_code, e.member_state

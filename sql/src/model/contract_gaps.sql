@@ -91,6 +91,17 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 $$;
 COMMENT ON FUNCTION @extschema@.contracts_tracked() IS 'Whether the database records contract checks (contract_control has a row): the sector rows count contract gap edges only then (NULL before).';
 
+-- The sectors and member states whose entities have contract checks: only their rows count
+-- contract gaps (another member state's first check must not turn this one's NULL into "every
+-- critical edge is a gap", nor tell it that somebody tracks contracts).
+CREATE OR REPLACE FUNCTION @extschema@.contract_tracked_keys()
+RETURNS TABLE (sector_code text, member_state text)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT DISTINCT e.sector_code, e.member_state
+  FROM @extschema@.contract_control c JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) c.entity_id
+$$;
+COMMENT ON FUNCTION @extschema@.contract_tracked_keys() IS 'The sectors and member states with at least one contract check of their entities: their rows count contract gap edges; the others'' stay NULL (as read by the caller: row-level security applies).';
+
 -- supply edges with at least one contract gap, per sector, member state and ICT function
 -- (an edge belongs to one of each: the counts add up across member states and functions)
 CREATE OR REPLACE FUNCTION @extschema@.contract_gap_edge_counts(as_of date DEFAULT CURRENT_DATE, scope text[] DEFAULT NULL)

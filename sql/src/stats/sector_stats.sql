@@ -146,12 +146,14 @@ RETURNS SETOF @extschema@.sector_rollup
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 WITH src AS (  -- this database's supply, or the members' states, or (from the rollups) states
                -- stored by refresh(); pooled: a state that counts only in the function rows
-  SELECT x.*, CASE WHEN (SELECT @extschema@.contracts_tracked()) THEN COALESCE(cg.edges, 0) END AS contract_gap_edges,
+  SELECT x.*, CASE WHEN tk.sector_code IS NOT NULL THEN COALESCE(cg.edges, 0) END AS contract_gap_edges,
          false AS pooled
   FROM @extschema@.sector_function_stats(as_of => $4, methodology => $5, global_keys => false, scope => $6, stored_scores => $3) x
   LEFT JOIN @extschema@.contract_gap_edge_counts(as_of => $4, scope => $6) cg
     ON cg.sector_code OPERATOR(pg_catalog.=) x.sector_code AND cg.member_state OPERATOR(pg_catalog.=) x.member_state
    AND cg.function_code OPERATOR(pg_catalog.=) x.function_code
+  LEFT JOIN @extschema@.contract_tracked_keys() tk  -- (counted where that sector and member state record contract checks)
+    ON tk.sector_code OPERATOR(pg_catalog.=) x.sector_code AND tk.member_state OPERATOR(pg_catalog.=) x.member_state
   WHERE NOT ($1 OPERATOR(pg_catalog.=) 'federation') AND NOT ($1 OPERATOR(pg_catalog.=) 'rollups')
   UNION ALL  -- the member-state states of the scope's sectors, for their EU-wide rows
   SELECT r.sector_code, r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
@@ -251,10 +253,9 @@ SELECT c.sector_code, c.member_state, c.function_code, c.gm, c.cm,
        CASE WHEN c.function_code IS NOT NULL THEN @extschema@.top_supplier_names(c.gm, 3) END,
        COALESCE(c.uw, 0::pg_catalog.float8),
        CASE WHEN c.w OPERATOR(pg_catalog.>) 0::pg_catalog.float8 THEN c.uw OPERATOR(pg_catalog./) c.w END,
-       -- counted once contract checks are recorded here (a coordinator: by a member); else NULL
-       CASE WHEN (SELECT CASE WHEN ($1 OPERATOR(pg_catalog.=) 'federation') THEN EXISTS (SELECT 1 FROM @extschema@.federation_state s WHERE s.contract_gap_edges IS NOT NULL)
-                              ELSE @extschema@.contracts_tracked() END)
-            THEN COALESCE(c.cge, 0::bigint) END
+       -- the sum over the member-state states that count contract gaps (their sector and member
+       -- state record contract checks); NULL where none does
+       c.cge
 FROM rows c
 LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_catalog.=) c.sector_code
                  AND COALESCE(en.member_state, '') OPERATOR(pg_catalog.=) COALESCE(c.member_state, '')  -- hashable
