@@ -36,6 +36,7 @@
 --include src/score/risk_profile.sql
 --include src/score/supplier_risk.sql
 --include src/score/supplier_rollup.sql
+--include src/score/supplier_rollup_comments.sql
 --include src/score/supplier_risk_rows.sql
 --include src/rollup/rollup_tables.sql
 --include src/stats/sourcing_deep_mix.sql
