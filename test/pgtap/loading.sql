@@ -73,13 +73,13 @@ INSERT INTO assessment (supplier_id, factor_code, score, assessed_on)
 INSERT INTO assessment (supplier_id, factor_code, score, assessed_on)
   SELECT 3, code, 1, '2026-01-01' FROM risk_factor WHERE code LIKE 't.%';  -- supplier 3: technical only, coverage 0.5
 SELECT results_eq($$SELECT supplier_id, round(risk_score::numeric, 9), risk_level, round(coverage::numeric, 12) FROM supplier_risk_at('2026-06-01') ORDER BY 1$$,
-  $$VALUES (1::bigint, 25::numeric, 'medium'::text, 1::numeric), (2, 50, 'unassessed', 0), (3, round(100 * sqrt(((0.25 ^ 2) + (0.5 ^ 2)) / 2)::numeric, 9), 'medium', 0.5)$$,
+  $$VALUES (1::bigint, 25::numeric, 'low'::text, 1::numeric), (2, 50, 'unassessed', 0), (3, round(100 * sqrt(((0.25 ^ 2) + (0.5 ^ 2)) / 2)::numeric, 9), 'medium', 0.5)$$,
   'no assessment: score 50 still shown, level unassessed (not high); coverage exactly 0.5 is assessed');
 SELECT is((SELECT high_risk FROM supplier_risk_at('2026-06-01') WHERE supplier_id = 2), false, 'an unassessed supplier is not high-risk');
 INSERT INTO methodology (name, min_coverage) VALUES ('lenient', 0);
 INSERT INTO methodology_weight (methodology, factor_code, weight) SELECT 'lenient', code, 1 FROM risk_factor;
-SELECT is((SELECT risk_level FROM supplier_risk_at('2026-06-01', 'lenient') WHERE supplier_id = 2), 'high',
-          'min_coverage 0 scores as 0.1.0 did: the unknown supplier at 50 is high');
+SELECT is((SELECT risk_level FROM supplier_risk_at('2026-06-01', 'lenient') WHERE supplier_id = 2), 'medium',
+          'min_coverage 0 scores the unknown supplier as 0.1.0 did (50), not unassessed: medium under the midpoint bands');
 INSERT INTO methodology (name, min_coverage) VALUES ('strict', 0.75);
 INSERT INTO methodology_weight (methodology, factor_code, weight) SELECT 'strict', code, 1 FROM risk_factor;
 SELECT is((SELECT risk_level FROM supplier_risk_at('2026-06-01', 'strict') WHERE supplier_id = 3), 'unassessed',

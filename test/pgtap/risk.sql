@@ -100,7 +100,10 @@ SELECT is((SELECT format('%s/%s/%s', band_medium, band_high, band_critical) FROM
 INSERT INTO methodology (name, description) VALUES ('mine', 'a new one');
 SELECT is((SELECT format('%s/%s/%s', band_medium, band_high, band_critical) FROM methodology WHERE name = 'mine'), '37.5/62.5/87.5',
           'a new methodology gets the midpoint bands by default');
--- group_risk against plain SQL over supplier_risk
+-- group_risk against plain SQL over supplier_risk (the load with the planner's costs as they are:
+-- with parallel plans made free, every row's default would start workers)
+RESET max_parallel_workers_per_gather; RESET parallel_setup_cost; RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size; RESET enable_hashagg;
 \set scale 0.02
 \ir ../../data/generate.sql
 SET search_path = supplyrisk, public;
