@@ -250,6 +250,8 @@ as sr_evil "INSERT INTO supplyrisk.contract_control (entity_id, supplier_id, cla
 psql -X -q -U sr_t_admin -d $db -c "CALL supplyrisk.refresh()" >/dev/null
 check "a DE contract check: DE's rows count contract gaps, FR's stay NULL (0.2.0: every FR row turned to a count)" "0|t" \
   "$(su -c "SELECT count(*) FILTER (WHERE contract_gap_edges IS NOT NULL) FROM supplyrisk.sector_rollup WHERE member_state = 'FR'")|$(su -c "SELECT bool_or(contract_gap_edges IS NOT NULL) FROM supplyrisk.sector_rollup WHERE member_state = 'DE'")"
+check "systemic_dependencies for a scoped reader: no row, and a notice saying the ranking pools every member state" "0|1" \
+  "$(psql -X -qAt -U sr_t_read -d $db -c "SELECT count(*) FROM supplyrisk.systemic_dependencies()" 2>/dev/null)|$(psql -X -qAt -U sr_t_read -d $db -c "SELECT count(*) FROM supplyrisk.systemic_dependencies()" 2>&1 | grep -c 'NOTICE:  systemic_dependencies: no row for a role scoped')"
 check "rollup_status's refresh sizes (all member states' rows) are for unscoped roles only" "|" \
   "$(psql -X -qAt -U sr_t_read -d $db -c "SELECT format('%s|%s', rollup_rows, recomputed) FROM supplyrisk.rollup_status" 2>&1)"
 # a DE designation of a controller makes its subsidiaries high-risk for DE only

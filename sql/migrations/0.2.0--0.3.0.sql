@@ -26,6 +26,8 @@ DROP VIEW @extschema@.sector_overview;
 DROP FUNCTION @extschema@.sector_overview_rows(boolean, date, text);
 DROP FUNCTION @extschema@.function_overview_at(date, text);
 DROP VIEW @extschema@.function_overview;
+-- systemic_dependencies ranks by a systemic score, with its components (issue 28.3)
+DROP FUNCTION @extschema@.systemic_dependencies(integer);
 DROP FUNCTION @extschema@.function_overview_rows(boolean, date, text);
 DROP FUNCTION @extschema@.sector_gap_counts(boolean, date, text);
 DROP VIEW @extschema@.supplier_risk;

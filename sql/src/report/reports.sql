@@ -108,11 +108,12 @@ BEGIN
     WHERE f.member_state IS NULL;
   ELSE
     -- the EU overview: the systemic dependencies, every sector pooled per ICT function
-    SELECT @extschema@.report_line(ARRAY['ICT function', 'Criticality', 'Sectors', 'Entities', 'HHI', 'Level',
+    SELECT @extschema@.report_line(ARRAY['ICT function', 'Criticality', 'Systemic score', 'Sectors', 'Entities', 'HHI', 'Level',
              'Largest supplier group', 'Its share %', 'Sectors it supplies'], fmt, true)
            OPERATOR(pg_catalog.||) E'\n' OPERATOR(pg_catalog.||)
            COALESCE(pg_catalog.string_agg(@extschema@.report_line(ARRAY[
-             d.function_name, d.criticality, d.sectors::text, d.entities::text, pg_catalog.round(d.hhi::numeric, 0)::text,
+             d.function_name, d.criticality, pg_catalog.round(d.systemic_score::numeric, 2)::text, d.sectors::text, d.entities::text,
+             pg_catalog.round(d.hhi::numeric, 0)::text,
              d.concentration_level, d.top_group, pg_catalog.to_char(d.top_group_share OPERATOR(pg_catalog.*) 100, pct),
              d.top_group_sectors::text], fmt), E'\n' ORDER BY d.rank), '')
     INTO t2
@@ -123,7 +124,7 @@ BEGIN
     t2_title := 'ICT functions, EU-wide';
   ELSE
     t2_title := 'Systemic dependencies: ICT functions across sectors';
-    t2_note := 'The ICT functions whose supply, every sector and member state pooled, is the most concentrated on supplier groups (HHI), with the largest group and the number of sectors in which it supplies the function: one group behind the same function in many sectors is a dependency no sector view shows.';
+    t2_note := 'The ICT functions on which the most sectors depend on one supplier group: ranked by the systemic score, the sum over the sectors of the share the function''s largest group (every sector and member state pooled) holds there (18 sectors all held by one group: 18), with that group, its share, the sectors it supplies and the HHI. One group behind the same function in many sectors is a dependency no sector view shows.';
   END IF;
   -- stale rollups are said so, in both formats
   SELECT CASE WHEN r.source OPERATOR(pg_catalog.=) 'live' THEN NULL

@@ -183,32 +183,53 @@ COMMENT ON FUNCTION @extschema@.assessment_overview(text) IS
 
 -- The systemic dependencies: the ICT functions whose EU-wide supplier-group concentration is
 -- highest, with the largest group and the number of sectors it supplies the function in.
+-- The systemic ranking (issue 28.3): per ICT function, its largest supplier group (EU-wide, every
+-- sector pooled) and the systemic score, the sum over the sectors of that group's share of the
+-- function there: it grows with the number of sectors where the same group supplies the function
+-- and with its share in each (18 sectors all held by one group: 18). Ranked by the score; the HHI
+-- order stays available (hhi_rank). The EU-wide rows need every member state: a scoped role gets
+-- no row, and a notice says why.
 CREATE OR REPLACE FUNCTION @extschema@.systemic_dependencies(k integer DEFAULT 10)
 RETURNS TABLE (rank integer, function_code text, function_name text, criticality text, sectors integer, entities bigint,
-               hhi float8, concentration_level text, top_group text, top_group_share float8, top_group_sectors integer)
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
+               hhi float8, concentration_level text, top_group text, top_group_share float8, top_group_sectors integer,
+               systemic_score float8, hhi_rank integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN QUERY
   WITH f AS (
-    SELECT r.*, t.key AS tkey, t.name AS tname, t.share AS tshare
+    SELECT r.*, t.key AS tkey, t.name AS tname, t.share AS tshare,
+           (pg_catalog.row_number() OVER (ORDER BY r.hhi DESC, r.function_code))::integer AS hrank
     FROM @extschema@.function_stats_read(false, CURRENT_DATE, NULL, NULL, true) r
     CROSS JOIN LATERAL @extschema@.top_shares_named(r.group_mix, 1) t
     WHERE r.hhi IS NOT NULL
-    ORDER BY r.hhi DESC, r.function_code LIMIT $1
   ),
-  s AS (  -- the EU-wide sector rows of those functions
-    SELECT x.sector_code, x.function_code, x.group_mix
+  s AS (  -- the EU-wide sector rows of those functions, with the top group's share there
+    SELECT x.function_code,
+           CASE WHEN @extschema@.key_type(x.group_mix) OPERATOR(pg_catalog.=) 'bigint'
+                THEN @extschema@.share(x.group_mix, f.tkey::bigint) ELSE @extschema@.share(x.group_mix, f.tkey) END AS sh
     FROM @extschema@.sector_function_states(ARRAY(SELECT f.function_code FROM f), true) x
+    JOIN f ON f.function_code OPERATOR(pg_catalog.=) x.function_code
+  ),
+  sc AS (
+    SELECT s.function_code, pg_catalog.count(*) FILTER (WHERE s.sh OPERATOR(pg_catalog.>) 0)::integer AS n,
+           COALESCE(pg_catalog.sum(s.sh), 0) AS score
+    FROM s GROUP BY s.function_code
   )
-  SELECT (pg_catalog.row_number() OVER (ORDER BY f.hhi DESC, f.function_code))::integer, f.function_code, fn.name, fn.criticality,
-         f.sectors, f.entities, f.hhi, f.concentration_level, COALESCE(f.tname, f.tkey), f.tshare,
-         (SELECT pg_catalog.count(*)::integer FROM s
-          WHERE s.function_code OPERATOR(pg_catalog.=) f.function_code
-            AND CASE WHEN @extschema@.key_type(s.group_mix) OPERATOR(pg_catalog.=) 'bigint'
-                     THEN @extschema@.share(s.group_mix, f.tkey::bigint) ELSE @extschema@.share(s.group_mix, f.tkey) END OPERATOR(pg_catalog.>) 0::pg_catalog.float8)
+  SELECT (pg_catalog.row_number() OVER (ORDER BY COALESCE(sc.score, 0) DESC, f.hhi DESC, f.function_code))::integer,
+         f.function_code, fn.name, fn.criticality, f.sectors, f.entities, f.hhi, f.concentration_level, COALESCE(f.tname, f.tkey), f.tshare,
+         COALESCE(sc.n, 0), COALESCE(sc.score, 0)::pg_catalog.float8, f.hrank
   FROM f JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) f.function_code
-  ORDER BY 1
+  LEFT JOIN sc ON sc.function_code OPERATOR(pg_catalog.=) f.function_code
+  ORDER BY 1 LIMIT k;
+  IF NOT FOUND AND @extschema@.access_member_states() IS NOT NULL THEN
+    RAISE NOTICE 'systemic_dependencies: no row for a role scoped to member states %', @extschema@.access_member_states()
+      USING DETAIL = 'The ranking pools every member state''s supply (the EU-wide rows), which a scoped role does not see.',
+            HINT = 'Ask an unscoped reader, or read function_overview for your member states.';
+  END IF;
+END
 $$;
 COMMENT ON FUNCTION @extschema@.systemic_dependencies(integer) IS
-  'The k ICT functions with the highest EU-wide supplier-group HHI, every sector pooled (function_overview): sectors and entities supplied, the largest group, its share and the number of sectors in which it supplies the function. The "systemic dependencies" section of the EU report.';
+  'The k most systemic ICT functions: per function (EU-wide, every sector pooled: function_overview) its largest supplier group, that group''s share, the sectors in which it supplies the function (top_group_sectors) and the systemic score, the sum over the sectors of its share there (grows with the sectors where one group leads and with its share in each; 18 sectors all held by one group: 18), ranked by the score, then HHI; hhi_rank keeps the HHI order. The "systemic dependencies" section of the EU report. A scoped role gets no row and a notice saying why.';
 
 -- The function rows of two snapshots compared, per ICT function and member state (NULL:
 -- EU-wide).
