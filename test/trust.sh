@@ -244,7 +244,6 @@ psql -X -q -U sr_t_admin -d $db -c "CALL supplyrisk.refresh()" >/dev/null
 check "after a DE-owned assessment of X and an incremental refresh, no FR rollup row was rewritten; DE's were" "$frx|t|incremental" \
   "$(su -c "SELECT md5(string_agg(xmin::text, ',' ORDER BY sector_code, function_code NULLS FIRST)) FROM supplyrisk.sector_rollup WHERE member_state = 'FR'")|$(su -c "SELECT bool_or(xmin::text::bigint > (SELECT min(xmin::text::bigint) FROM supplyrisk.sector_rollup)) FROM supplyrisk.sector_rollup WHERE member_state = 'DE'")|$(su -c "SELECT mode FROM supplyrisk.rollup_status")"
 # contract gaps count where the sector and member state record checks: DE's first check changes no FR figure
-frc0=$(su -c "SELECT count(*) FILTER (WHERE contract_gap_edges IS NOT NULL) FROM supplyrisk.sector_rollup WHERE member_state = 'FR'")
 de_e=$(su -c "SELECT s.entity_id || ',' || s.supplier_id FROM supplyrisk.supply s JOIN supplyrisk.entity e USING (entity_id) JOIN supplyrisk.ict_function f ON f.code = s.function_code WHERE e.member_state = 'DE' AND f.criticality = 'critical' LIMIT 1")
 as sr_evil "INSERT INTO supplyrisk.contract_control (entity_id, supplier_id, clause, in_place) VALUES ($de_e, '5.1.4a', true)" >/dev/null
 psql -X -q -U sr_t_admin -d $db -c "CALL supplyrisk.refresh()" >/dev/null
@@ -304,6 +303,8 @@ bomdoc() { printf '{"bomFormat": "CycloneDX", "specVersion": "1.5", "serialNumbe
 check "FR imports a BOM" "" "$(as sr_t_assess "SELECT supplyrisk.import_bom('$(bomdoc "FR product" "Lib Vendor One")'::jsonb)")"
 check "DE imports a document with the same serialNumber: a BOM of its own (0.2.0: it replaced FR's)" "" "$(as sr_evil "SELECT supplyrisk.import_bom('$(bomdoc "DE product" "Lib Vendor Two")'::jsonb)")"
 check "DE imports it again: only DE's BOM is replaced" "" "$(as sr_evil "SELECT supplyrisk.import_bom('$(bomdoc "DE product v2" "Lib Vendor Two")'::jsonb)")"
+check "import_bom by an assessor of two member states: refused (42501), saying an import has one owner" "42501|1" \
+  "$(su -c "SELECT supplyrisk.grant_access('sr_t_peer', 'assess', '{DE,FR}')" >/dev/null; as sr_t_peer "SELECT supplyrisk.import_bom('$(bomdoc "two-state product" "Lib Vendor Four")'::jsonb)")|$(psql -X -qAt -U sr_t_peer -d $db -c "SELECT supplyrisk.import_bom('$(bomdoc "two-state product" "Lib Vendor Four")'::jsonb)" 2>&1 | grep -c 'import_bom needs a role of one member state or an unscoped one')"
 check "two BOMs of that serialNumber remain, FR's untouched" "DE:DE product v2|FR:FR product" \
   "$(su -c "SELECT string_agg(member_state || ':' || name, '|' ORDER BY member_state) FROM supplyrisk.bom WHERE document_key LIKE 'urn:uuid:00000000-0000-4000-8000-00000000002a%'")"
 check "each sees its own BOM and its components only" "FR product|1|DE product v2|1" \

@@ -92,50 +92,43 @@ COMMENT ON FUNCTION @extschema@.refresh_planner_settings(text, text[]) IS 'Inter
 -- began or ended).
 CREATE OR REPLACE FUNCTION @extschema@.refresh_find_stale(since date, as_of date, changed_suppliers bigint[], suppliers_added boolean,
                                                named_keys text[], owned_changes text[], OUT suppliers bigint[], OUT stale_keys text[])
-LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
-DECLARE dirty bigint[];
-BEGIN
+LANGUAGE sql STABLE AS $$
   -- (supplier, owner) pairs to score again: owner NULL, EU-wide (stale wherever the supplier
   -- supplies), or a member state (its own assessment or decision: only its rows are stale);
-  -- the suppliers a changed one controls follow it, with the same owner
-  CREATE TEMP TABLE supplyrisk_refresh_dirty ON COMMIT DROP AS
+  -- the suppliers a changed one controls follow it, with the same owner. One CTE, read twice.
   WITH RECURSIVE sup (supplier_id, owner) AS (
-    SELECT c.supplier_id, NULL::text FROM pg_catalog.unnest(changed_suppliers) c(supplier_id)
+    SELECT c.supplier_id, NULL::pg_catalog.text FROM pg_catalog.unnest($3) c(supplier_id)
     UNION
-    SELECT pg_catalog.split_part(o.k, ':', 1)::bigint, pg_catalog.split_part(o.k, ':', 2) FROM pg_catalog.unnest(owned_changes) o(k)
+    SELECT pg_catalog.split_part(o.k, ':', 1)::bigint, pg_catalog.split_part(o.k, ':', 2) FROM pg_catalog.unnest($6) o(k)
     UNION
     SELECT s.supplier_id, NULL FROM @extschema@.supplier s
-    WHERE suppliers_added AND NOT EXISTS (SELECT 1 FROM @extschema@.supplier_rollup c WHERE c.supplier_id OPERATOR(pg_catalog.=) s.supplier_id)
+    WHERE $4 AND NOT EXISTS (SELECT 1 FROM @extschema@.supplier_rollup c WHERE c.supplier_id OPERATOR(pg_catalog.=) s.supplier_id)
     UNION
     SELECT a.supplier_id, a.member_state FROM @extschema@.assessment a
-    WHERE since OPERATOR(pg_catalog.<) as_of
-      AND ((a.assessed_on OPERATOR(pg_catalog.>) since AND a.assessed_on OPERATOR(pg_catalog.<=) as_of)
-           OR (a.valid_until OPERATOR(pg_catalog.>) since AND a.valid_until OPERATOR(pg_catalog.<=) as_of))
+    WHERE $1 OPERATOR(pg_catalog.<) $2
+      AND ((a.assessed_on OPERATOR(pg_catalog.>) $1 AND a.assessed_on OPERATOR(pg_catalog.<=) $2)
+           OR (a.valid_until OPERATOR(pg_catalog.>) $1 AND a.valid_until OPERATOR(pg_catalog.<=) $2))
     UNION
     SELECT g.supplier_id, g.member_state FROM @extschema@.designation g
-    WHERE since OPERATOR(pg_catalog.<) as_of AND g.decided_on OPERATOR(pg_catalog.>) since AND g.decided_on OPERATOR(pg_catalog.<=) as_of
+    WHERE $1 OPERATOR(pg_catalog.<) $2 AND g.decided_on OPERATOR(pg_catalog.>) $1 AND g.decided_on OPERATOR(pg_catalog.<=) $2
     UNION
     SELECT s.supplier_id, sup.owner FROM @extschema@.supplier s JOIN sup ON s.parent_supplier_id OPERATOR(pg_catalog.=) sup.supplier_id
   )
-  SELECT * FROM sup;
-  SELECT pg_catalog.array_agg(DISTINCT d.supplier_id ORDER BY d.supplier_id) INTO dirty FROM pg_temp.supplyrisk_refresh_dirty d;
-  suppliers := dirty;
-  SELECT pg_catalog.array_agg(DISTINCT k ORDER BY k) INTO stale_keys FROM (
-    SELECT c.k FROM pg_catalog.unnest(named_keys) c(k)
-    UNION ALL
-    SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
-    FROM pg_temp.supplyrisk_refresh_dirty d
-    JOIN @extschema@.supply s ON s.supplier_id OPERATOR(pg_catalog.=) d.supplier_id  -- (by index)
-    JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
-    WHERE d.owner IS NULL OR e.member_state OPERATOR(pg_catalog.=) d.owner
-    UNION ALL
-    SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
-    FROM @extschema@.supply s JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
-    WHERE since OPERATOR(pg_catalog.<) as_of
-      AND ((s.valid_from OPERATOR(pg_catalog.>) since AND s.valid_from OPERATOR(pg_catalog.<=) as_of)
-           OR (s.valid_to OPERATOR(pg_catalog.>) since AND s.valid_to OPERATOR(pg_catalog.<=) as_of))) x;
-  DROP TABLE pg_temp.supplyrisk_refresh_dirty;
-END
+  SELECT (SELECT pg_catalog.array_agg(DISTINCT d.supplier_id ORDER BY d.supplier_id) FROM sup d),
+         (SELECT pg_catalog.array_agg(DISTINCT x.k ORDER BY x.k) FROM (
+            SELECT c.k FROM pg_catalog.unnest($5) c(k)
+            UNION ALL
+            SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
+            FROM sup d
+            JOIN @extschema@.supply s ON s.supplier_id OPERATOR(pg_catalog.=) d.supplier_id  -- (by index)
+            JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
+            WHERE d.owner IS NULL OR e.member_state OPERATOR(pg_catalog.=) d.owner
+            UNION ALL
+            SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
+            FROM @extschema@.supply s JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
+            WHERE $1 OPERATOR(pg_catalog.<) $2
+              AND ((s.valid_from OPERATOR(pg_catalog.>) $1 AND s.valid_from OPERATOR(pg_catalog.<=) $2)
+                   OR (s.valid_to OPERATOR(pg_catalog.>) $1 AND s.valid_to OPERATOR(pg_catalog.<=) $2))) x)
 $$;
 COMMENT ON FUNCTION @extschema@.refresh_find_stale(date, date, bigint[], boolean, text[], text[]) IS 'Internal step of refresh() (incremental): the suppliers to score again (changed, and those they control; not scored yet after suppliers were added; assessments or designations that began or ended between since and as_of) and the stale ''<sector>:<member state>'' keys (named; supplied by those suppliers, in every member state for an EU-wide change and in the owner''s only for a change a member state owns; or whose supply validity began or ended between since and as_of).';
 

@@ -26,7 +26,7 @@ COMMENT ON FUNCTION @extschema@.supplier_risk_rows(date, text, bigint[]) IS
 -- supplier_rollup row: the index into the ms_ arrays, NULL for the EU-wide evaluation.
 CREATE OR REPLACE FUNCTION @extschema@.supply_risk_index(member_states text[], member_state text) RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN $1 IS NOT NULL THEN pg_catalog.array_position($1, $2) END
+  SELECT pg_catalog.array_position($1, $2)  -- (NULL for a NULL array)
 $$;
 COMMENT ON FUNCTION @extschema@.supply_risk_index(text[], text) IS
   'Internal: the position of a supply row''s member state among a supplier_rollup row''s member_states (the ms_ arrays), NULL when the EU-wide evaluation applies.';
