@@ -86,6 +86,11 @@ DROP FUNCTION @extschema@.deep_mix(@extschema@.supply_mix, integer, text, float8
 -- the CycloneDX components are walked in C, once, linear in the document however deep it nests
 -- (issue 27.7); a stored component leaves out its nested ones (rows of their own)
 --include src/load/bom_components.sql
+-- no duplicate loads silently (issue 28.1): import_rows refuses, sums or skips a repeated supply
+-- row, matches a supplier without id to an existing one (supplier_match, which import_bom
+-- matches with too), takes each row's line from line_key, and says what a foreign key allows
+DROP FUNCTION @extschema@.import_rows(regclass, jsonb, boolean);
+--include src/load/import_rows.sql
 --include src/load/import_bom.sql
 COMMENT ON COLUMN @extschema@.bom_component.component IS 'The component''s JSON as imported; a CycloneDX component without its nested components and services (each is a row of its own).';
 --include src/federation/federation_pull.sql

@@ -59,7 +59,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
         WHERE (SELECT @extschema@.federation_scope()) IS NULL OR y.member_state OPERATOR(pg_catalog.=) ANY (CAST((SELECT @extschema@.federation_scope()) AS text[]))) p
   GROUP BY GROUPING SETS ((p.sector_code, p.member_state, p.function_code), (p.sector_code, p.member_state))
 $$;
-COMMENT ON FUNCTION @extschema@.federation_gap_rows() IS 'Internal (federation_gaps): entities with a multi-vendor gap per sector, member state and ICT function, and per sector and member state over all functions.';
+COMMENT ON FUNCTION @extschema@.federation_gap_rows() IS 'Internal (federation_gaps): entity and ICT function pairs with a multi-vendor gap per sector, member state and ICT function, and per sector and member state over all functions.';
 
 CREATE OR REPLACE FUNCTION @extschema@.federation_group_rows()
 RETURNS TABLE (member_state text, key text, name text)
@@ -115,11 +115,11 @@ END $cm$;
 
 CREATE OR REPLACE VIEW @extschema@.federation_gaps WITH (security_invoker = true) AS
   SELECT * FROM @extschema@.federation_gap_rows();
-COMMENT ON VIEW @extschema@.federation_gaps IS 'Federation member: entities with a multi-vendor gap per sector, member state and ICT function (NULL: in any function); pulled by a coordinator''s take_snapshot.';
+COMMENT ON VIEW @extschema@.federation_gaps IS 'Federation member: entity and ICT function pairs with a multi-vendor gap (an entity with gaps in three functions counts three times over all functions) per sector, member state and ICT function (NULL: all functions); pulled by a coordinator''s take_snapshot.';
 COMMENT ON COLUMN @extschema@.federation_gaps.sector_code IS 'NIS2 sector.';
 COMMENT ON COLUMN @extschema@.federation_gaps.member_state IS 'Member state.';
-COMMENT ON COLUMN @extschema@.federation_gaps.function_code IS 'ICT function; NULL over all functions (an entity counts once).';
-COMMENT ON COLUMN @extschema@.federation_gaps.gaps IS 'Entities with at least one multi-vendor gap.';
+COMMENT ON COLUMN @extschema@.federation_gaps.function_code IS 'ICT function; NULL over all functions (the pairs of every function added up).';
+COMMENT ON COLUMN @extschema@.federation_gaps.gaps IS 'Entity and ICT function pairs with at least one multi-vendor gap (of the function; over all functions: of any).';
 
 CREATE OR REPLACE VIEW @extschema@.federation_groups WITH (security_invoker = true) AS
   SELECT * FROM @extschema@.federation_group_rows();

@@ -73,12 +73,7 @@ BEGIN
                 UNION ALL
                 SELECT @extschema@.canonical_org_name(prod_org), prod_org, '' WHERE prod_org IS NOT NULL) s
           GROUP BY s.canonical) o
-    LEFT JOIN LATERAL (
-      SELECT p.supplier_id FROM @extschema@.supplier p
-      WHERE @extschema@.normalize_org_name(p.name) IN (SELECT @extschema@.normalize_org_name(o.canonical)
-                                                       UNION SELECT a.alias FROM @extschema@.org_alias a WHERE a.canonical = o.canonical)
-        AND @extschema@.canonical_org_name(p.name) = o.canonical
-      ORDER BY p.supplier_id LIMIT 1) m ON true;
+    LEFT JOIN LATERAL @extschema@.supplier_match(o.spelling) m ON true;  -- (the spelling's canonical name is o.canonical)
   WITH created AS (
     INSERT INTO @extschema@.supplier (name, hq_country)
     SELECT o.spelling, 'ZZ' FROM supplyrisk_bom_orgs o WHERE o.supplier_id IS NULL ORDER BY o.canonical

@@ -1,7 +1,7 @@
 -- Snapshots of every sector metric (take_snapshot, into metric_snapshot: rollup/metric_snapshot.sql)
 -- and trends.
 
--- Entities with a multi-vendor gap at the four levels of sector_stats_compute: from this
+-- Entity and ICT function pairs with a multi-vendor gap at the four levels of sector_stats_compute: from this
 -- database's supply, or (federated) the counts pulled from the members (an entity belongs
 -- to one member state, so member-state counts add up to the EU-wide ones).
 CREATE OR REPLACE FUNCTION @extschema@.sector_gap_counts(federated boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
@@ -21,7 +21,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
   GROUP BY s.sector_code, s.function_code
 $$;
 COMMENT ON FUNCTION @extschema@.sector_gap_counts(boolean, date, text) IS
-  'Entities with a multi-vendor gap per sector, member state (NULL: EU-wide) and ICT function (NULL: any), from this database''s supply valid at as_of or (federated) from the counts pulled from the federation members.';
+  'Entity and ICT function pairs with a multi-vendor gap per sector, member state (NULL: EU-wide) and ICT function (NULL: all functions, the pairs of every function added up), from this database''s supply valid at as_of or (federated) from the counts pulled from the federation members.';
 
 CREATE OR REPLACE FUNCTION @extschema@.take_snapshot(label text DEFAULT NULL) RETURNS bigint
 LANGUAGE plpgsql SET extra_float_digits = 1 SET search_path = pg_catalog, pg_temp AS $$

@@ -107,7 +107,7 @@ COMMENT ON COLUMN @extschema@.sector_overview.cr4 IS 'Share (0..1) of the four l
 COMMENT ON COLUMN @extschema@.sector_overview.effective_suppliers IS 'Numbers equivalent 10000/HHI.';
 COMMENT ON COLUMN @extschema@.sector_overview.country_hhi IS 'HHI of the supply by the headquarters country of the supplier group.';
 COMMENT ON COLUMN @extschema@.sector_overview.hrv_share IS 'Share (0..1) of the supply weight from high-risk suppliers.';
-COMMENT ON COLUMN @extschema@.sector_overview.unassessed_share IS 'Share (0..1) of the supply weight from unassessed suppliers (coverage below the methodology''s min_coverage): how much of hrv_share rests on unknowns.';
+COMMENT ON COLUMN @extschema@.sector_overview.unassessed_share IS 'Share (0..1) of the supply weight from unassessed suppliers (coverage below the methodology''s min_coverage). Not part of hrv_share: an unassessed supplier counts there only when it is high-risk by a designation or by its controller; this share is the weight whose risk is unknown.';
 COMMENT ON COLUMN @extschema@.sector_overview.hrv_share_critical IS 'The same over critical and sensitive ICT functions only.';
 COMMENT ON COLUMN @extschema@.sector_overview.non_eu_share IS 'Share (0..1) of the supply from supplier groups headquartered outside the EU.';
 COMMENT ON COLUMN @extschema@.sector_overview.single_supplier_critical IS 'Entity and function pairs (critical or sensitive functions) served by a single supplier group.';
