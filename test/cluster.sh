@@ -9,7 +9,10 @@
 # SR_CLUSTER names the cluster: demo (default; `make demo`), test (`make test`),
 # crash, cron, valgrind (suites that need a cluster of their own). SR_PGPORT sets
 # its port (default 54329 for demo, 54339 for the others). SR_PGBASE overrides
-# the directory.
+# the directory. The demo cluster also listens on TCP at 127.0.0.1 (same port), so
+# a BI tool on this machine can connect; the others have their socket only
+# (SR_LISTEN sets the TCP addresses of any cluster; without it the others follow their
+# configuration: listen_addresses '' from initdb here, or what ALTER SYSTEM set).
 # initdb and postgres refuse to run as root: as root, the cluster runs as the OS
 # user `postgres` (created by the postgresql-15 package) through runuser. When
 # that user cannot reach the checkout (a private home directory, mode 700), the
@@ -19,7 +22,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/test/pg.sh"
 name=${SR_CLUSTER:-demo}
-case "$name" in demo) defport=54329 ;; *) defport=54339 ;; esac
+case "$name" in demo) defport=54329; deflisten=127.0.0.1 ;; *) defport=54339; deflisten= ;; esac
+listen=${SR_LISTEN-$deflisten}
 port=${SR_PGPORT:-$defport}
 base=${SR_PGBASE:-$top/.pg/$name}
 
@@ -92,8 +96,12 @@ CONF
         echo "supplyrisk: another server already listens on $sock/.s.PGSQL.$port; choose another port with SR_PGPORT" >&2
         exit 1
       fi
+      if [ -n "$listen" ] && (exec 3<>"/dev/tcp/${listen%%,*}/$port") 2>/dev/null; then  # anything accepting there
+        echo "supplyrisk: another server already listens on ${listen%%,*}:$port; choose another port with SR_PGPORT" >&2
+        exit 1
+      fi
       as_owner "$PGBIN/pg_ctl" -D "$data" -l "$log" -w -t 120 \
-        -o "-p $port -c unix_socket_directories='$sock'" start >/dev/null \
+        -o "-p $port -c unix_socket_directories='$sock'${listen:+ -c listen_addresses='$listen'}" start >/dev/null \
         || { tail -20 "$log" >&2; exit 1; }
     fi
     print_env

@@ -51,8 +51,30 @@ ln -s "$PGHOST" "$other/run"
 msg=$(SR_CLUSTER=other SR_PGBASE=$other bash test/cluster.sh start 2>&1 >/dev/null)
 check "a port whose socket already answers is refused" "another server already listens" "$(grep -oE 'another server already listens' <<<"$msg")"
 rm -rf "$other"
+check "a cluster other than the demo's has its socket only: nothing on 127.0.0.1:$SR_PGPORT" "closed" \
+  "$( (exec 3<>"/dev/tcp/127.0.0.1/$SR_PGPORT") 2>/dev/null && echo open || echo closed)"
 bash test/cluster.sh stop >/dev/null 2>&1
 check "the throw-away cluster stops" "no server running" "$(bash test/cluster.sh status 2>&1 | grep -o 'no server running')"
+
+# listening on 127.0.0.1 as the demo does (issue 28.7): a BI tool connects by TCP as the read
+# role data/bi_role.sql creates, with its settings, and cannot write
+SR_LISTEN=127.0.0.1 bash test/cluster.sh start >/dev/null 2>&1
+check "SR_LISTEN=127.0.0.1 (the demo's default): the cluster answers on 127.0.0.1:$SR_PGPORT" "1" \
+  "$(psql -X -qAt -h 127.0.0.1 -p "$SR_PGPORT" -U postgres -d postgres -c 'SELECT 1' 2>&1)"
+eval "$(bash test/cluster.sh env)"
+psql -X -q -d postgres -c "CREATE DATABASE bi" >/dev/null
+psql -X -q -d bi -c "CREATE EXTENSION supplyrisk" -f data/bi_role.sql >/dev/null 2>&1
+bi() { psql -X -qAt -h 127.0.0.1 -p "$SR_PGPORT" -U supplyrisk_bi -d bi -c "$1" 2>&1; }
+check "the BI role: jit off, read-only transactions, a statement timeout, the views by name (18 EU-wide rows)" "off|on|30s|18" \
+  "$(bi "SELECT current_setting('jit') || '|' || current_setting('default_transaction_read_only') || '|' || current_setting('statement_timeout') || '|' || count(*) FROM sector_overview")"
+check "the BI role cannot write" "ERROR:  cannot execute INSERT in a read-only transaction" \
+  "$(bi "INSERT INTO supplyrisk.supplier (name, hq_country) VALUES ('x', 'DE')" | head -1)"
+check "the BI role holds read access only" "read" "$(psql -X -qAt -d bi -c "SELECT access FROM supplyrisk.access_grant WHERE role_name = 'supplyrisk_bi'")"
+psql -X -q -d postgres -c "DROP DATABASE bi" -c "DROP ROLE supplyrisk_bi" >/dev/null
+bash test/cluster.sh stop >/dev/null 2>&1
+check "a port already taken on 127.0.0.1 is refused before start" "another server already listens on 127.0.0.1:$SR_PGPORT" \
+  "$( (python3 -c "import socket,time,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', $SR_PGPORT)); s.listen(); time.sleep(8)" & sleep 1
+      SR_LISTEN=127.0.0.1 bash test/cluster.sh start 2>&1 >/dev/null; wait) | grep -oE 'another server already listens on [0-9.:]+')"
 unset SR_CLUSTER
 
 # run last: every suite dropped the databases it made in the test cluster

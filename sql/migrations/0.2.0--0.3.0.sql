@@ -29,6 +29,11 @@ DROP VIEW @extschema@.function_overview;
 -- systemic_dependencies ranks by a systemic score, with its components (issue 28.3)
 DROP FUNCTION @extschema@.systemic_dependencies(integer);
 DROP FUNCTION @extschema@.function_overview_rows(boolean, date, text);
+-- views with EU-wide rows carry area ('EU' or the member state) beside member_state (issue 28.7)
+DROP VIEW @extschema@.trend;
+DROP FUNCTION @extschema@.trend_between(bigint, bigint);
+DROP VIEW @extschema@.function_trend;
+DROP FUNCTION @extschema@.function_trend_between(bigint, bigint);
 DROP FUNCTION @extschema@.sector_gap_counts(boolean, date, text);
 DROP VIEW @extschema@.supplier_risk;
 DROP FUNCTION @extschema@.score_supplier(bigint, date, text);

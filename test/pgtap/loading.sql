@@ -95,9 +95,9 @@ SELECT results_eq($$SELECT member_state, unassessed_share, hrv_share FROM sector
   'sector_overview: unassessed_share = unassessed weight / weight (1 of 8), EU-wide and per member state');
 SELECT results_eq($$SELECT function_code, unassessed_share FROM sector_function_overview('energy', '2026-06-01') WHERE member_state = 'DE' ORDER BY 1$$,
   $$VALUES ('cloud.iaas'::text, 0::float8), ('ot.scada', 0.25)$$, 'sector views: unassessed_share per function (1 of 4 in ot.scada)');
-SELECT is((SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'supplyrisk.sector_energy'::regclass AND attnum BETWEEN 11 AND 12),
+SELECT is((SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'supplyrisk.sector_energy'::regclass AND attnum BETWEEN 12 AND 13),
           ARRAY['hrv_share', 'unassessed_share'], 'the sector views show unassessed_share beside hrv_share');
-SELECT is((SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'supplyrisk.sector_overview'::regclass AND attnum BETWEEN 10 AND 11),
+SELECT is((SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'supplyrisk.sector_overview'::regclass AND attnum BETWEEN 11 AND 12),
           ARRAY['hrv_share', 'unassessed_share'], 'sector_overview shows unassessed_share beside hrv_share');
 
 -- explicit ids keep the sequences ahead -------------------------------------------

@@ -135,7 +135,7 @@ $$;
 COMMENT ON FUNCTION @extschema@.snapshot_metric_pairs(bigint, bigint, boolean) IS 'Internal: the rows of two snapshots matched per sector (function_rows false) or ICT function (true) and member state, with both snapshots'' metrics and the HHI and high-risk share of each (trend_between, function_trend_between).';
 
 CREATE OR REPLACE FUNCTION @extschema@.trend_between(from_id bigint, to_id bigint)
-RETURNS TABLE (sector_code text, member_state text, from_snapshot bigint, to_snapshot bigint,
+RETURNS TABLE (sector_code text, member_state text, area text, from_snapshot bigint, to_snapshot bigint,
                from_taken_at timestamptz, to_taken_at timestamptz,
                hhi_from float8, hhi_to float8, hhi_delta float8,
                hrv_share_from float8, hrv_share_to float8, hrv_share_delta float8,
@@ -144,7 +144,7 @@ LANGUAGE plpgsql STABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   PERFORM @extschema@.snapshot_check(ARRAY[$1, $2]);
   RETURN QUERY
-  SELECT p.row_key, p.member_state, $1, $2, p.from_taken_at, p.to_taken_at,
+  SELECT p.row_key, p.member_state, COALESCE(p.member_state, 'EU'), $1, $2, p.from_taken_at, p.to_taken_at,
          p.hhi_from, p.hhi_to, p.hhi_delta, p.hrv_share_from, p.hrv_share_to, p.hrv_share_delta,
          COALESCE((p.from_metrics OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0), COALESCE((p.to_metrics OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0),
          COALESCE((p.from_metrics OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0) OPERATOR(pg_catalog.-) COALESCE((p.to_metrics OPERATOR(pg_catalog.->>) 'gaps')::bigint, 0),
@@ -168,6 +168,7 @@ BEGIN
   FOR c IN SELECT * FROM (VALUES
     ('sector_code', 'NIS2 sector.'),
     ('member_state', 'Member state; NULL for the EU-wide row.'),
+    ('area', 'Where the row is: the member state''s code, or EU for the EU-wide row (member_state NULL), so a BI filter needs no IS NULL.'),
     ('from_snapshot', 'The earlier snapshot.'),
     ('to_snapshot', 'The later snapshot.'),
     ('from_taken_at', 'When the earlier snapshot was taken.'),

@@ -175,7 +175,7 @@ COMMENT ON FUNCTION @extschema@.supplier_risk_of(date, text, bigint[], text) IS
   'Risk profile of every supplier (suppliers NULL) or of the given suppliers (only they and their controllers are scored), from the assessments and designations in force at as_of, under a methodology (NULL: the supplyrisk.methodology setting). member_state NULL: the EU-wide evaluation (member_state NULL, EU-wide rows only) of each, and one evaluation per member state whose own rows on the supplier or a controller are in force; member_state X: X''s evaluation of each (EU-wide rows and X''s). supplier_risk_at''s computation.';
 
 CREATE OR REPLACE VIEW @extschema@.supplier_risk WITH (security_invoker = true) AS
-  SELECT * FROM @extschema@.supplier_risk_of(CURRENT_DATE, NULL, NULL);
+  SELECT x.*, COALESCE(x.member_state, 'EU') AS area FROM @extschema@.supplier_risk_of(CURRENT_DATE, NULL, NULL) x;
 COMMENT ON VIEW @extschema@.supplier_risk IS 'Risk profile of every supplier today, under the methodology of the supplyrisk.methodology setting: the EU-wide evaluation (member_state NULL), and one row per supplier and member state whose own assessments or designations, on the supplier or a controller, are in force (that member state''s evaluation).';
 COMMENT ON COLUMN @extschema@.supplier_risk.supplier_id IS 'Supplier.';
 COMMENT ON COLUMN @extschema@.supplier_risk.supplier_name IS 'Supplier name.';
@@ -189,6 +189,7 @@ COMMENT ON COLUMN @extschema@.supplier_risk.high_risk_basis IS 'designation, sco
 COMMENT ON COLUMN @extschema@.supplier_risk.coverage IS 'Share (0..1) of the effective factor weight backed by a valid assessment.';
 COMMENT ON COLUMN @extschema@.supplier_risk.top_factors IS 'The assessed factors contributing most to the score, largest first.';
 COMMENT ON COLUMN @extschema@.supplier_risk.member_state IS 'The member state whose evaluation the row is (its own rows and the EU-wide ones count; the EU-wide high-risk status holds in every evaluation); NULL: the EU-wide evaluation, from EU-wide rows only.';
+COMMENT ON COLUMN @extschema@.supplier_risk.area IS 'Whose evaluation, for BI filters: the member state''s code, or EU for the EU-wide evaluation (member_state NULL).';
 
 -- One row per supplier group: its members' risk, so that analysts need not join parents by hand.
 CREATE OR REPLACE VIEW @extschema@.group_risk WITH (security_invoker = true) AS
@@ -222,7 +223,7 @@ CREATE OR REPLACE FUNCTION @extschema@.supplier_risk_at(as_of date DEFAULT CURRE
                                              member_state text DEFAULT NULL)
 RETURNS SETOF @extschema@.supplier_risk  -- the view's row type
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT * FROM @extschema@.supplier_risk_of($1, $2, CASE WHEN $3 IS NOT NULL THEN ARRAY[$3] END, $4) x
+  SELECT x.*, COALESCE(x.member_state, 'EU') FROM @extschema@.supplier_risk_of($1, $2, CASE WHEN $3 IS NOT NULL THEN ARRAY[$3] END, $4) x
   WHERE $4 IS NOT NULL OR x.member_state IS NULL
 $$;
 COMMENT ON FUNCTION @extschema@.supplier_risk_at(date, text, bigint, text) IS

@@ -49,13 +49,13 @@ COMMENT ON FUNCTION @extschema@.function_stats_read(boolean, date, text, text[],
   'The function rows (of some functions, NULL: all; eu_only: the EU-wide rows only): from the rollups of the last refresh() (function_rollup), or computed live (function_stats_at) when live is true, before the first refresh, or while function_rollup is empty (rollups refreshed before 0.2.0).';
 
 CREATE OR REPLACE FUNCTION @extschema@.function_overview_rows(live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
-RETURNS TABLE (function_code text, function_name text, criticality text, member_state text, sectors integer,
+RETURNS TABLE (function_code text, function_name text, criticality text, member_state text, area text, sectors integer,
                entities bigint, suppliers integer, hhi float8, cr1 float8, cr4 float8, effective_suppliers float8,
                hrv_share float8, unassessed_share float8, non_eu_share float8, country_hhi float8, top_suppliers text,
                single_supplier_entities bigint, concentration_level text, contract_gap_edges bigint,
                computed_at timestamptz, stale boolean)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-SELECT r.function_code, fn.name, fn.criticality, r.member_state, r.sectors, r.entities, r.suppliers, r.hhi, r.cr1, r.cr4,
+SELECT r.function_code, fn.name, fn.criticality, r.member_state, COALESCE(r.member_state, 'EU'), r.sectors, r.entities, r.suppliers, r.hhi, r.cr1, r.cr4,
        r.effective_suppliers, r.hrv_share, r.unassessed_share, r.non_eu_share, r.country_hhi, r.top_suppliers,
        r.single_sourced, r.concentration_level, r.contract_gap_edges, f.computed_at, f.stale
 FROM @extschema@.function_stats_read($1, $2, $3) r
@@ -76,6 +76,7 @@ BEGIN
     ('function_name', 'Its name.'),
     ('criticality', 'critical, sensitive or standard.'),
     ('member_state', 'Member state; NULL for the EU-wide row (the merge of the member states).'),
+    ('area', 'Where the row is: the member state''s code, or EU for the EU-wide row (member_state NULL), so a BI filter needs no IS NULL.'),
     ('sectors', 'Number of sectors in which the function is supplied.'),
     ('entities', 'Entities supplied with the function, all sectors.'),
     ('suppliers', 'Distinct supplier groups.'),
@@ -234,7 +235,7 @@ COMMENT ON FUNCTION @extschema@.systemic_dependencies(integer) IS
 -- The function rows of two snapshots compared, per ICT function and member state (NULL:
 -- EU-wide).
 CREATE OR REPLACE FUNCTION @extschema@.function_trend_between(from_id bigint, to_id bigint)
-RETURNS TABLE (function_code text, member_state text, from_snapshot bigint, to_snapshot bigint,
+RETURNS TABLE (function_code text, member_state text, area text, from_snapshot bigint, to_snapshot bigint,
                from_taken_at timestamptz, to_taken_at timestamptz,
                hhi_from float8, hhi_to float8, hhi_delta float8,
                hrv_share_from float8, hrv_share_to float8, hrv_share_delta float8,
@@ -243,7 +244,7 @@ LANGUAGE plpgsql STABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   PERFORM @extschema@.snapshot_check(ARRAY[$1, $2]);
   RETURN QUERY
-  SELECT p.row_key, p.member_state, $1, $2, p.from_taken_at, p.to_taken_at,
+  SELECT p.row_key, p.member_state, COALESCE(p.member_state, 'EU'), $1, $2, p.from_taken_at, p.to_taken_at,
          p.hhi_from, p.hhi_to, p.hhi_delta, p.hrv_share_from, p.hrv_share_to, p.hrv_share_delta,
          COALESCE((p.from_metrics OPERATOR(pg_catalog.->>) 'sectors')::integer, 0), COALESCE((p.to_metrics OPERATOR(pg_catalog.->>) 'sectors')::integer, 0),
          @extschema@.metrics_delta(p.from_metrics, p.to_metrics)
@@ -266,6 +267,7 @@ BEGIN
   FOR c IN SELECT * FROM (VALUES
     ('function_code', 'ICT function.'),
     ('member_state', 'Member state; NULL for the EU-wide row.'),
+    ('area', 'Where the row is: the member state''s code, or EU for the EU-wide row (member_state NULL), so a BI filter needs no IS NULL.'),
     ('from_snapshot', 'The earlier snapshot.'),
     ('to_snapshot', 'The later snapshot.'),
     ('from_taken_at', 'When the earlier snapshot was taken.'),

@@ -59,7 +59,7 @@ COMMENT ON FUNCTION @extschema@.sector_stats_read(boolean, date, text, boolean, 
 CREATE OR REPLACE FUNCTION @extschema@.sector_function_rows(sector text, live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
 RETURNS SETOF @extschema@.sector_function_row
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-SELECT r.member_state, r.function_code, fn.name, fn.criticality, r.entities, r.suppliers, r.hhi, r.cr1, r.cr4,
+SELECT r.member_state, COALESCE(r.member_state, 'EU'), r.function_code, fn.name, fn.criticality, r.entities, r.suppliers, r.hhi, r.cr1, r.cr4,
        r.effective_suppliers, r.hrv_share, r.unassessed_share, r.non_eu_share, r.country_hhi, r.top_suppliers, r.single_sourced,
        r.contract_gap_edges, f.computed_at, f.stale
 FROM @extschema@.sector_stats_read($2, $3, $4, true, $1) r
@@ -78,12 +78,12 @@ COMMENT ON FUNCTION @extschema@.sector_function_overview(text, date, text) IS
   'The rows of a sector_<code> view for any sector, date and methodology, computed live.';
 
 CREATE OR REPLACE FUNCTION @extschema@.sector_overview_rows(live boolean, as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
-RETURNS TABLE (sector_code text, sector_name text, member_state text, entities bigint, suppliers integer, hhi float8,
+RETURNS TABLE (sector_code text, sector_name text, member_state text, area text, entities bigint, suppliers integer, hhi float8,
                cr4 float8, effective_suppliers float8, country_hhi float8, hrv_share float8, unassessed_share float8,
                hrv_share_critical float8, non_eu_share float8, single_supplier_critical bigint, mean_risk float8,
                concentration_level text, contract_gap_edges bigint, computed_at timestamptz, stale boolean)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-SELECT r.sector_code, s.name, r.member_state, r.entities, r.suppliers, r.hhi, r.cr4, r.effective_suppliers,
+SELECT r.sector_code, s.name, r.member_state, COALESCE(r.member_state, 'EU'), r.entities, r.suppliers, r.hhi, r.cr4, r.effective_suppliers,
        r.country_hhi, r.hrv_share, r.unassessed_share, r.hrv_share_critical, r.non_eu_share, r.single_sourced_critical, r.mean_risk,
        r.concentration_level, r.contract_gap_edges, f.computed_at, f.stale
 FROM @extschema@.sector_stats_read($1, $2, $3, false, NULL) r
@@ -100,6 +100,7 @@ COMMENT ON VIEW @extschema@.sector_overview IS 'Per NIS2 sector: a row per membe
 COMMENT ON COLUMN @extschema@.sector_overview.sector_code IS 'NIS2 sector.';
 COMMENT ON COLUMN @extschema@.sector_overview.sector_name IS 'Sector name.';
 COMMENT ON COLUMN @extschema@.sector_overview.member_state IS 'Member state; NULL for the EU-wide row.';
+COMMENT ON COLUMN @extschema@.sector_overview.area IS 'Where the row is: the member state''s code, or EU for the EU-wide row (member_state NULL), so a BI filter needs no IS NULL.';
 COMMENT ON COLUMN @extschema@.sector_overview.entities IS 'Entities of the sector registered in the member state (EU-wide: all).';
 COMMENT ON COLUMN @extschema@.sector_overview.suppliers IS 'Distinct supplier groups in the supply.';
 COMMENT ON COLUMN @extschema@.sector_overview.hhi IS 'HHI (0..10000) of the supply pooled over the sector''s entities and functions, per supplier group.';

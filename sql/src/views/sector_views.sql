@@ -14,6 +14,7 @@ BEGIN
       pg_catalog.format('NIS2 sector %s: concentration per member state (NULL: EU-wide) and ICT function. Read from the rollups of the last refresh() (see rollup_status); computed live for today until the first refresh.', s.name));
     FOR c IN SELECT * FROM (VALUES
       ('member_state', 'Member state; NULL for the EU-wide row (the merge of the member-state rows).'),
+      ('area', 'Where the row is: the member state''s code, or EU for the EU-wide row (member_state NULL), so a BI filter needs no IS NULL.'),
       ('function_code', 'ICT function.'),
       ('function_name', 'ICT function name.'),
       ('criticality', 'critical, sensitive or standard.'),
