@@ -21,6 +21,7 @@
 --include src/model/contract_gaps.sql
 --include src/model/track_change.sql
 --include src/model/change_tracking.sql
+--include src/model/track_dependency_triggers.sql
 --include src/types/exact_sum.sql
 --include src/types/supply_mix_type.sql
 --include src/types/supply_mix_aggregates.sql
@@ -39,6 +40,7 @@
 --include src/score/supplier_rollup_comments.sql
 --include src/score/supplier_risk_rows.sql
 --include src/rollup/rollup_tables.sql
+--include src/rollup/entity_rollup.sql
 --include src/stats/sourcing_deep_mix.sql
 --include src/stats/deep_mix.sql
 --include src/stats/stats_modes.sql
@@ -64,6 +66,7 @@
 --include src/access/member_states.sql
 --include src/rollup/rollup_status.sql
 --include src/access/row_security.sql
+--include src/access/entity_rollup_policies.sql
 --include src/access/owner_rows.sql
 --include src/access/grant_functions.sql
 --include src/access/version.sql

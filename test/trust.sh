@@ -207,7 +207,7 @@ probe() { psql -X -qAt -U sr_t_assess -d $db -c "BEGIN" \
   -c "INSERT INTO supplyrisk.entity (name, member_state, sector_code, entity_class) VALUES ('FR probe', 'FR', 'banking', 'important')" \
   -c "INSERT INTO supplyrisk.supply (entity_id, supplier_id, function_code, weight) SELECT e.entity_id, s, 'cloud.iaas', 1 FROM supplyrisk.entity e, unnest(ARRAY[$X, $C]) s WHERE e.name = 'FR probe'" \
   -c "SELECT format('%s|%s|%s', hrv_share, round(exposure_score::numeric, 9), (SELECT count(*) FROM supplyrisk.supplier_risk WHERE supplier_id IN ($X, $C)))
-      FROM supplyrisk.entity_exposure WHERE entity_name = 'FR probe'" -c "ROLLBACK" 2>&1 | grep '|'; }
+      FROM supplyrisk.entity_exposure_at() WHERE entity_name = 'FR probe'" -c "ROLLBACK" 2>&1 | grep '|'; }
 probe0=$(probe)
 check "the DE assessor records cleared and all-zero scores for X" "" \
   "$(as sr_evil "INSERT INTO supplyrisk.designation (supplier_id, status, decided_on, member_state) VALUES ($X, 'cleared', CURRENT_DATE, 'DE');

@@ -82,7 +82,12 @@ COMMENT ON TABLE @extschema@.function_rollup IS 'Rollups written by refresh(): p
 -- contract gaps count where the sector and member state record contract checks (one member state's
 -- first check no longer turns another's NULL into a count, nor tells it somebody tracks contracts)
 --include src/federation/federation_export.sql
+-- every dashboard query is fast (issue 28.6): per-entity rollups written by refresh(), read by
+-- entity_exposure, multi_vendor_gaps and entity_deep_exposure (live until the first refresh
+-- after the update); supplier_dependency is tracked, so the deep rows follow its changes
+--include src/rollup/entity_rollup.sql
 --include src/views/entity_exposure.sql
+--include src/views/multi_vendor_gaps.sql
 -- tier-n edges and BOMs have an owner (issue 27.6): deep_mix counts the EU-wide edges and those of
 -- the member state it is asked for; an import replaces only its owner's import of a document
 DROP FUNCTION @extschema@.deep_mix(@extschema@.supply_mix, integer, text, float8);
@@ -110,9 +115,11 @@ ALTER TABLE @extschema@.access_grant ADD COLUMN role_id oid;
 COMMENT ON COLUMN @extschema@.access_grant.role_id IS 'The OID of the role at grant time: a grant holds only while a role with this OID and role_name exists (a dropped role''s grant goes to no later role of the same name; after a restore into another cluster, grant again).';
 UPDATE @extschema@.access_grant g SET role_id = r.oid FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) g.role_name;
 --include src/access/member_states.sql
+--include src/access/entity_rollup_policies.sql
 --include src/rollup/rollup_status.sql
 -- a member state's assessment or decision makes only its own rows stale (the change records its owner)
 --include src/model/track_change.sql
+--include src/model/track_dependency_triggers.sql
 COMMENT ON COLUMN @extschema@.rollup_change.member_state IS 'With sector_code: see there. With supplier_id: the owner of the assessment or designation that changed (its rows only are stale); NULL: EU-wide.';
 --include src/access/owner_rows.sql
 -- a chain of control is at most 32 links (a role that may add suppliers could build one thousands deep)

@@ -1,11 +1,12 @@
 -- pgTAP: incremental refresh (issue 17). A sequence of changes of every kind that feeds the
 -- rollups, each followed by refresh(): it recomputes only the stale member-state rows (and
 -- re-merges their sectors' EU rows and the function rows) and must equal the full computation
--- — every sector and function row, counts exact, floats within 1e-12 relative. Methodology and
+-- — every sector and function row and (issue 28.6) every per-entity row, counts exact, floats
+-- within 1e-12 relative. Methodology and
 -- contract-tracking changes go full. Then a random sequence of the same kinds of change.
 BEGIN;
 SET search_path = supplyrisk, public;
-SELECT plan(32);
+SELECT plan(34);
 SET client_min_messages = warning;
 \set scale 0.05
 \ir ../../data/generate.sql
@@ -55,6 +56,35 @@ BEGIN
                       ARRAY[l.weight, l.hrv_weight, l.risk_weight, l.hhi, l.cr1, l.cr4, l.country_hhi, l.hrv_share,
                             l.non_eu_share, l.mean_risk, l.unassessed_share]) u(a, b)) x ON true) f
   WHERE t.step = label;
+  -- the per-entity rollups (issue 28.6) likewise: entity_rollup and entity_deep_rollup against
+  -- the live computation of every entity
+  UPDATE steps t SET only_one = t.only_one + f.only_one, counts = t.counts + f.counts, floats = t.floats + f.floats,
+                     maxrel = greatest(t.maxrel, f.maxrel)
+  FROM (SELECT count(*) FILTER (WHERE r.entity_id IS NULL OR l.entity_id IS NULL) AS only_one,
+               count(*) FILTER (WHERE r.supplier_count IS DISTINCT FROM l.supplier_count OR r.member_state IS DISTINCT FROM l.member_state
+                                  OR r.sector_code IS DISTINCT FROM l.sector_code OR r.top_group_id IS DISTINCT FROM l.top_group_id
+                                  OR r.gaps IS DISTINCT FROM l.gaps) AS counts,
+               count(*) FILTER (WHERE x.rel > 1e-12 OR x.nulls) AS floats, COALESCE(max(x.rel), 0) AS maxrel
+        FROM supplyrisk.entity_rollup r
+        FULL JOIN supplyrisk.entity_exposure_compute(CURRENT_DATE, NULL) l ON l.entity_id = r.entity_id AND l.function_code = r.function_code
+        LEFT JOIN LATERAL (
+          SELECT max(abs(a - b) / greatest(abs(a), abs(b))) FILTER (WHERE a <> b) AS rel, bool_or((a IS NULL) <> (b IS NULL)) AS nulls
+          FROM unnest(ARRAY[r.hhi, r.cr1, r.effective_suppliers, r.hrv_share, r.non_eu_share, r.exposure_score, supplyrisk.total(r.mix)],
+                      ARRAY[l.hhi, l.cr1, l.effective_suppliers, l.hrv_share, l.non_eu_share, l.exposure_score, supplyrisk.total(l.mix)]) u(a, b)) x ON true) f
+  WHERE t.step = label;
+  UPDATE steps t SET only_one = t.only_one + f.only_one, counts = t.counts + f.counts, floats = t.floats + f.floats,
+                     maxrel = greatest(t.maxrel, f.maxrel)
+  FROM (SELECT count(*) FILTER (WHERE r.entity_id IS NULL OR l.entity_id IS NULL) AS only_one,
+               count(*) FILTER (WHERE r.direct_suppliers IS DISTINCT FROM l.direct_suppliers OR r.deep_suppliers IS DISTINCT FROM l.deep_suppliers
+                                  OR r.member_state IS DISTINCT FROM l.member_state OR r.hidden_group_ids IS DISTINCT FROM l.hidden_group_ids
+                                  OR r.top_hidden_group IS DISTINCT FROM l.top_hidden_group OR r.hidden_suppliers IS DISTINCT FROM l.hidden_suppliers) AS counts,
+               count(*) FILTER (WHERE x.rel > 1e-12 OR x.nulls) AS floats, COALESCE(max(x.rel), 0) AS maxrel
+        FROM supplyrisk.entity_deep_rollup r
+        FULL JOIN supplyrisk.entity_deep_compute(CURRENT_DATE, 6) l ON l.entity_id = r.entity_id
+        LEFT JOIN LATERAL (
+          SELECT max(abs(a - b) / greatest(abs(a), abs(b))) FILTER (WHERE a <> b) AS rel, bool_or((a IS NULL) <> (b IS NULL)) AS nulls
+          FROM unnest(ARRAY[r.direct_hhi, r.deep_hhi, r.hidden_shares[1]], ARRAY[l.direct_hhi, l.deep_hhi, l.hidden_shares[1]]) u(a, b)) x ON true) f
+  WHERE t.step = label;
 END
 $f$;
 CREATE TEMP TABLE pick AS  -- a member state and entities of it, suppliers, all fixed by the generated data
@@ -90,6 +120,15 @@ SELECT pg_temp.step('a supplier designated high-risk');
 UPDATE supplier SET parent_supplier_id = (SELECT s1 FROM pick) WHERE supplier_id = (SELECT s2 FROM pick);
 CALL refresh();
 SELECT pg_temp.step('a supplier group bought another (ownership)');
+INSERT INTO supplier_dependency (supplier_id, depends_on_supplier_id, share)
+SELECT (SELECT s1 FROM pick), (SELECT min(supplier_id) FROM supplier WHERE parent_supplier_id IS NULL AND supplier_id > (SELECT s1 FROM pick)), 0.6
+ON CONFLICT DO NOTHING;
+CALL refresh();
+SELECT pg_temp.step('a tier-2 dependency recorded (the deep rows of the entities relying on it)');
+UPDATE supplier SET name = name || ' (renamed)'
+WHERE supplier_id = (SELECT hidden_group_ids[1] FROM entity_deep_rollup WHERE cardinality(hidden_group_ids) > 0 ORDER BY entity_id DESC LIMIT 1);
+CALL refresh();
+SELECT pg_temp.step('a supplier named as a hidden reliance renamed');
 INSERT INTO contract_control (entity_id, supplier_id, clause, in_place)
 SELECT DISTINCT entity_id, supplier_id, '5.1.4a', true FROM (SELECT entity_id, supplier_id FROM supply ORDER BY supply_id LIMIT 5) s;
 CALL refresh();
@@ -119,6 +158,8 @@ SELECT results_eq($$SELECT step, mode FROM steps ORDER BY ctid$$,
            ('weights updated across member states', 'incremental'), ('supply rows deleted', 'incremental'),
            ('an entity moved to another member state', 'incremental'), ('a supplier assessed (its risk changes wherever it supplies)', 'incremental'),
            ('a supplier designated high-risk', 'incremental'), ('a supplier group bought another (ownership)', 'incremental'),
+           ('a tier-2 dependency recorded (the deep rows of the entities relying on it)', 'incremental'),
+           ('a supplier named as a hidden reliance renamed', 'incremental'),
            ('the first contract checks (tracking starts: full)', 'full'), ('contracts completed', 'incremental'),
            ('supply that became valid since the rollups'' date', 'incremental'), ('a methodology added (full)', 'full')$$,
   'each refresh is incremental unless tracking starts or a methodology changes');

@@ -9,7 +9,7 @@ SELECT tables_are('supplyrisk', ARRAY['sector','subsector','country','ict_functi
   'assessment','designation','snapshot','metric_snapshot','sector_rollup','rollup_refresh','access_grant','org_alias',
   'bom','bom_component','bom_dependency','federation_member','federation_state','federation_group',
   'toolbox','measure','measure_status','contract_control','rollup_change',
-  'coordinated_assessment','coordinated_assessment_function','function_rollup','function_snapshot','supplier_rollup']);
+  'coordinated_assessment','coordinated_assessment_function','function_rollup','function_snapshot','supplier_rollup','entity_rollup','entity_deep_rollup']);
 SELECT is((SELECT count(*)::int FROM sector), 18, '18 NIS2 sectors');
 SELECT is((SELECT count(*)::int FROM country WHERE eu_member), 27, '27 EU member states');
 SELECT is((SELECT count(*)::int FROM country WHERE code <> 'ZZ'), 249, 'all ISO 3166-1 alpha-2 codes, and ZZ for an unknown country');

@@ -30,6 +30,18 @@ BEGIN
     -- so only its own rows are stale (member_state NULL: EU-wide, stale everywhere)
     EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, supplier_id, member_state)
       SELECT DISTINCT %L, r.supplier_id, r.member_state FROM %s r', TG_TABLE_NAME, r);
+  ELSIF TG_TABLE_NAME OPERATOR(pg_catalog.=) 'supplier_dependency' THEN
+    -- a tier-n edge changes the deep rows of every entity whose supply reaches it: the suppliers
+    -- of the changed edges, every supplier relying on them at any tier, and their groups (whose
+    -- members' customers refresh() finds); recorded as supplier changes (scored again, cheap)
+    EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, supplier_id)
+      WITH RECURSIVE up (id) AS (
+        SELECT DISTINCT r.supplier_id FROM %s r
+        UNION
+        SELECT d.supplier_id FROM @extschema@.supplier_dependency d JOIN up ON d.depends_on_supplier_id OPERATOR(pg_catalog.=) up.id
+      )
+      SELECT DISTINCT %L, x.id FROM (SELECT up.id FROM up UNION SELECT @extschema@.supplier_group(up.id) FROM up) x
+      WHERE x.id IS NOT NULL', r, TG_TABLE_NAME);
   ELSE  -- methodology, methodology_weight
     EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, everything) SELECT %L, true WHERE EXISTS (SELECT 1 FROM %s r)', TG_TABLE_NAME, r);
   END IF;

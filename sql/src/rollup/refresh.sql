@@ -231,6 +231,47 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh_publish_function_rows(text[], text[]) IS 'Internal step of refresh(): replaces the function rows of function_rollup (all when functions is NULL; else those of these functions, of these member states and EU-wide) by the stage table''s, with the number of sectors each function is supplied in, and drops the stage.';
 
+-- The per-entity rollups (entity_rollup, entity_deep_rollup): every row (stale_keys NULL) or
+-- those of the entities of the stale keys, recomputed from the supply with the stored scores by
+-- the views' own computation; a coordinator has no entities of its own (none). Returns the rows
+-- written.
+CREATE OR REPLACE FUNCTION @extschema@.refresh_entity_rows(as_of date, methodology text, stale_keys text[], federated boolean,
+                                                           changed_suppliers bigint[] DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE n bigint; m bigint; deep_keys text[] := stale_keys;
+BEGIN
+  IF stale_keys IS NOT NULL AND changed_suppliers IS NOT NULL THEN
+    -- the deep rows naming a changed supplier among their hidden reliances (a rename) too
+    deep_keys := ARRAY(SELECT k FROM pg_catalog.unnest(stale_keys) k
+                       UNION
+                       SELECT r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state
+                       FROM @extschema@.entity_deep_rollup r WHERE r.hidden_group_ids OPERATOR(pg_catalog.&&) changed_suppliers);
+  END IF;
+  IF stale_keys IS NULL THEN
+    DELETE FROM @extschema@.entity_rollup;
+    DELETE FROM @extschema@.entity_deep_rollup;
+  ELSE  -- (by the index on sector and member state; an entity that moved is stale under both keys)
+    DELETE FROM @extschema@.entity_rollup r
+    WHERE r.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part(stale_keys, 1))
+      AND (r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state) OPERATOR(pg_catalog.=) ANY (stale_keys);
+    DELETE FROM @extschema@.entity_deep_rollup r
+    WHERE r.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part(deep_keys, 1))
+      AND (r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state) OPERATOR(pg_catalog.=) ANY (deep_keys);
+  END IF;
+  IF federated THEN
+    RETURN 0;
+  END IF;
+  INSERT INTO @extschema@.entity_rollup
+  SELECT * FROM @extschema@.entity_exposure_compute(as_of => as_of, methodology => methodology, scope => stale_keys, stored_scores => true);
+  GET DIAGNOSTICS n = ROW_COUNT;
+  INSERT INTO @extschema@.entity_deep_rollup
+  SELECT * FROM @extschema@.entity_deep_compute(as_of => as_of, max_depth => 6, scope => deep_keys);
+  GET DIAGNOSTICS m = ROW_COUNT;
+  RETURN n OPERATOR(pg_catalog.+) m;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.refresh_entity_rows(date, text, text[], boolean, bigint[]) IS 'Internal step of refresh(): replaces the per-entity rollups (entity_rollup, entity_deep_rollup) — all of them (stale_keys NULL), or those of the entities of the stale <sector>:<member state> keys (deep rows: and of those naming one of changed_suppliers among their hidden reliances) — by rows computed from the supply with the scores stored in supplier_rollup (none on a federation coordinator); returns the rows written.';
+
 CREATE OR REPLACE PROCEDURE @extschema@.refresh(skip_unreachable boolean DEFAULT false, full boolean DEFAULT false)
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -280,10 +321,13 @@ BEGIN
   IF mode OPERATOR(pg_catalog.=) 'full' THEN
     rows_now := @extschema@.refresh_recompute_full(federated => federated, as_of => as_of, methodology => meth);
     PERFORM @extschema@.refresh_publish_function_rows(functions => NULL, member_states => NULL);
+    PERFORM @extschema@.refresh_entity_rows(as_of => as_of, methodology => meth, stale_keys => NULL, federated => federated);
   ELSIF stale_keys IS NOT NULL THEN
     recomputed := @extschema@.refresh_recompute_stale(as_of => as_of, methodology => meth, stale_keys => stale_keys);
     PERFORM @extschema@.refresh_publish_function_rows(functions => recomputed.functions,
                                                       member_states => @extschema@.scope_part(stale_keys, 2));
+    PERFORM @extschema@.refresh_entity_rows(as_of => as_of, methodology => meth, stale_keys => stale_keys, federated => false,
+                                            changed_suppliers => stale_suppliers);
     rows_now := last.rollup_rows OPERATOR(pg_catalog.-) recomputed.removed OPERATOR(pg_catalog.+) recomputed.added;
   ELSE
     rows_now := last.rollup_rows;

@@ -72,14 +72,7 @@ COMMENT ON FUNCTION @extschema@.take_snapshot(text) IS
 
 -- every metric of two snapshot rows as {from, to, delta} (delta for numbers)
 CREATE OR REPLACE FUNCTION @extschema@.metrics_delta(from_metrics jsonb, to_metrics jsonb) RETURNS jsonb
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT pg_catalog.jsonb_object_agg(k.key, pg_catalog.jsonb_build_object(
-           'from', $1 OPERATOR(pg_catalog.->) k.key, 'to', $2 OPERATOR(pg_catalog.->) k.key,
-           'delta', CASE WHEN pg_catalog.jsonb_typeof($1 OPERATOR(pg_catalog.->) k.key) OPERATOR(pg_catalog.=) 'number'
-                          AND pg_catalog.jsonb_typeof($2 OPERATOR(pg_catalog.->) k.key) OPERATOR(pg_catalog.=) 'number'
-                         THEN ($2 OPERATOR(pg_catalog.->>) k.key)::pg_catalog.float8 OPERATOR(pg_catalog.-) ($1 OPERATOR(pg_catalog.->>) k.key)::pg_catalog.float8 END))
-  FROM pg_catalog.jsonb_object_keys($1 OPERATOR(pg_catalog.||) $2) k(key)
-$$;
+  AS 'MODULE_PATHNAME', 'metrics_delta' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;  -- (src/snapshot_json.c)
 COMMENT ON FUNCTION @extschema@.metrics_delta(jsonb, jsonb) IS 'Every key of two metrics objects as {"from": .., "to": .., "delta": ..}, delta = to - from when both are numbers: the metrics column of trend and function_trend.';
 
 -- snapshots named by a trend must exist
