@@ -193,20 +193,24 @@ COMMENT ON COLUMN @extschema@.supplier_risk.area IS 'Whose evaluation, for BI fi
 
 -- One row per supplier group: its members' risk, so that analysts need not join parents by hand.
 CREATE OR REPLACE VIEW @extschema@.group_risk WITH (security_invoker = true) AS
-SELECT r.group_id, g.name AS group_name,
-       pg_catalog.count(*)::integer AS members,
-       COALESCE((pg_catalog.array_agg(r.risk_level ORDER BY l.rank DESC, r.risk_score DESC NULLS LAST)
-                   FILTER (WHERE r.risk_level OPERATOR(pg_catalog.<>) 'unassessed'))[1], 'unassessed') AS highest_risk_level,
-       pg_catalog.max(r.risk_score) AS highest_risk_score,
-       pg_catalog.bool_or(r.high_risk) AS high_risk,
-       pg_catalog.count(*) FILTER (WHERE r.high_risk)::integer AS high_risk_members,
-       pg_catalog.string_agg(pg_catalog.format('%s: %s', r.supplier_name, r.high_risk_basis), '; ' ORDER BY r.supplier_name, r.supplier_id)
-         FILTER (WHERE r.high_risk_basis OPERATOR(pg_catalog.<>) 'group') AS high_risk_reasons
-FROM @extschema@.supplier_risk r
-JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) r.group_id
-CROSS JOIN LATERAL (SELECT CASE r.risk_level WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END AS rank) l
-WHERE r.member_state IS NULL
-GROUP BY r.group_id, g.name;
+SELECT a.group_id, g.name AS group_name, a.members, a.highest_risk_level, a.highest_risk_score, a.high_risk,
+       a.high_risk_members, a.high_risk_reasons
+FROM (  -- aggregated first, then named (joined before, the function's row estimate made it a nested loop over every pair)
+  SELECT r.group_id,
+         pg_catalog.count(*)::integer AS members,
+         COALESCE((pg_catalog.array_agg(r.risk_level ORDER BY l.rank DESC, r.risk_score DESC NULLS LAST)
+                     FILTER (WHERE r.risk_level OPERATOR(pg_catalog.<>) 'unassessed'))[1], 'unassessed') AS highest_risk_level,
+         pg_catalog.max(r.risk_score) AS highest_risk_score,
+         pg_catalog.bool_or(r.high_risk) AS high_risk,
+         pg_catalog.count(*) FILTER (WHERE r.high_risk)::integer AS high_risk_members,
+         pg_catalog.string_agg(pg_catalog.format('%s: %s', r.supplier_name, r.high_risk_basis), '; ' ORDER BY r.supplier_name, r.supplier_id)
+           FILTER (WHERE r.high_risk_basis OPERATOR(pg_catalog.<>) 'group') AS high_risk_reasons
+  FROM @extschema@.supplier_risk r
+  CROSS JOIN LATERAL (SELECT CASE r.risk_level WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END AS rank) l
+  WHERE r.member_state IS NULL
+  GROUP BY r.group_id
+) a
+JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) a.group_id;
 COMMENT ON VIEW @extschema@.group_risk IS 'One row per supplier group (a supplier and everything it controls, named by its ultimate controller): its members'' risk today, EU-wide evaluation (per member state: supplier_risk_at(member_state => X)). risk_level is the band of a score; high_risk is a designation, the non-technical score at or above hrv_threshold, or control by a high-risk supplier (high_risk_basis says which), so a group can be high-risk with low levels, or critical without being high-risk.';
 COMMENT ON COLUMN @extschema@.group_risk.group_id IS 'The group: its ultimate controller''s supplier_id.';
 COMMENT ON COLUMN @extschema@.group_risk.group_name IS 'The ultimate controller''s name.';

@@ -8,49 +8,37 @@
 CREATE OR REPLACE FUNCTION @extschema@.entity_deep_compute(as_of date, max_depth integer, scope text[] DEFAULT NULL)
 RETURNS SETOF @extschema@.entity_deep_rollup
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-WITH gmap AS MATERIALIZED (  -- computed once, not once per entity
-  SELECT x.supplier_id, x.group_id FROM @extschema@.supplier_group_map x
+WITH direct AS MATERIALIZED (  -- per entity, its mix over suppliers and over supplier groups
+  SELECT x.*, @extschema@.supply_mix_by_group(x.m) AS direct_g
+  FROM (SELECT s.entity_id, s.member_state, s.sector_code, @extschema@.supply_mix_agg(s.supplier_id, s.weight) AS m
+        FROM @extschema@.supply_in_scope($1, $3) s
+        GROUP BY s.entity_id, s.member_state, s.sector_code) x
 ),
-direct AS (
-  SELECT s.entity_id, s.member_state, s.sector_code, @extschema@.supply_mix_agg(s.supplier_id, s.weight) AS m
-  FROM @extschema@.supply_in_scope($1, $3) s
-  GROUP BY s.entity_id, s.member_state, s.sector_code
+groups AS MATERIALIZED (  -- the group mix propagated (a group's dependencies apply to its subsidiaries)
+                          -- through the EU-wide edges and those of the entity's member state,
+                          -- regrouped; the three largest hidden reliances
+  SELECT y.*, @extschema@.hidden_reliance_top(y.deep_g, y.direct_g, 3) AS hidden
+  FROM (SELECT d.entity_id, d.member_state, d.sector_code, d.direct_g, @extschema@.total(d.direct_g) AS direct_total,
+               @extschema@.supply_mix_by_group(@extschema@.deep_mix(d.direct_g, $2, member_state => d.member_state)) AS deep_g
+        FROM direct d) y
 ),
-direct_groups AS (
-  SELECT d.entity_id, d.member_state, d.sector_code,
-         (SELECT @extschema@.supply_mix_agg(gm.group_id, t.weight) FROM @extschema@.each(d.m) t
-            JOIN gmap gm ON gm.supplier_id OPERATOR(pg_catalog.=) t.key::bigint) AS direct_g
-  FROM direct d
-),
-groups AS (  -- the group mix propagated (a group's dependencies apply to its subsidiaries) through the
-            -- EU-wide edges and those of the entity's member state, regrouped
-  SELECT d.entity_id, d.member_state, d.sector_code, d.direct_g, @extschema@.total(d.direct_g) AS direct_total,
-         (SELECT @extschema@.supply_mix_agg(gm.group_id, t.weight)
-            FROM @extschema@.each(@extschema@.deep_mix(d.direct_g, $2, member_state => d.member_state)) t
-            JOIN gmap gm ON gm.supplier_id OPERATOR(pg_catalog.=) t.key::bigint) AS deep_g
-  FROM direct_groups d
-),
-hidden AS (  -- the three largest reliances on a group beyond what the entity buys from it directly,
-             -- named (one join for every entity)
-  SELECT h.entity_id, pg_catalog.array_agg(h.group_id ORDER BY h.rk) AS ids, pg_catalog.array_agg(h.hidden_share ORDER BY h.rk) AS shares,
-         (pg_catalog.array_agg(n.name ORDER BY h.rk))[1] AS top_name,
-         pg_catalog.string_agg(pg_catalog.format('%s %s%%', n.name, pg_catalog.round((h.hidden_share OPERATOR(pg_catalog.*) 100)::numeric, 0)), ', ' ORDER BY h.rk) AS txt
-  FROM (SELECT x.*, pg_catalog.row_number() OVER (PARTITION BY x.entity_id ORDER BY x.hidden_share DESC, x.group_id) AS rk
-        FROM (SELECT g.entity_id, t.key::bigint AS group_id,
-                     (t.weight OPERATOR(pg_catalog.-) COALESCE(@extschema@.share(g.direct_g, t.key::bigint) OPERATOR(pg_catalog.*) g.direct_total, 0::pg_catalog.float8))
-                       OPERATOR(pg_catalog./) g.direct_total AS hidden_share
-              FROM groups g, @extschema@.each(g.deep_g) t) x
-        WHERE x.hidden_share OPERATOR(pg_catalog.>) 1e-12) h
-  JOIN @extschema@.supplier n ON n.supplier_id OPERATOR(pg_catalog.=) h.group_id
-  WHERE h.rk OPERATOR(pg_catalog.<=) 3
-  GROUP BY h.entity_id
+named AS (  -- the hidden reliances, largest first, named (one join for every entity)
+  SELECT g.entity_id, pg_catalog.array_agg(t.key::bigint ORDER BY t.weight DESC, t.key::bigint) AS ids,
+         pg_catalog.array_agg(t.weight OPERATOR(pg_catalog./) g.direct_total ORDER BY t.weight DESC, t.key::bigint) AS shares,
+         (pg_catalog.array_agg(n.name ORDER BY t.weight DESC, t.key::bigint))[1] AS top_name,
+         pg_catalog.string_agg(pg_catalog.format('%s %s%%', n.name,
+                                                 pg_catalog.round((t.weight OPERATOR(pg_catalog./) g.direct_total OPERATOR(pg_catalog.*) 100)::numeric, 0)),
+                               ', ' ORDER BY t.weight DESC, t.key::bigint) AS txt
+  FROM groups g CROSS JOIN LATERAL @extschema@.each(g.hidden) t
+  JOIN @extschema@.supplier n ON n.supplier_id OPERATOR(pg_catalog.=) t.key::bigint
+  GROUP BY g.entity_id
 )
 SELECT g.entity_id, g.member_state, g.sector_code,
        @extschema@.key_count(g.direct_g), @extschema@.key_count(g.deep_g),
        @extschema@.hhi(g.direct_g), @extschema@.hhi(g.deep_g),
        COALESCE(h.ids, '{}'), COALESCE(h.shares, '{}'), h.top_name, h.txt
 FROM groups g
-LEFT JOIN hidden h ON h.entity_id OPERATOR(pg_catalog.=) g.entity_id
+LEFT JOIN named h ON h.entity_id OPERATOR(pg_catalog.=) g.entity_id
 $$;
 COMMENT ON FUNCTION @extschema@.entity_deep_compute(date, integer, text[]) IS
   'Internal: the rows of entity_deep_exposure as entity_deep_rollup stores them (the three largest hidden reliances as group ids and shares, and named), from the supply valid at as_of and the dependencies (scope: only the entities of these <sector>:<member state> keys, by index). What the live view and refresh() compute.';

@@ -15,7 +15,7 @@ $$;
 COMMENT ON FUNCTION @extschema@.multi_vendor_gap_kinds(text, integer, float8, float8, float8) IS
   'Internal: the multi-vendor gaps of an entity and function row (single_supplier, high_risk_supplier, above_cap, in that order; empty when none) from its criticality, supplier groups, largest share, high-risk share and the cap: the one rule behind multi_vendor_gaps.';
 CREATE OR REPLACE FUNCTION @extschema@.multi_vendor_gap_measures() RETURNS TABLE (gap text, measures text[])
-LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 3 SET search_path = pg_catalog, pg_temp AS $$
 BEGIN  -- (PL/pgSQL: a function scan, computed once per read, not inlined into every row)
   RETURN QUERY
   SELECT g.gap, @extschema@.measures_addressing(CASE WHEN g.gap OPERATOR(pg_catalog.=) 'high_risk_supplier' THEN 'high_risk_supplier' ELSE 'multi_vendor_gap' END)
