@@ -261,12 +261,18 @@ BEGIN
   IF federated THEN
     RETURN 0;
   END IF;
-  INSERT INTO @extschema@.entity_rollup
-  SELECT * FROM @extschema@.entity_exposure_compute(as_of => as_of, methodology => methodology, scope => stale_keys, stored_scores => true);
+  -- computed into stage tables first (CREATE TABLE AS may use parallel query, INSERT ... SELECT
+  -- may not), then inserted
+  CREATE TEMP TABLE supplyrisk_entity_stage ON COMMIT DROP AS
+    SELECT * FROM @extschema@.entity_exposure_compute(as_of => as_of, methodology => methodology, scope => stale_keys, stored_scores => true);
+  INSERT INTO @extschema@.entity_rollup SELECT * FROM pg_temp.supplyrisk_entity_stage;
   GET DIAGNOSTICS n = ROW_COUNT;
-  INSERT INTO @extschema@.entity_deep_rollup
-  SELECT * FROM @extschema@.entity_deep_compute(as_of => as_of, max_depth => 6, scope => deep_keys);
+  DROP TABLE pg_temp.supplyrisk_entity_stage;
+  CREATE TEMP TABLE supplyrisk_entity_stage ON COMMIT DROP AS
+    SELECT * FROM @extschema@.entity_deep_compute(as_of => as_of, max_depth => 6, scope => deep_keys);
+  INSERT INTO @extschema@.entity_deep_rollup SELECT * FROM pg_temp.supplyrisk_entity_stage;
   GET DIAGNOSTICS m = ROW_COUNT;
+  DROP TABLE pg_temp.supplyrisk_entity_stage;
   RETURN n OPERATOR(pg_catalog.+) m;
 END
 $$;
