@@ -11,7 +11,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT pg_catalog.array_remove(ARRAY[
     CASE WHEN $1 OPERATOR(pg_catalog.<>) 'standard' AND $2 OPERATOR(pg_catalog.=) 1 THEN 'single_supplier' END,
     CASE WHEN $1 OPERATOR(pg_catalog.=) 'critical' AND $4 OPERATOR(pg_catalog.>) 0 THEN 'high_risk_supplier' END,
-    CASE WHEN $1 OPERATOR(pg_catalog.<>) 'standard' AND $2 OPERATOR(pg_catalog.>) 1 AND $3 OPERATOR(pg_catalog.>) $5 THEN 'above_cap' END]::text[], NULL)
+    CASE WHEN $1 OPERATOR(pg_catalog.<>) 'standard' AND $2 OPERATOR(pg_catalog.>) 1 AND $3 OPERATOR(pg_catalog.>) $5 THEN 'above_cap' END]::pg_catalog.text[], NULL)
 $$;
 COMMENT ON FUNCTION @extschema@.multi_vendor_gap_kinds(text, integer, float8, float8, float8) IS
   'Internal: the multi-vendor gaps of an entity and function row (single_supplier, high_risk_supplier, above_cap, in that order; empty when none) from its criticality, supplier groups, largest share, high-risk share and the cap: the one rule behind multi_vendor_gaps.';
