@@ -250,13 +250,13 @@ BEGIN
   IF stale_keys IS NULL THEN
     DELETE FROM @extschema@.entity_rollup;
     DELETE FROM @extschema@.entity_deep_rollup;
-  ELSE  -- (by the index on sector and member state; an entity that moved is stale under both keys)
+  ELSE  -- (each key by the index on sector and member state; an entity that moved is stale under both keys)
     DELETE FROM @extschema@.entity_rollup r
-    WHERE r.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part(stale_keys, 1))
-      AND (r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state) OPERATOR(pg_catalog.=) ANY (stale_keys);
+    USING (SELECT DISTINCT pg_catalog.split_part(k, ':', 1) AS sc, pg_catalog.split_part(k, ':', 2) AS ms FROM pg_catalog.unnest(stale_keys) k) k
+    WHERE r.sector_code OPERATOR(pg_catalog.=) k.sc AND r.member_state OPERATOR(pg_catalog.=) k.ms;
     DELETE FROM @extschema@.entity_deep_rollup r
-    WHERE r.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part(deep_keys, 1))
-      AND (r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state) OPERATOR(pg_catalog.=) ANY (deep_keys);
+    USING (SELECT DISTINCT pg_catalog.split_part(k, ':', 1) AS sc, pg_catalog.split_part(k, ':', 2) AS ms FROM pg_catalog.unnest(deep_keys) k) k
+    WHERE r.sector_code OPERATOR(pg_catalog.=) k.sc AND r.member_state OPERATOR(pg_catalog.=) k.ms;
   END IF;
   IF federated THEN
     RETURN 0;
