@@ -8,7 +8,8 @@
 #   make dist    the PGXN distribution zip, from git archive (pkg/dist.sh; pkg/out/)
 #   make demo    the same set-up, then load the demo data and print the dashboard
 #   make demo-stop   stop the private cluster
-#   make bench   benchmarks (ratios against baselines measured in the same run);
+#   make bench   benchmarks (ratios against baselines measured in the same run; the dashboard
+#                reads: bench/dashboards.sh);
 #                make bench-engine: the supply_mix engine at real cardinalities only;
 #                make bench-federation: 3 member databases x 1M rows against one database
 #   make fuzz    long bad-input campaign (5 seeds x 1M cases); make valgrind: fuzz + workload under memcheck

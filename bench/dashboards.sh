@@ -35,7 +35,9 @@ jit_of() {  # does the plan JIT-compile (default settings)?
 
 for scale in ${BENCH_DASHBOARD_SCALES:-1 25}; do
   rows=$(awk -v s="$scale" 'BEGIN {printf "%d", s * 40000}')
-  db=$(ensure_scale_db "$rows")
+  db=supplyrisk_bench_dash_$rows  # (its own: the second snapshot changes weights)
+  ensure_db $db "supplyrisk bench dashboards scale $scale $gen_sum" data/generate.sql -v scale="$scale"
+
   # the rollups and two snapshots (trend compares the first and the latest)
   if [ "$(q -d $db -c "SELECT count(*) FROM supplyrisk.snapshot")" -lt 2 ]; then
     q -d $db -c "CALL supplyrisk.refresh()" -c "SELECT supplyrisk.take_snapshot('bench first')" >/dev/null

@@ -104,6 +104,8 @@ echo
 bash bench/collide.sh
 echo
 bash bench/cross_sector.sh
+echo
+bash bench/dashboards.sh
 
 echo
 dsup=${BENCH_DEEP_SUPPLIERS:-100000}; dedges=${BENCH_DEEP_EDGES:-1000000}; dents=${BENCH_DEEP_ENTITIES:-20000}
