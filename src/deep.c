@@ -33,7 +33,6 @@
 #include "utils/memutils.h"
 
 #include "deep.h"
-#include "kahan.h"
 #include "mix.h"
 #include "supplyrisk.h"
 
@@ -419,19 +418,6 @@ supply_mix_deep(PG_FUNCTION_ARGS)
 	}
 	/* sort by key and add up the weights of each key */
 	qsort(e, n, sizeof(MixEntry), CmpEntryKey);
-	i = 0;
-	k = 0;
-	while (i < n)
-	{
-		KahanSum	sum = {0, 0};
-		int64		key = e[i].ikey;
-
-		while (i < n && e[i].ikey == key)
-			KahanSumAdd(&sum, e[i++].weight);
-		e[k].ikey = key;
-		e[k].weight = KahanValue(sum.hi, sum.lo);
-		if (e[k].weight > 0)	/* products may underflow to 0 */
-			k++;
-	}
+	k = MixSumEqualInt8Keys(e, n);	/* (products may underflow to 0: left out) */
 	PG_RETURN_SUPPLY_MIX(MixBuild(MIX_KIND_INT8, e, (int) k, true));
 }

@@ -22,7 +22,6 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
-#include "kahan.h"
 #include "mix.h"
 #include "mix_metrics.h"
 #include "supplyrisk.h"
@@ -130,7 +129,7 @@ supply_mix_by_group(PG_FUNCTION_ARGS)
 	MixEntry   *e;
 	double	   *w;
 	int64	   *keys;
-	int			i, n = 0, k = 0;
+	int			i, n = 0;
 
 	if (m->kind == MIX_KIND_TEXT)
 		ereport(ERROR,
@@ -156,19 +155,7 @@ supply_mix_by_group(PG_FUNCTION_ARGS)
 	for (i = 0; i < n; i++)
 		e[i].lo = (double) i;	/* the supplier's position: within a group, add in key order */
 	qsort(e, n, sizeof(MixEntry), CmpGroupThenPosition);
-	i = 0;
-	while (i < n)
-	{
-		KahanSum	sum = {0, 0};
-		int64		key = e[i].ikey;
-
-		while (i < n && e[i].ikey == key)
-			KahanSumAdd(&sum, e[i++].weight);
-		e[k].ikey = key;
-		e[k].lo = 0;
-		e[k++].weight = KahanValue(sum.hi, sum.lo);
-	}
-	PG_RETURN_SUPPLY_MIX(MixBuild(MIX_KIND_INT8, e, k, true));
+	PG_RETURN_SUPPLY_MIX(MixBuild(MIX_KIND_INT8, e, (int) MixSumEqualInt8Keys(e, n), true));
 }
 
 typedef struct Hidden

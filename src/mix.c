@@ -101,6 +101,33 @@ MixSortEntries(int kind, MixEntry *entries, int n)
 			  kind == MIX_KIND_INT8 ? CmpInt8Entries : CmpTextEntries);
 }
 
+/*
+ * Bigint-keyed entries sorted by key: the weights of equal keys added up (compensated, in the
+ * entries' order) into the first n' entries, sums that are not positive (products underflowing
+ * to 0) left out; returns n'. What a builder does before MixBuild(..., sorted = true).
+ */
+int64
+MixSumEqualInt8Keys(MixEntry *e, int64 n)
+{
+	int64		i = 0,
+				k = 0;
+
+	while (i < n)
+	{
+		KahanSum	sum = {0, 0};
+		int64		key = e[i].ikey;
+
+		CHECK_FOR_INTERRUPTS();
+		while (i < n && e[i].ikey == key)
+			KahanSumAdd(&sum, e[i++].weight);
+		e[k].ikey = key;
+		e[k].weight = KahanValue(sum.hi, sum.lo);
+		if (e[k].weight > 0)
+			k++;
+	}
+	return k;
+}
+
 SupplyMix *
 MixEmpty(void)
 {

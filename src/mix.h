@@ -94,6 +94,7 @@ extern SupplyMix *MixEmpty(void);
 extern SupplyMix *MixMerge(SupplyMix *a, SupplyMix *b);
 extern int	MixCompareEntries(int kind, const MixEntry *a, const MixEntry *b);
 extern void MixSortEntries(int kind, MixEntry *entries, int n);
+extern int64 MixSumEqualInt8Keys(MixEntry *e, int64 n);
 extern void MixCheckWeight(double w, const char *what);
 extern void MixCheckKeyCount(int64 n);
 extern void MixCheckSameKind(SupplyMix *a, SupplyMix *b);

@@ -7,7 +7,7 @@ SET search_path = supplyrisk, public;
 \set scale 0.03
 \ir ../../data/generate.sql
 SET search_path = supplyrisk, public;
-SELECT plan(21);
+SELECT plan(22);
 SET client_min_messages = warning;
 
 -- before the first refresh: live
@@ -89,6 +89,8 @@ SELECT is((SELECT hidden_reliance_top(supply_mix_agg(k, w), '{1:5}'::supply_mix,
 SELECT is((SELECT hidden_reliance_top('{1:5,2:1}'::supply_mix, '{1:5,2:1}'::supply_mix, 3)::text), '{}', 'no hidden reliance: an empty mix');
 SELECT throws_ok($$SELECT supply_mix_by_group('{"a":1}'::supply_mix)$$, '22023', NULL, 'supply_mix_by_group of a text-keyed mix: 22023');
 SELECT throws_ok($$SELECT hidden_reliance_top('{1:1}'::supply_mix, '{1:1}'::supply_mix, -1)$$, '22023', 'k must not be negative, got -1', 'a negative k: 22023');
+SELECT throws_ok($$SELECT hidden_reliance_top('{"a":1}'::supply_mix, '{1:1}'::supply_mix, 3)$$, '22023',
+  'hidden_reliance_top needs mixes keyed by supplier group id (bigint)', 'hidden_reliance_top of a text-keyed mix: 22023');
 
 SELECT * FROM finish();
 ROLLBACK;
