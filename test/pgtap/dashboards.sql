@@ -7,7 +7,7 @@ SET search_path = supplyrisk, public;
 \set scale 0.03
 \ir ../../data/generate.sql
 SET search_path = supplyrisk, public;
-SELECT plan(22);
+SELECT plan(24);
 SET client_min_messages = warning;
 
 -- before the first refresh: live
@@ -47,6 +47,18 @@ SELECT ok((SELECT bool_and(stale) FROM entity_exposure), 'after a change, every 
 CALL refresh();
 SELECT ok((SELECT NOT bool_or(stale) FROM entity_exposure) AND EXISTS (SELECT 1 FROM entity_exposure WHERE entity_id = (SELECT min(entity_id) FROM entity) AND function_code = 'it.erp'),
   'the next (incremental) refresh holds it');
+
+-- a member state's tier-n edge makes only its own rows stale (found by a hostile-role review:
+-- the walk up the graph went through every owner's edges and was recorded EU-wide, so another
+-- member state's rows were rewritten, and one could see whether it reached a hidden edge)
+CREATE TEMP TABLE fr_xmin AS SELECT entity_id, xmin::text::bigint AS x FROM entity_deep_rollup WHERE member_state = 'FR';
+INSERT INTO supplier_dependency (supplier_id, depends_on_supplier_id, share, member_state)
+SELECT min(s.supplier_id), max(s.supplier_id), 0.4, 'DE' FROM supply s JOIN entity e USING (entity_id) WHERE e.member_state = 'FR';
+SELECT is((SELECT array_agg(DISTINCT COALESCE(member_state, 'EU')) FROM rollup_change WHERE source = 'supplier_dependency'), ARRAY['DE'],
+  'a DE-owned edge is recorded as DE''s change only');
+CALL refresh();
+SELECT is((SELECT count(*)::int FROM entity_deep_rollup r JOIN fr_xmin f USING (entity_id) WHERE r.xmin::text::bigint <> f.x), 0,
+  'and the refresh rewrites no FR entity row');
 
 -- row-level security: a reader scoped to one member state sees its entities' rows only
 CREATE ROLE sr_dash_de;

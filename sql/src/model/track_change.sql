@@ -33,14 +33,22 @@ BEGIN
   ELSIF TG_TABLE_NAME OPERATOR(pg_catalog.=) 'supplier_dependency' THEN
     -- a tier-n edge changes the deep rows of every entity whose supply reaches it: the suppliers
     -- of the changed edges, every supplier relying on them at any tier, and their groups (whose
-    -- members' customers refresh() finds); recorded as supplier changes (scored again, cheap)
-    EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, supplier_id)
-      WITH RECURSIVE up (id) AS (
-        SELECT DISTINCT r.supplier_id FROM %s r
+    -- members' customers refresh() finds), recorded as supplier changes. Owned like the edges:
+    -- a member state's edge is walked up through the EU-wide edges and that member state's, and
+    -- recorded as its change (only its rows are stale); an EU-wide edge through the EU-wide
+    -- edges (an EU-wide change), and through each member state's own edges as that member
+    -- state's change, so no member state's edges make another's rows stale
+    EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, supplier_id, member_state)
+      WITH RECURSIVE up (id, owner) AS (
+        SELECT DISTINCT r.supplier_id, r.member_state FROM %1$s r
         UNION
-        SELECT d.supplier_id FROM @extschema@.supplier_dependency d JOIN up ON d.depends_on_supplier_id OPERATOR(pg_catalog.=) up.id
+        SELECT DISTINCT r.supplier_id, o.member_state FROM %1$s r
+        JOIN (SELECT DISTINCT d.member_state FROM @extschema@.supplier_dependency d WHERE d.member_state IS NOT NULL) o ON r.member_state IS NULL
+        UNION
+        SELECT d.supplier_id, up.owner FROM @extschema@.supplier_dependency d JOIN up ON d.depends_on_supplier_id OPERATOR(pg_catalog.=) up.id
+        WHERE d.member_state IS NULL OR d.member_state OPERATOR(pg_catalog.=) up.owner
       )
-      SELECT DISTINCT %L, x.id FROM (SELECT up.id FROM up UNION SELECT @extschema@.supplier_group(up.id) FROM up) x
+      SELECT DISTINCT %2$L, x.id, x.owner FROM (SELECT up.id, up.owner FROM up UNION SELECT @extschema@.supplier_group(up.id), up.owner FROM up) x
       WHERE x.id IS NOT NULL', r, TG_TABLE_NAME);
   ELSE  -- methodology, methodology_weight
     EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, everything) SELECT %L, true WHERE EXISTS (SELECT 1 FROM %s r)', TG_TABLE_NAME, r);

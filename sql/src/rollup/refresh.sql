@@ -332,8 +332,9 @@ BEGIN
     recomputed := @extschema@.refresh_recompute_stale(as_of => as_of, methodology => meth, stale_keys => stale_keys);
     PERFORM @extschema@.refresh_publish_function_rows(functions => recomputed.functions,
                                                       member_states => @extschema@.scope_part(stale_keys, 2));
+    -- (the suppliers changed EU-wide: a rename; a member state's own change stays in its rows)
     PERFORM @extschema@.refresh_entity_rows(as_of => as_of, methodology => meth, stale_keys => stale_keys, federated => false,
-                                            changed_suppliers => stale_suppliers);
+                                            changed_suppliers => changes.suppliers);
     rows_now := last.rollup_rows OPERATOR(pg_catalog.-) recomputed.removed OPERATOR(pg_catalog.+) recomputed.added;
   ELSE
     rows_now := last.rollup_rows;
