@@ -13,6 +13,7 @@
 --include src/model/supplier_ownership.sql
 --include src/model/supplier.sql
 --include src/model/supply.sql
+--include src/model/supply_scope.sql
 --include src/model/assessment_designation.sql
 --include src/model/snapshot.sql
 --include src/model/id_sequence_trigger.sql
@@ -53,6 +54,7 @@
 --include src/views/sector_views.sql
 --include src/federation/federation_export.sql
 --include src/federation/federation_pull.sql
+--include src/rollup/reweight.sql
 --include src/rollup/refresh.sql
 --include src/rollup/metric_snapshot.sql
 --include src/rollup/snapshots_trend.sql

@@ -28,22 +28,11 @@
 #include "utils/memutils.h"
 
 #include "supplyrisk.h"
+#include "exact_sum.h"
 
 #define EXACT_SUM_MAX_PARTIALS	2098	/* the bound above */
-#define EXACT_SUM_INLINE_PARTIALS 16
 #define EXACT_SUM_SERIAL_VERSION 1
 
-typedef struct ExactSum
-{
-	int64		count;			/* non-NULL inputs */
-	int			n;				/* partials in use */
-	int			cap;			/* room in p */
-	bool		any_special;	/* an infinite or NaN input was seen */
-	double		special;		/* their IEEE sum */
-	double	   *p;				/* the partials, increasing magnitude: inl or,
-								 * once grown, a chunk of the state's context */
-	double		inl[EXACT_SUM_INLINE_PARTIALS];
-} ExactSum;
 
 /* room for one more partial (in the memory context the state lives in) */
 static void
@@ -111,7 +100,7 @@ ExactSumAddFinite(ExactSum *s, double x)
 	s->n = i;
 }
 
-static void
+void
 ExactSumAdd(ExactSum *s, double x)
 {
 	s->count++;
@@ -125,7 +114,7 @@ ExactSumAdd(ExactSum *s, double x)
 }
 
 /* the partials' exact sum, correctly rounded (round half to even) */
-static double
+double
 ExactSumValue(const ExactSum *s)
 {
 	int			n = s->n;
@@ -162,7 +151,7 @@ ExactSumValue(const ExactSum *s)
 	return hi;
 }
 
-static ExactSum *
+ExactSum *
 ExactSumNew(MemoryContext cxt)
 {
 	ExactSum   *s = (ExactSum *) MemoryContextAllocZero(cxt, sizeof(ExactSum));

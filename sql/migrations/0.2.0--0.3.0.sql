@@ -13,6 +13,15 @@
 -- the rollup row type instead of repeating its column list. No view depends on either.
 DROP FUNCTION @extschema@.sector_stats_levels(boolean, date, text, boolean, text[], boolean, boolean, text[], boolean);
 DROP FUNCTION @extschema@.sector_stats_at(date, text, boolean);
+-- Re-weighting (issue 29): the member-state function rows keep the supply weight per supplier
+-- (sector_stats_compute returns it as a last column of sector_rollup; sector_function_stats a
+-- column more), and the refresh log says how many rows a change of risk re-weighted
+DROP FUNCTION @extschema@.sector_function_stats(date, text, boolean, text[], boolean);
+ALTER TABLE @extschema@.sector_rollup ADD COLUMN supplier_mix @extschema@.supply_mix;
+COMMENT ON COLUMN @extschema@.sector_rollup.supplier_mix IS 'Member-state function rows: mergeable state of the supply weight per supplier (supplier ids), which refresh() re-weights the row''s risk columns from when only suppliers'' risk changed; NULL on the other rows.';
+ALTER TABLE @extschema@.rollup_refresh ADD COLUMN reweighted integer;
+COMMENT ON COLUMN @extschema@.rollup_refresh.mode IS 'full, incremental (rows recomputed from the supply) or reweight (only suppliers'' risk changed: rows re-weighted from their supplier mixes, none recomputed); NULL: refreshed before 0.2.0.';
+COMMENT ON COLUMN @extschema@.rollup_refresh.reweighted IS 'Incremental or reweight: member-state function rows whose risk columns were re-weighted from their supplier mixes (their sectors'' and functions'' rows summed again); NULL for a full refresh and before 0.3.0.';
 
 -- Repeated RETURNS TABLE lists become row types: the live functions return the row type of the
 -- view they compute (sector_overview_at, function_overview_at, supplier_risk_at, score_supplier;
@@ -66,6 +75,7 @@ DROP FUNCTION @extschema@.sector_function_rows(text, boolean, date, text);
 --include src/views/function_overview.sql
 --include src/report/report_findings.sql
 --include src/rollup/snapshots_trend.sql
+--include src/rollup/reweight.sql
 --include src/rollup/refresh.sql
 COMMENT ON TABLE @extschema@.function_rollup IS 'Rollups written by refresh(): per ICT function and member state (NULL: EU-wide), every sector pooled (the function rows of sector_stats_compute, computed in the same pass as sector_rollup), read by function_overview and assessment_overview. Do not edit.';
 -- report_svg_bars is called with named arguments; the concentration bands are written once, in C
@@ -86,6 +96,7 @@ COMMENT ON TABLE @extschema@.function_rollup IS 'Rollups written by refresh(): p
 -- entity_exposure, multi_vendor_gaps and entity_deep_exposure (live until the first refresh
 -- after the update); supplier_dependency is tracked, so the deep rows follow its changes
 --include src/rollup/entity_rollup.sql
+--include src/model/supply_scope.sql
 --include src/views/entity_exposure.sql
 --include src/views/multi_vendor_gaps.sql
 -- tier-n edges and BOMs have an owner (issue 27.6): deep_mix counts the EU-wide edges and those of

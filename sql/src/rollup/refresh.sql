@@ -8,25 +8,33 @@
 --   refresh_score_suppliers   the suppliers' scores the rows are computed with (supplier_rollup)
 --   refresh_recompute_full / refresh_recompute_stale   the sector rows, into the stage table
 --   refresh_publish_function_rows                      the function rows, from the stage
+--   refresh_reweight          incremental: the rows holding suppliers whose risk alone changed,
+--                             re-weighted from their supplier mixes (reweight.sql)
 --   refresh_log               rollup_refresh (what rollup_status shows)
 -- They run inside refresh()'s transaction and are not meant to be called alone.
 
 -- The changes this refresh consumes: read and removed in one statement (one snapshot), so that
 -- a change committed meanwhile stays for the next refresh and none is lost.
+-- Changes of risk alone (assessments, designations) are returned apart: their rows are
+-- re-weighted, not recomputed.
 CREATE OR REPLACE FUNCTION @extschema@.refresh_take_changes(OUT changes bigint, OUT everything boolean, OUT suppliers_added boolean,
-                                                 OUT suppliers bigint[], OUT stale_keys text[], OUT owned_suppliers text[])
+                                                 OUT suppliers bigint[], OUT stale_keys text[], OUT owned_suppliers text[],
+                                                 OUT risk_suppliers bigint[], OUT risk_owned text[])
 LANGUAGE sql VOLATILE AS $$
-  WITH gone AS (DELETE FROM @extschema@.rollup_change RETURNING *)
+  WITH gone AS (DELETE FROM @extschema@.rollup_change RETURNING *, source IN ('assessment', 'designation') AS risk)
   SELECT pg_catalog.count(*), COALESCE(pg_catalog.bool_or(g.everything), false),
          COALESCE(pg_catalog.bool_or(g.source OPERATOR(pg_catalog.=) 'supplier' AND g.supplier_id IS NULL AND NOT g.everything), false),
-         pg_catalog.array_agg(DISTINCT g.supplier_id) FILTER (WHERE g.supplier_id IS NOT NULL AND g.member_state IS NULL),
+         pg_catalog.array_agg(DISTINCT g.supplier_id) FILTER (WHERE g.supplier_id IS NOT NULL AND g.member_state IS NULL AND NOT g.risk),
          pg_catalog.array_agg(DISTINCT g.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) g.member_state)
            FILTER (WHERE g.sector_code IS NOT NULL),
          pg_catalog.array_agg(DISTINCT g.supplier_id::pg_catalog.text OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) g.member_state)
-           FILTER (WHERE g.supplier_id IS NOT NULL AND g.member_state IS NOT NULL)
+           FILTER (WHERE g.supplier_id IS NOT NULL AND g.member_state IS NOT NULL AND NOT g.risk),
+         pg_catalog.array_agg(DISTINCT g.supplier_id) FILTER (WHERE g.supplier_id IS NOT NULL AND g.member_state IS NULL AND g.risk),
+         pg_catalog.array_agg(DISTINCT g.supplier_id::pg_catalog.text OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) g.member_state)
+           FILTER (WHERE g.supplier_id IS NOT NULL AND g.member_state IS NOT NULL AND g.risk)
   FROM gone g
 $$;
-COMMENT ON FUNCTION @extschema@.refresh_take_changes() IS 'Internal step of refresh(): consumes rollup_change in one statement and returns how many changes there were, whether one made everything stale, whether suppliers were added, the suppliers changed EU-wide, the ''<sector>:<member state>'' keys named, and the ''<supplier>:<member state>'' pairs of changes a member state owns (only its rows are stale).';
+COMMENT ON FUNCTION @extschema@.refresh_take_changes() IS 'Internal step of refresh(): consumes rollup_change in one statement and returns how many changes there were, whether one made everything stale, whether suppliers were added, the suppliers changed EU-wide, the ''<sector>:<member state>'' keys named, and the ''<supplier>:<member state>'' pairs of changes a member state owns (only its rows are stale); changes of risk alone (assessments, designations) apart, EU-wide (risk_suppliers) and owned (risk_owned).';
 
 -- Incremental when the rollups were computed by this version, under this methodology, with
 -- contract tracking unchanged, on this database (not a coordinator), and no change made
@@ -87,32 +95,39 @@ COMMENT ON FUNCTION @extschema@.refresh_planner_settings(text, text[]) IS 'Inter
 
 -- Incremental: the suppliers to score again (those changed and the suppliers they control, those
 -- not scored yet when suppliers were added, and since the rollups' date those whose assessments
--- or designations began or ended), and the stale member-state rows (those named, wherever a
--- supplier to score again supplies, and since the rollups' date those whose supply validity
--- began or ended).
+-- or designations began or ended), the stale member-state rows (those named, wherever a
+-- supplier changed otherwise than in its risk supplies, and since the rollups' date those whose
+-- supply validity began or ended), and the '<supplier>:<owner>' pairs whose risk alone changed
+-- (their rows are re-weighted: refresh_reweight).
 CREATE OR REPLACE FUNCTION @extschema@.refresh_find_stale(since date, as_of date, changed_suppliers bigint[], suppliers_added boolean,
-                                               named_keys text[], owned_changes text[], OUT suppliers bigint[], OUT stale_keys text[])
+                                               named_keys text[], owned_changes text[], risk_suppliers bigint[], risk_owned text[],
+                                               OUT suppliers bigint[], OUT stale_keys text[], OUT reweight text[])
 LANGUAGE sql STABLE AS $$
-  -- (supplier, owner) pairs to score again: owner NULL, EU-wide (stale wherever the supplier
+  -- (supplier, owner, risk) to score again: owner NULL, EU-wide (stale wherever the supplier
   -- supplies), or a member state (its own assessment or decision: only its rows are stale);
-  -- the suppliers a changed one controls follow it, with the same owner. One CTE, read twice.
-  WITH RECURSIVE sup (supplier_id, owner) AS (
-    SELECT c.supplier_id, NULL::pg_catalog.text FROM pg_catalog.unnest($3) c(supplier_id)
+  -- risk: only its risk changed. The suppliers a changed one controls follow it, with the same
+  -- owner. One CTE, read three times.
+  WITH RECURSIVE sup (supplier_id, owner, risk) AS (
+    SELECT c.supplier_id, NULL::pg_catalog.text, false FROM pg_catalog.unnest($3) c(supplier_id)
     UNION
-    SELECT pg_catalog.split_part(o.k, ':', 1)::bigint, pg_catalog.split_part(o.k, ':', 2) FROM pg_catalog.unnest($6) o(k)
+    SELECT pg_catalog.split_part(o.k, ':', 1)::bigint, pg_catalog.split_part(o.k, ':', 2), false FROM pg_catalog.unnest($6) o(k)
     UNION
-    SELECT s.supplier_id, NULL FROM @extschema@.supplier s
+    SELECT s.supplier_id, NULL, false FROM @extschema@.supplier s
     WHERE $4 AND NOT EXISTS (SELECT 1 FROM @extschema@.supplier_rollup c WHERE c.supplier_id OPERATOR(pg_catalog.=) s.supplier_id)
     UNION
-    SELECT a.supplier_id, a.member_state FROM @extschema@.assessment a
+    SELECT c.supplier_id, NULL::pg_catalog.text, true FROM pg_catalog.unnest($7) c(supplier_id)
+    UNION
+    SELECT pg_catalog.split_part(o.k, ':', 1)::bigint, pg_catalog.split_part(o.k, ':', 2), true FROM pg_catalog.unnest($8) o(k)
+    UNION
+    SELECT a.supplier_id, a.member_state, true FROM @extschema@.assessment a
     WHERE $1 OPERATOR(pg_catalog.<) $2
       AND ((a.assessed_on OPERATOR(pg_catalog.>) $1 AND a.assessed_on OPERATOR(pg_catalog.<=) $2)
            OR (a.valid_until OPERATOR(pg_catalog.>) $1 AND a.valid_until OPERATOR(pg_catalog.<=) $2))
     UNION
-    SELECT g.supplier_id, g.member_state FROM @extschema@.designation g
+    SELECT g.supplier_id, g.member_state, true FROM @extschema@.designation g
     WHERE $1 OPERATOR(pg_catalog.<) $2 AND g.decided_on OPERATOR(pg_catalog.>) $1 AND g.decided_on OPERATOR(pg_catalog.<=) $2
     UNION
-    SELECT s.supplier_id, sup.owner FROM @extschema@.supplier s JOIN sup ON s.parent_supplier_id OPERATOR(pg_catalog.=) sup.supplier_id
+    SELECT s.supplier_id, sup.owner, sup.risk FROM @extschema@.supplier s JOIN sup ON s.parent_supplier_id OPERATOR(pg_catalog.=) sup.supplier_id
   )
   SELECT (SELECT pg_catalog.array_agg(DISTINCT d.supplier_id ORDER BY d.supplier_id) FROM sup d),
          (SELECT pg_catalog.array_agg(DISTINCT x.k ORDER BY x.k) FROM (
@@ -122,15 +137,17 @@ LANGUAGE sql STABLE AS $$
             FROM sup d
             JOIN @extschema@.supply s ON s.supplier_id OPERATOR(pg_catalog.=) d.supplier_id  -- (by index)
             JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
-            WHERE d.owner IS NULL OR e.member_state OPERATOR(pg_catalog.=) d.owner
+            WHERE NOT d.risk AND (d.owner IS NULL OR e.member_state OPERATOR(pg_catalog.=) d.owner)
             UNION ALL
             SELECT e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state
             FROM @extschema@.supply s JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
             WHERE $1 OPERATOR(pg_catalog.<) $2
               AND ((s.valid_from OPERATOR(pg_catalog.>) $1 AND s.valid_from OPERATOR(pg_catalog.<=) $2)
-                   OR (s.valid_to OPERATOR(pg_catalog.>) $1 AND s.valid_to OPERATOR(pg_catalog.<=) $2))) x)
+                   OR (s.valid_to OPERATOR(pg_catalog.>) $1 AND s.valid_to OPERATOR(pg_catalog.<=) $2))) x),
+         (SELECT pg_catalog.array_agg(DISTINCT d.supplier_id::pg_catalog.text OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) COALESCE(d.owner, ''))
+          FROM sup d WHERE d.risk)
 $$;
-COMMENT ON FUNCTION @extschema@.refresh_find_stale(date, date, bigint[], boolean, text[], text[]) IS 'Internal step of refresh() (incremental): the suppliers to score again (changed, and those they control; not scored yet after suppliers were added; assessments or designations that began or ended between since and as_of) and the stale ''<sector>:<member state>'' keys (named; supplied by those suppliers, in every member state for an EU-wide change and in the owner''s only for a change a member state owns; or whose supply validity began or ended between since and as_of).';
+COMMENT ON FUNCTION @extschema@.refresh_find_stale(date, date, bigint[], boolean, text[], text[], bigint[], text[]) IS 'Internal step of refresh() (incremental): the suppliers to score again (changed, and those they control; not scored yet after suppliers were added; assessments or designations that began or ended between since and as_of), the stale ''<sector>:<member state>'' keys (named; supplied by a supplier changed otherwise than in its risk, in every member state for an EU-wide change and in the owner''s only for a change a member state owns; or whose supply validity began or ended between since and as_of), and the ''<supplier>:<owner>'' pairs (owner empty: EU-wide) whose risk alone changed (risk_suppliers, risk_owned, assessments and designations that began or ended, and the suppliers they control), whose rows refresh_reweight re-weights.';
 
 -- The suppliers' scores the rows are computed with, kept for the incremental refreshes after
 -- this one: every supplier's (suppliers NULL: a full refresh), or those to score again (a deleted
@@ -289,6 +306,9 @@ DECLARE
   changes   record;      -- refresh_take_changes
   stale_suppliers bigint[];  -- refresh_find_stale: the suppliers to score again
   stale_keys text[];         -- and the stale member-state rows
+  reweight  text[];          -- and the '<supplier>:<owner>' pairs whose risk alone changed
+  reweighted bigint := 0;  -- refresh_reweight: member-state function rows re-weighted
+  logged_mode text;      -- full, incremental, or reweight (incremental, no row recomputed)
   recomputed record;     -- refresh_recompute_stale
   mode      text;
   planner   text[];      -- the settings before refresh_planner_settings
@@ -304,10 +324,23 @@ BEGIN
   planner := @extschema@.refresh_planner_settings(mode => mode);
 
   IF mode OPERATOR(pg_catalog.=) 'incremental' AND (changes.changes OPERATOR(pg_catalog.>) 0 OR last.as_of OPERATOR(pg_catalog.<) as_of) THEN
-    SELECT x.suppliers, x.stale_keys INTO stale_suppliers, stale_keys
+    SELECT x.suppliers, x.stale_keys, x.reweight INTO stale_suppliers, stale_keys, reweight
     FROM @extschema@.refresh_find_stale(since => last.as_of, as_of => as_of, changed_suppliers => changes.suppliers,
                                         suppliers_added => changes.suppliers_added, named_keys => changes.stale_keys,
-                                        owned_changes => changes.owned_suppliers) x;
+                                        owned_changes => changes.owned_suppliers, risk_suppliers => changes.risk_suppliers,
+                                        risk_owned => changes.risk_owned) x;
+    -- (rows without a supplier mix cannot be re-weighted: those holding a changed supplier are
+    -- recomputed instead; none after a refresh by this version)
+    IF reweight IS NOT NULL THEN
+      stale_keys := ARRAY(SELECT k FROM pg_catalog.unnest(stale_keys) k
+                          UNION
+                          SELECT DISTINCT r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state
+                          FROM @extschema@.sector_rollup r
+                          WHERE r.member_state IS NOT NULL AND r.function_code IS NOT NULL AND r.supplier_mix IS NULL);
+      IF pg_catalog.cardinality(stale_keys) OPERATOR(pg_catalog.=) 0 THEN
+        stale_keys := NULL;
+      END IF;
+    END IF;
   END IF;
   -- scored before a coordinator's pull, so always under this database's methodology (a
   -- coordinator scores nothing: its rows are the members')
@@ -328,23 +361,32 @@ BEGIN
     rows_now := @extschema@.refresh_recompute_full(federated => federated, as_of => as_of, methodology => meth);
     PERFORM @extschema@.refresh_publish_function_rows(functions => NULL, member_states => NULL);
     PERFORM @extschema@.refresh_entity_rows(as_of => as_of, methodology => meth, stale_keys => NULL, federated => federated);
-  ELSIF stale_keys IS NOT NULL THEN
-    recomputed := @extschema@.refresh_recompute_stale(as_of => as_of, methodology => meth, stale_keys => stale_keys);
-    PERFORM @extschema@.refresh_publish_function_rows(functions => recomputed.functions,
-                                                      member_states => @extschema@.scope_part(stale_keys, 2));
-    -- (the suppliers changed EU-wide: a rename; a member state's own change stays in its rows)
-    PERFORM @extschema@.refresh_entity_rows(as_of => as_of, methodology => meth, stale_keys => stale_keys, federated => false,
-                                            changed_suppliers => changes.suppliers);
-    rows_now := last.rollup_rows OPERATOR(pg_catalog.-) recomputed.removed OPERATOR(pg_catalog.+) recomputed.added;
   ELSE
     rows_now := last.rollup_rows;
+    IF stale_keys IS NOT NULL THEN
+      recomputed := @extschema@.refresh_recompute_stale(as_of => as_of, methodology => meth, stale_keys => stale_keys);
+      PERFORM @extschema@.refresh_publish_function_rows(functions => recomputed.functions,
+                                                        member_states => @extschema@.scope_part(stale_keys, 2));
+      -- (the suppliers changed EU-wide: a rename; a member state's own change stays in its rows)
+      PERFORM @extschema@.refresh_entity_rows(as_of => as_of, methodology => meth, stale_keys => stale_keys, federated => false,
+                                              changed_suppliers => changes.suppliers);
+      rows_now := last.rollup_rows OPERATOR(pg_catalog.-) recomputed.removed OPERATOR(pg_catalog.+) recomputed.added;
+    END IF;
+    -- after the recomputation: the rows it did not recompute, and every row above them
+    IF reweight IS NOT NULL THEN
+      SELECT x.rows_reweighted INTO reweighted
+      FROM @extschema@.refresh_reweight(as_of => as_of, methodology => meth, reweight => reweight, stale_keys => stale_keys) x;
+    END IF;
   END IF;
+  logged_mode := CASE WHEN mode OPERATOR(pg_catalog.=) 'incremental' AND stale_keys IS NULL AND reweight IS NOT NULL THEN 'reweight' ELSE mode END;
 
   PERFORM @extschema@.refresh_planner_settings(mode => mode, restore => planner);
-  INSERT INTO @extschema@.rollup_refresh (started_at, finished_at, as_of, methodology, rollup_rows, stale_members, mode, recomputed, version)
-  VALUES (started, pg_catalog.clock_timestamp(), as_of, COALESCE(meth, @extschema@.methodology_name(NULL)), rows_now, stale_members, mode,
+  INSERT INTO @extschema@.rollup_refresh (started_at, finished_at, as_of, methodology, rollup_rows, stale_members, mode, recomputed, version,
+                                          reweighted)
+  VALUES (started, pg_catalog.clock_timestamp(), as_of, COALESCE(meth, @extschema@.methodology_name(NULL)), rows_now, stale_members, logged_mode,
           CASE WHEN mode OPERATOR(pg_catalog.=) 'incremental' THEN COALESCE(pg_catalog.cardinality(stale_keys), 0) END,
-          @extschema@.version());
+          @extschema@.version(),
+          CASE WHEN mode OPERATOR(pg_catalog.=) 'incremental' THEN reweighted END);
   -- the log keeps the last 100 refreshes
   DELETE FROM @extschema@.rollup_refresh
   WHERE refresh_id OPERATOR(pg_catalog.<=) (SELECT pg_catalog.max(r.refresh_id) OPERATOR(pg_catalog.-) 100

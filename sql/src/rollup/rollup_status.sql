@@ -8,7 +8,8 @@ SELECT CASE WHEN r.refresh_id IS NULL THEN 'live' ELSE 'rollup' END AS source,
        r.as_of OPERATOR(pg_catalog.<) CURRENT_DATE OR c.n OPERATOR(pg_catalog.>) 0 AS outdated, r.methodology,
        CASE WHEN (SELECT @extschema@.access_member_states()) IS NULL THEN r.rollup_rows END AS rollup_rows, r.stale_members,
        c.n AS pending_changes, c.since AS changed_since, r.mode,
-       CASE WHEN (SELECT @extschema@.access_member_states()) IS NULL THEN r.recomputed END AS recomputed  -- (all member states' rows: unscoped roles only)
+       CASE WHEN (SELECT @extschema@.access_member_states()) IS NULL THEN r.recomputed END AS recomputed,  -- (all member states' rows: unscoped roles only)
+       CASE WHEN (SELECT @extschema@.access_member_states()) IS NULL THEN r.reweighted END AS reweighted
 FROM (SELECT 1) one
 LEFT JOIN (SELECT x.* FROM @extschema@.rollup_refresh x ORDER BY x.refresh_id DESC LIMIT 1) r ON true
 CROSS JOIN (SELECT pg_catalog.count(*) AS n, pg_catalog.min(k.changed_at) AS since FROM @extschema@.rollup_change k) c;
@@ -23,7 +24,8 @@ COMMENT ON COLUMN @extschema@.rollup_status.outdated IS 'True when a refresh is 
 COMMENT ON COLUMN @extschema@.rollup_status.methodology IS 'Methodology used.';
 COMMENT ON COLUMN @extschema@.rollup_status.rollup_rows IS 'Rows in sector_rollup (NULL for a scoped role: the count spans every member state).';
 COMMENT ON COLUMN @extschema@.rollup_status.pending_changes IS 'Changes recorded since the rollups were computed (rollup_change): 0 when they are current.';
-COMMENT ON COLUMN @extschema@.rollup_status.mode IS 'full or incremental: how the last refresh computed the rollups.';
+COMMENT ON COLUMN @extschema@.rollup_status.mode IS 'How the last refresh computed the rollups: full; incremental (some sector and member-state rows recomputed from the supply, perhaps some re-weighted); reweight (only suppliers'' risk had changed: rows re-weighted from their supplier mixes, none recomputed).';
+COMMENT ON COLUMN @extschema@.rollup_status.reweighted IS 'Incremental or reweight: the member-state function rows whose risk columns were re-weighted (their sectors'' and functions'' rows summed again); NULL for a full refresh, and for a scoped role (the count spans every member state).';
 COMMENT ON COLUMN @extschema@.rollup_status.recomputed IS 'Incremental: the sector and member-state rows recomputed (their sectors'' EU-wide rows merged again); NULL for a full refresh, and for a scoped role (the count spans every member state).';
 COMMENT ON COLUMN @extschema@.rollup_status.changed_since IS 'When the earliest of those changes was made (NULL: none).';
 COMMENT ON COLUMN @extschema@.rollup_status.stale_members IS 'Federation coordinator: members whose states in the rollups are from an earlier pull (skipped as unreachable); NULL elsewhere.';

@@ -31,6 +31,7 @@ CREATE TABLE @extschema@.sector_rollup (
   unassessed_weight       float8,
   unassessed_share        float8,
   contract_gap_edges      bigint,
+  supplier_mix            @extschema@.supply_mix,
   CONSTRAINT sector_rollup_unique UNIQUE NULLS NOT DISTINCT (sector_code, function_code, member_state)
 );
 -- the rows of some ICT functions (assessment_overview, systemic_dependencies), by index
@@ -67,7 +68,8 @@ BEGIN
     ('top_suppliers', 'The three largest supplier groups with their shares, as text (function rows).'),
     ('unassessed_weight', 'Supply weight from suppliers whose risk_level is unassessed (NULL in rollups refreshed before 0.2.0).'),
     ('unassessed_share', 'Share (0..1) of the weight from unassessed suppliers (coverage below the methodology''s min_coverage).'),
-    ('contract_gap_edges', 'Critical or sensitive supply edges (entity, supplier, function) whose contracts miss a clause of Implementing Regulation 2024/2690 point 5.1.4 (contract_gaps); NULL while the database records no contract check (contracts_tracked), and in rollups refreshed before.')) x(col, txt) LOOP
+    ('contract_gap_edges', 'Critical or sensitive supply edges (entity, supplier, function) whose contracts miss a clause of Implementing Regulation 2024/2690 point 5.1.4 (contract_gaps); NULL while the database records no contract check (contracts_tracked), and in rollups refreshed before.'),
+    ('supplier_mix', 'Member-state function rows: mergeable state of the supply weight per supplier (supplier ids), which refresh() re-weights the row''s risk columns from when only suppliers'' risk changed; NULL on the other rows.')) x(col, txt) LOOP
     EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.sector_rollup.%I IS %L', c.col, c.txt);
   END LOOP;
 END $cm$;
@@ -83,7 +85,8 @@ CREATE TABLE @extschema@.rollup_refresh (
   stale_members text[],
   mode         text,
   recomputed   integer,
-  version      text
+  version      text,
+  reweighted   integer
 );
 ALTER SEQUENCE @extschema@.rollup_refresh_id_seq OWNED BY @extschema@.rollup_refresh.refresh_id;
 COMMENT ON TABLE @extschema@.rollup_refresh IS 'One row per refresh() that committed (the last 100 are kept); the newest row describes the rollups the dashboard views read.';
@@ -93,7 +96,8 @@ COMMENT ON COLUMN @extschema@.rollup_refresh.finished_at IS 'When it finished co
 COMMENT ON COLUMN @extschema@.rollup_refresh.as_of IS 'Date the supply and assessments were taken as valid at.';
 COMMENT ON COLUMN @extschema@.rollup_refresh.methodology IS 'Scoring methodology used.';
 COMMENT ON COLUMN @extschema@.rollup_refresh.rollup_rows IS 'Rows written to sector_rollup.';
-COMMENT ON COLUMN @extschema@.rollup_refresh.mode IS 'full or incremental (NULL: refreshed before 0.2.0).';
+COMMENT ON COLUMN @extschema@.rollup_refresh.mode IS 'full, incremental (rows recomputed from the supply) or reweight (only suppliers'' risk changed: rows re-weighted from their supplier mixes, none recomputed); NULL: refreshed before 0.2.0.';
+COMMENT ON COLUMN @extschema@.rollup_refresh.reweighted IS 'Incremental or reweight: member-state function rows whose risk columns were re-weighted from their supplier mixes (their sectors'' and functions'' rows summed again); NULL for a full refresh and before 0.3.0.';
 COMMENT ON COLUMN @extschema@.rollup_refresh.recomputed IS 'Incremental: sector and member-state rows recomputed; NULL for a full refresh.';
 COMMENT ON COLUMN @extschema@.rollup_refresh.version IS 'supplyrisk version that computed the rollups (another version: the next refresh is full).';
 COMMENT ON COLUMN @extschema@.rollup_refresh.stale_members IS 'Federation coordinator: members that could not be pulled (skip_unreachable), whose earlier states were used; {} when all were pulled; NULL on a database that is not a coordinator.';

@@ -12,6 +12,14 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
 $$;
 COMMENT ON FUNCTION @extschema@.scope_part(text[], integer) IS 'The distinct sectors (part 1) or member states (part 2) of ''<sector>:<member state>'' scope keys (refresh()''s incremental recomputation).';
 
+-- part / whole when whole is positive, else NULL: every share of a rollup row (hrv_share, mean_risk,
+-- ...), in sector_stats_compute and in refresh()'s re-weighting. Inlined.
+CREATE OR REPLACE FUNCTION @extschema@.share_of(part float8, whole float8) RETURNS float8
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN $2 OPERATOR(pg_catalog.>) 0::pg_catalog.float8 THEN $1 OPERATOR(pg_catalog./) $2 END
+$$;
+COMMENT ON FUNCTION @extschema@.share_of(float8, float8) IS 'Internal: part / whole when whole is positive, else NULL (the shares of the rollup rows).';
+
 -- The core: one scan of the supply rows valid at as_of, per sector, member state and ICT function.
 -- global_keys: the group mix is keyed by the group's global id, or by <member state>:<id>
 -- for a group without one (what a federation member exports), instead of the group id.
@@ -23,7 +31,8 @@ CREATE OR REPLACE FUNCTION @extschema@.sector_function_stats(as_of date DEFAULT 
                                                   stored_scores boolean DEFAULT false)
 RETURNS TABLE (sector_code text, member_state text, function_code text, group_mix @extschema@.supply_mix,
                country_mix @extschema@.supply_mix, entities bigint, single_sourced bigint,
-               weight float8, hrv_weight float8, risk_weight float8, unassessed_weight float8)
+               weight float8, hrv_weight float8, risk_weight float8, unassessed_weight float8,
+               supplier_mix @extschema@.supply_mix)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 WITH scoped AS NOT MATERIALIZED (  -- scoped: the scope's supply rows, by index (read once with stored_scores)
   SELECT s.* FROM @extschema@.supply_in_scope($1, $4) s WHERE $4 IS NOT NULL
@@ -48,7 +57,7 @@ sup AS (  -- every supply row valid at as_of (a parallel scan), or the scope's
   SELECT s.* FROM scoped s WHERE $4 IS NOT NULL
 ),
 j AS (  -- each supply row with its supplier's risk as evaluated for the entity's member state
-  SELECT s.sector_code, s.member_state, s.function_code, s.entity_id, s.weight, r.group_id, r.global_id, r.hq_country,
+  SELECT s.sector_code, s.member_state, s.function_code, s.entity_id, s.supplier_id, s.weight, r.group_id, r.global_id, r.hq_country,
          CASE WHEN k.i IS NULL THEN r.high_risk ELSE r.ms_high_risk[k.i] END AS high_risk,
          CASE WHEN k.i IS NULL THEN r.risk_score ELSE r.ms_risk_score[k.i] END AS risk_score,
          CASE WHEN k.i IS NULL THEN r.unassessed ELSE r.ms_unassessed[k.i] END AS unassessed
@@ -68,16 +77,18 @@ base AS (
          @extschema@.exact_sum(s.weight) AS weight,
          COALESCE(@extschema@.exact_sum(s.weight) FILTER (WHERE s.high_risk), 0::pg_catalog.float8) AS hrv_weight,
          COALESCE(@extschema@.exact_sum(s.weight OPERATOR(pg_catalog.*) s.risk_score), 0::pg_catalog.float8) AS risk_weight,
-         COALESCE(@extschema@.exact_sum(s.weight) FILTER (WHERE s.unassessed), 0::pg_catalog.float8) AS unassessed_weight
+         COALESCE(@extschema@.exact_sum(s.weight) FILTER (WHERE s.unassessed), 0::pg_catalog.float8) AS unassessed_weight,
+         -- (refresh(): the weight of each supplier, which a change of risk re-weights the row from)
+         @extschema@.supply_mix_agg(s.supplier_id, s.weight) FILTER (WHERE $5) AS supplier_mix
   FROM j s
   GROUP BY s.sector_code, s.member_state, s.function_code
 )
 SELECT b.sector_code, b.member_state, b.function_code, b.group_mix, b.country_mix,
-       (b.src).entities, (b.src).single_sourced, b.weight, b.hrv_weight, b.risk_weight, b.unassessed_weight
+       (b.src).entities, (b.src).single_sourced, b.weight, b.hrv_weight, b.risk_weight, b.unassessed_weight, b.supplier_mix
 FROM base b
 $$;
 COMMENT ON FUNCTION @extschema@.sector_function_stats(date, text, boolean, text[], boolean) IS
-  'Mergeable statistics per sector, member state and ICT function from the supply rows valid at as_of: supplier-group mix (keyed by group id; global_keys: by the group''s global id, else <member state>:<group id>), HQ-country mix, entities, single-sourced entities, weight, high-risk weight, risk-weighted weight, weight from unassessed suppliers. scope: only these <sector>:<member state> keys; stored_scores: the suppliers'' risk as refresh() stored it in supplier_rollup instead of scored now.';
+  'Mergeable statistics per sector, member state and ICT function from the supply rows valid at as_of: supplier-group mix (keyed by group id; global_keys: by the group''s global id, else <member state>:<group id>), HQ-country mix, entities, single-sourced entities, weight, high-risk weight, risk-weighted weight, weight from unassessed suppliers, and (stored_scores: refresh()) the mix of weight per supplier. scope: only these <sector>:<member state> keys; stored_scores: the suppliers'' risk as refresh() stored it in supplier_rollup instead of scored now.';
 
 CREATE OR REPLACE FUNCTION @extschema@.eu_member_codes() RETURNS text[]
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
@@ -157,28 +168,28 @@ WITH src AS (  -- this database's supply, or the members' states, or (from the r
   WHERE NOT ($1 OPERATOR(pg_catalog.=) 'federation') AND NOT ($1 OPERATOR(pg_catalog.=) 'rollups')
   UNION ALL  -- the member-state states of the scope's sectors, for their EU-wide rows
   SELECT r.sector_code, r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
-         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges, false
+         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, NULL::@extschema@.supply_mix, r.contract_gap_edges, false
   FROM @extschema@.sector_rollup r
   WHERE ($1 OPERATOR(pg_catalog.=) 'rollups') AND r.member_state IS NOT NULL AND r.function_code IS NOT NULL
     AND r.sector_code OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($6, 1))
   UNION ALL  -- for the function rows: the scope's member states' sector states and the other
              -- member states' function states
   SELECT r.sector_code, r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
-         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges, true
+         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, NULL::@extschema@.supply_mix, r.contract_gap_edges, true
   FROM @extschema@.sector_rollup r
   WHERE ($1 OPERATOR(pg_catalog.=) 'rollups') AND ($2 OPERATOR(pg_catalog.=) 'sector_and_function') AND r.function_code IS NOT NULL
     AND r.member_state OPERATOR(pg_catalog.=) ANY (@extschema@.scope_part($6, 2))
     AND ($7 IS NULL OR r.function_code OPERATOR(pg_catalog.=) ANY ($7))
   UNION ALL
   SELECT NULL, r.member_state, r.function_code, r.group_mix, r.country_mix, r.entities, r.single_sourced,
-         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, r.contract_gap_edges, true
+         r.weight, r.hrv_weight, r.risk_weight, r.unassessed_weight, NULL::@extschema@.supply_mix, r.contract_gap_edges, true
   FROM @extschema@.function_rollup r
   WHERE ($1 OPERATOR(pg_catalog.=) 'rollups') AND ($2 OPERATOR(pg_catalog.=) 'sector_and_function') AND r.member_state IS NOT NULL
     AND r.member_state OPERATOR(pg_catalog.<>) ALL (@extschema@.scope_part($6, 2))
     AND ($7 IS NULL OR r.function_code OPERATOR(pg_catalog.=) ANY ($7))
   UNION ALL
   SELECT s.sector_code, s.member_state, s.function_code, s.group_mix, s.country_mix, s.entities, s.single_sourced,
-         s.weight, s.hrv_weight, s.risk_weight, s.unassessed_weight, s.contract_gap_edges, false
+         s.weight, s.hrv_weight, s.risk_weight, s.unassessed_weight, NULL::@extschema@.supply_mix, s.contract_gap_edges, false
   FROM @extschema@.federation_state s WHERE ($1 OPERATOR(pg_catalog.=) 'federation') AND s.function_code IS NOT NULL
 ),
 f AS (
@@ -201,7 +212,9 @@ cube AS (  -- each row once per level it counts in (the keys it is rolled up ove
          COALESCE(@extschema@.exact_sum(f.weight) FILTER (WHERE f.crit), 0::pg_catalog.float8) AS wc,
          COALESCE(@extschema@.exact_sum(f.hrv_weight) FILTER (WHERE f.crit), 0::pg_catalog.float8) AS hwc,
          @extschema@.exact_sum(f.risk_weight) AS rw, @extschema@.exact_sum(f.unassessed_weight) AS uw,
-         pg_catalog.sum(f.contract_gap_edges)::bigint AS cge
+         pg_catalog.sum(f.contract_gap_edges)::bigint AS cge,
+         -- (the member-state function rows: one state each, kept as it is)
+         @extschema@.supply_mix_union(f.supplier_mix) FILTER (WHERE l.lvl OPERATOR(pg_catalog.=) 1) AS sm
   FROM f
   -- the levels: (sector, member state, function), (sector, function), (sector, member state),
   -- (sector), and the function rows (function, member state), (function)
@@ -231,10 +244,10 @@ ents AS MATERIALIZED (  -- entities registered, for the all-functions rows (comp
   GROUP BY GROUPING SETS ((s.sector_code, s.member_state), (s.sector_code))
 ),
 rows AS (  -- every sector has an EU-wide all-functions row, with or without data
-  SELECT c.sector_code, c.member_state, c.function_code, c.gm, c.cm, c.ent, c.ss, c.ssc, c.w, c.hw, c.wc, c.hwc, c.rw, c.uw, c.cge
+  SELECT c.sector_code, c.member_state, c.function_code, c.gm, c.cm, c.ent, c.ss, c.ssc, c.w, c.hw, c.wc, c.hwc, c.rw, c.uw, c.cge, c.sm
   FROM cube c
   UNION ALL
-  SELECT s.code, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  SELECT s.code, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
   FROM @extschema@.sector s
   WHERE NOT EXISTS (SELECT 1 FROM cube c WHERE c.sector_code OPERATOR(pg_catalog.=) s.code
                                           AND c.member_state IS NULL AND c.function_code IS NULL)
@@ -245,17 +258,17 @@ SELECT c.sector_code, c.member_state, c.function_code, c.gm, c.cm,
        COALESCE(c.wc, 0::pg_catalog.float8), COALESCE(c.hwc, 0::pg_catalog.float8), COALESCE(c.rw, 0::pg_catalog.float8),
        COALESCE(@extschema@.key_count(c.gm), 0), @extschema@.hhi(c.gm), @extschema@.cr(c.gm, 1),
        @extschema@.cr(c.gm, 4), @extschema@.effective_suppliers(c.gm), @extschema@.hhi(c.cm),
-       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::pg_catalog.float8 THEN c.hw OPERATOR(pg_catalog./) c.w END,
-       CASE WHEN c.wc OPERATOR(pg_catalog.>) 0::pg_catalog.float8 THEN c.hwc OPERATOR(pg_catalog./) c.wc END,
+       @extschema@.share_of(c.hw, c.w),
+       @extschema@.share_of(c.hwc, c.wc),
        1 OPERATOR(pg_catalog.-) @extschema@.share(c.cm, (SELECT @extschema@.eu_member_codes())),
-       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::pg_catalog.float8 THEN c.rw OPERATOR(pg_catalog./) c.w END,
+       @extschema@.share_of(c.rw, c.w),
        @extschema@.concentration_level(@extschema@.hhi(c.gm)),
        CASE WHEN c.function_code IS NOT NULL THEN @extschema@.top_supplier_names(c.gm, 3) END,
        COALESCE(c.uw, 0::pg_catalog.float8),
-       CASE WHEN c.w OPERATOR(pg_catalog.>) 0::pg_catalog.float8 THEN c.uw OPERATOR(pg_catalog./) c.w END,
+       @extschema@.share_of(c.uw, c.w),
        -- the sum over the member-state states that count contract gaps (their sector and member
        -- state record contract checks); NULL where none does
-       c.cge
+       c.cge, c.sm
 FROM rows c
 LEFT JOIN ents en ON c.function_code IS NULL AND en.sector_code OPERATOR(pg_catalog.=) c.sector_code
                  AND COALESCE(en.member_state, '') OPERATOR(pg_catalog.=) COALESCE(c.member_state, '')  -- hashable

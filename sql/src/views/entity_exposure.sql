@@ -27,21 +27,24 @@ COMMENT ON FUNCTION @extschema@.multi_vendor_gap_measures() IS
   'Internal: each kind of multi-vendor gap with the toolbox measures addressing it (measures_addressing: high_risk_supplier for a high-risk supplier gap, multi_vendor_gap for the others), joined once per read by multi_vendor_gaps.';
 
 -- The rows of entity_exposure as stored (entity_rollup's row type): per entity and ICT function,
--- from the supply valid at as_of, of every entity or (scope) of the entities of these
--- '<sector>:<member state>' keys, read by index; each supplier's risk as evaluated for the
+-- from the supply valid at as_of, of every entity, (scope) of the entities of these
+-- '<sector>:<member state>' keys, or (entity_ids, function_codes) of these pairs, read by index; each supplier's risk as evaluated for the
 -- entity's member state, scored now or (stored_scores) as refresh() stored it. The one
 -- computation behind the live view, refresh()'s entity rows and multi_vendor_gaps.
 CREATE OR REPLACE FUNCTION @extschema@.entity_exposure_compute(as_of date, methodology text, scope text[] DEFAULT NULL,
-                                                               stored_scores boolean DEFAULT false)
+                                                               stored_scores boolean DEFAULT false,
+                                                               entity_ids bigint[] DEFAULT NULL, function_codes text[] DEFAULT NULL)
 RETURNS SETOF @extschema@.entity_rollup
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 WITH scoped AS NOT MATERIALIZED (
   SELECT s.* FROM @extschema@.supply_in_scope($1, $3) s WHERE $3 IS NOT NULL
+  UNION ALL
+  SELECT s.* FROM @extschema@.supply_of_entity_functions($1, $5, $6) s WHERE $3 IS NULL AND $5 IS NOT NULL
 ),
 r AS (  -- every supplier's risk (scoped: the scope's suppliers), EU-wide and as evaluated for the
          -- member states with rows of their own, with its group's headquarters country
   SELECT x.*, g.hq_country
-  FROM @extschema@.supplier_risk_rows($1, $2, CASE WHEN $3 IS NOT NULL THEN ARRAY(SELECT DISTINCT s.supplier_id FROM scoped s) END) x
+  FROM @extschema@.supplier_risk_rows($1, $2, CASE WHEN $3 IS NOT NULL OR $5 IS NOT NULL THEN ARRAY(SELECT DISTINCT s.supplier_id FROM scoped s) END) x
   JOIN @extschema@.supplier g ON g.supplier_id OPERATOR(pg_catalog.=) x.group_id
   WHERE NOT $4
   UNION ALL
@@ -51,9 +54,9 @@ r AS (  -- every supplier's risk (scoped: the scope's suppliers), EU-wide and as
   WHERE $4
 ),
 sup AS (
-  SELECT s.* FROM @extschema@.supply_in_scope($1, NULL) s WHERE $3 IS NULL
+  SELECT s.* FROM @extschema@.supply_in_scope($1, NULL) s WHERE $3 IS NULL AND $5 IS NULL
   UNION ALL
-  SELECT s.* FROM scoped s WHERE $3 IS NOT NULL
+  SELECT s.* FROM scoped s WHERE $3 IS NOT NULL OR $5 IS NOT NULL
 ),
 m AS (
   SELECT x.weight_critical, x.weight_sensitive, x.weight_standard, x.multi_vendor_cap FROM @extschema@.methodology x
@@ -84,8 +87,8 @@ FROM base b
 JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) b.function_code
 CROSS JOIN m
 $$;
-COMMENT ON FUNCTION @extschema@.entity_exposure_compute(date, text, text[], boolean) IS
-  'Internal: the rows of entity_exposure as entity_rollup stores them, from the supply valid at as_of (scope: only the entities of these <sector>:<member state> keys, by index; stored_scores: the suppliers'' risk as refresh() stored it in supplier_rollup instead of scored now). What the live view and refresh() compute.';
+COMMENT ON FUNCTION @extschema@.entity_exposure_compute(date, text, text[], boolean, bigint[], text[]) IS
+  'Internal: the rows of entity_exposure as entity_rollup stores them, from the supply valid at as_of (scope: only the entities of these <sector>:<member state> keys, by index; entity_ids and function_codes: only these (entity, function) pairs, by index; stored_scores: the suppliers'' risk as refresh() stored it in supplier_rollup instead of scored now). What the live view and refresh() compute.';
 
 -- per entity and ICT function, live, for any date and methodology
 CREATE OR REPLACE FUNCTION @extschema@.entity_exposure_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
