@@ -58,5 +58,31 @@ check "enough concurrency to judge (>= 2 refreshes, >= 10 reads; had ${refreshes
 d=$(psql -X -qAt -d $db -c 'CALL supplyrisk.refresh()' -c "$rollups_vs_live")
 check "after a final (incremental) refresh, rollups equal the live computation (counts exact, floats within 1e-12)" "0" "$d"
 check "the refreshes under load were incremental" "incremental" "$(psql -X -qAt -d $db -c 'SELECT mode FROM supplyrisk.rollup_status')"
+
+# Two sessions (issue 29): a change of risk committed while a refresh runs is either in that
+# refresh or pending for the next. A first designation is recorded; a third session holds
+# supplier_rollup so that refresh() waits after it has taken the changes; meanwhile a second
+# designation (another supplier) commits; then the refresh goes on and finishes.
+top2=$(psql -X -qAt -d $db -c "SELECT supplier_id FROM supplyrisk.supply GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2" | tr '\n' ' ')
+s1=${top2%% *}; s2=$(echo $top2 | cut -d' ' -f2)
+psql -X -q -d $db -c "DELETE FROM supplyrisk.designation WHERE supplier_id IN ($s1, $s2) AND decided_on = CURRENT_DATE" \
+  -c "CALL supplyrisk.refresh()" -c "INSERT INTO supplyrisk.designation (supplier_id, status) VALUES ($s1, 'high_risk')" >/dev/null
+psql -X -q -d $db -c "BEGIN" -c "LOCK TABLE supplyrisk.supplier_rollup IN SHARE MODE" -c "SELECT pg_sleep(3)" -c "COMMIT" >/dev/null 2>"$tmp/lock.err" & lk=$!
+sleep 0.5
+psql -X -q -d $db -c "CALL supplyrisk.refresh()" >/dev/null 2>"$tmp/refresh.err" & rf2=$!
+sleep 0.5
+psql -X -q -d $db -c "INSERT INTO supplyrisk.designation (supplier_id, status) VALUES ($s2, 'high_risk')" >/dev/null
+wait $lk; wait $rf2; rc2=$?
+check "a refresh waiting on a lock finished" "0 " "$rc2 $(cat "$tmp/refresh.err")"
+hr=$(psql -X -qAt -d $db -c "SELECT high_risk FROM supplyrisk.supplier_rollup WHERE supplier_id = $s2")
+pend=$(psql -X -qAt -d $db -c "SELECT count(*) FROM supplyrisk.rollup_change WHERE supplier_id = $s2")
+check "the designation committed meanwhile is in that refresh or pending for the next (high_risk $hr, pending $pend)" "yes" \
+  "$([ "$hr" = t ] || [ "$pend" -gt 0 ] && echo yes || echo no)"
+check "the designation taken before is in the rollups" "t" "$(psql -X -qAt -d $db -c "SELECT high_risk FROM supplyrisk.supplier_rollup WHERE supplier_id = $s1")"
+d=$(psql -X -qAt -d $db -c 'CALL supplyrisk.refresh()' -c "$rollups_vs_live")
+check "the next refresh re-weights (mode)" "reweight" "$(psql -X -qAt -d $db -c 'SELECT mode FROM supplyrisk.rollup_status')"
+check "after it the rollups equal the live computation" "0" "$d"
+check "and nothing is pending" "0" "$(psql -X -qAt -d $db -c 'SELECT pending_changes FROM supplyrisk.rollup_status')"
+check "the second designation is in the rollups" "t" "$(psql -X -qAt -d $db -c "SELECT high_risk FROM supplyrisk.supplier_rollup WHERE supplier_id = $s2")"
 psql -X -q -d postgres -c "DROP DATABASE $db" >/dev/null
 finish "concurrency"
