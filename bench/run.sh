@@ -99,6 +99,8 @@ bash bench/tracking.sh
 echo
 bash bench/incremental.sh
 echo
+bash bench/reweight.sh
+echo
 bash bench/sovereignty.sh
 echo
 bash bench/collide.sh
