@@ -38,9 +38,9 @@ for r in $(seq 0 "$runs"); do
   q -d $db -c "$S INSERT INTO assessment (supplier_id, factor_code, score) VALUES ($top, '$factor', $(( (r % 4) + 1 )))"
   a=$(session_ms $db "CALL supplyrisk.refresh()")
   m1=$(q -d $db -c "$S SELECT mode FROM rollup_status")
-  q -d $db -c "$S INSERT INTO designation (supplier_id, status, decided_on) VALUES ($top, 'high_risk', CURRENT_DATE - 200 + 2 * $r)"
+  q -d $db -c "$S INSERT INTO designation (supplier_id, status, decided_on) SELECT $top, 'high_risk', COALESCE(max(decided_on), CURRENT_DATE - 400) + 1 FROM designation WHERE supplier_id = $top AND member_state IS NULL"
   d=$(session_ms $db "CALL supplyrisk.refresh()")
-  q -d $db -c "$S INSERT INTO designation (supplier_id, status, decided_on) VALUES ($top, 'cleared', CURRENT_DATE - 199 + 2 * $r)"
+  q -d $db -c "$S INSERT INTO designation (supplier_id, status, decided_on) SELECT $top, 'cleared', max(decided_on) + 1 FROM designation WHERE supplier_id = $top AND member_state IS NULL"
   c=$(session_ms $db "CALL supplyrisk.refresh()")
   m2=$(q -d $db -c "$S SELECT mode || ' ' || reweighted FROM rollup_status")
   q -d $db -c "$S UPDATE supplier SET parent_supplier_id = $owner WHERE supplier_id = $grp"
