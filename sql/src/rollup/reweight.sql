@@ -100,12 +100,17 @@ BEGIN
   IF ents IS NOT NULL THEN
     CREATE TEMP TABLE supplyrisk_entity_stage ON COMMIT DROP AS
       SELECT * FROM @extschema@.entity_exposure_compute(as_of => as_of, methodology => methodology, stored_scores => true,
-                                                        entity_ids => ents, function_codes => funcs);
-    -- (only the columns risk enters change: an update in place, by the primary key, with no
-    -- index to update, costs half of a delete and insert of the rows)
+                                                        entity_ids => ents, function_codes => funcs, risk_only => true);
+    -- (only the columns risk enters change, computed by the view's own code; the gaps by their
+    -- one rule from the row's unchanged supplier count and largest share. An update in place, by
+    -- the primary key, with no index to update: half the cost of a delete and insert)
     UPDATE @extschema@.entity_rollup r
-    SET hrv_share = x.hrv_share, exposure_score = x.exposure_score, gaps = x.gaps
+    SET hrv_share = x.hrv_share, exposure_score = x.exposure_score,
+        gaps = @extschema@.multi_vendor_gap_kinds(fn.criticality, r.supplier_count, r.cr1, x.hrv_share, m.multi_vendor_cap)
     FROM pg_temp.supplyrisk_entity_stage x
+    JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) x.function_code
+    CROSS JOIN (SELECT y.multi_vendor_cap FROM @extschema@.methodology y
+                WHERE y.name OPERATOR(pg_catalog.=) @extschema@.methodology_name(methodology)) m
     WHERE r.entity_id OPERATOR(pg_catalog.=) x.entity_id AND r.function_code OPERATOR(pg_catalog.=) x.function_code;
     GET DIAGNOSTICS entity_rows = ROW_COUNT;
     DROP TABLE pg_temp.supplyrisk_entity_stage;

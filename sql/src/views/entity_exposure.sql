@@ -33,7 +33,8 @@ COMMENT ON FUNCTION @extschema@.multi_vendor_gap_measures() IS
 -- computation behind the live view, refresh()'s entity rows and multi_vendor_gaps.
 CREATE OR REPLACE FUNCTION @extschema@.entity_exposure_compute(as_of date, methodology text, scope text[] DEFAULT NULL,
                                                                stored_scores boolean DEFAULT false,
-                                                               entity_ids bigint[] DEFAULT NULL, function_codes text[] DEFAULT NULL)
+                                                               entity_ids bigint[] DEFAULT NULL, function_codes text[] DEFAULT NULL,
+                                                               risk_only boolean DEFAULT false)
 RETURNS SETOF @extschema@.entity_rollup
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 WITH scoped AS NOT MATERIALIZED (
@@ -63,7 +64,9 @@ m AS (
   WHERE x.name OPERATOR(pg_catalog.=) @extschema@.methodology_name($2)
 ),
 base AS (
-  SELECT s.entity_id, s.function_code, s.member_state, s.sector_code, @extschema@.supply_mix_agg(r.group_id, s.weight) AS mix,
+  -- (risk_only: no mix, so none of the concentration columns, nor gaps; what refresh()'s
+  -- re-weighting reads: hrv_share, exposure_score)
+  SELECT s.entity_id, s.function_code, s.member_state, s.sector_code, @extschema@.supply_mix_agg(r.group_id, s.weight) FILTER (WHERE NOT $7) AS mix,
          pg_catalog.sum(s.weight) AS w,
          COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE CASE WHEN k.i IS NULL THEN r.high_risk ELSE r.ms_high_risk[k.i] END), 0::pg_catalog.float8) AS hw,
          COALESCE(pg_catalog.sum(s.weight) FILTER (WHERE NOT c.eu_member), 0::pg_catalog.float8) AS nw,
@@ -87,8 +90,8 @@ FROM base b
 JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) b.function_code
 CROSS JOIN m
 $$;
-COMMENT ON FUNCTION @extschema@.entity_exposure_compute(date, text, text[], boolean, bigint[], text[]) IS
-  'Internal: the rows of entity_exposure as entity_rollup stores them, from the supply valid at as_of (scope: only the entities of these <sector>:<member state> keys, by index; entity_ids and function_codes: only these (entity, function) pairs, by index; stored_scores: the suppliers'' risk as refresh() stored it in supplier_rollup instead of scored now). What the live view and refresh() compute.';
+COMMENT ON FUNCTION @extschema@.entity_exposure_compute(date, text, text[], boolean, bigint[], text[], boolean) IS
+  'Internal: the rows of entity_exposure as entity_rollup stores them, from the supply valid at as_of (scope: only the entities of these <sector>:<member state> keys, by index; entity_ids and function_codes: only these (entity, function) pairs, by index; stored_scores: the suppliers'' risk as refresh() stored it in supplier_rollup instead of scored now; risk_only: only hrv_share, non_eu_share and exposure_score, the other columns NULL, for refresh()''s re-weighting). What the live view and refresh() compute.';
 
 -- per entity and ICT function, live, for any date and methodology
 CREATE OR REPLACE FUNCTION @extschema@.entity_exposure_at(as_of date DEFAULT CURRENT_DATE, methodology text DEFAULT NULL)
