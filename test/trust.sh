@@ -241,7 +241,7 @@ check "DE's high-risk weight still counts X (the EU-wide designation holds for D
 frx=$(su -c "SELECT md5(string_agg(xmin::text, ',' ORDER BY sector_code, function_code NULLS FIRST)) FROM supplyrisk.sector_rollup WHERE member_state = 'FR'")
 as sr_evil "INSERT INTO supplyrisk.assessment (supplier_id, factor_code, score, assessed_on, member_state) VALUES ($X, 't.product_quality', 4, CURRENT_DATE, 'DE')" >/dev/null
 psql -X -q -U sr_t_admin -d $db -c "CALL supplyrisk.refresh()" >/dev/null
-check "after a DE-owned assessment of X and an incremental refresh, no FR rollup row was rewritten; DE's were" "$frx|t|incremental" \
+check "after a DE-owned assessment of X and a refresh (re-weighting), no FR rollup row was rewritten; DE's were" "$frx|t|reweight" \
   "$(su -c "SELECT md5(string_agg(xmin::text, ',' ORDER BY sector_code, function_code NULLS FIRST)) FROM supplyrisk.sector_rollup WHERE member_state = 'FR'")|$(su -c "SELECT bool_or(xmin::text::bigint > (SELECT min(xmin::text::bigint) FROM supplyrisk.sector_rollup)) FROM supplyrisk.sector_rollup WHERE member_state = 'DE'")|$(su -c "SELECT mode FROM supplyrisk.rollup_status")"
 # contract gaps count where the sector and member state record checks: DE's first check changes no FR figure
 de_e=$(su -c "SELECT s.entity_id || ',' || s.supplier_id FROM supplyrisk.supply s JOIN supplyrisk.entity e USING (entity_id) JOIN supplyrisk.ict_function f ON f.code = s.function_code WHERE e.member_state = 'DE' AND f.criticality = 'critical' LIMIT 1")
