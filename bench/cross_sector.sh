@@ -12,13 +12,7 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 rows=${BENCH_XS_ROWS:-1000000}
 db=${BENCH_XS_DB:-supplyrisk_bench_cross_sector}
-if [ -z "${BENCH_XS_DB:-}" ]; then
-  scale=$(awk -v r="$rows" 'BEGIN {printf "%.4g", r / 40000}')
-  q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
-  q -d $db -c "CREATE EXTENSION supplyrisk" >/dev/null
-  q -d $db -v scale="$scale" -f data/generate.sql >/dev/null
-  q -d $db -c "VACUUM ANALYZE" >/dev/null
-fi
+[ -n "${BENCH_XS_DB:-}" ] || fresh_demo_db "$db" "$rows"
 settle
 declare -a without with full
 for r in $(seq 0 "$runs"); do

@@ -9,13 +9,7 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 rows=${BENCH_INC_ROWS:-1000000}
 db=${BENCH_INC_DB:-supplyrisk_bench_incremental}  # BENCH_INC_DB: an existing generated database (kept)
-if [ -z "${BENCH_INC_DB:-}" ]; then
-  scale=$(awk -v r="$rows" 'BEGIN {printf "%.4g", r / 40000}')
-  q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
-  q -d $db -c "CREATE EXTENSION supplyrisk" >/dev/null
-  q -d $db -v scale="$scale" -f data/generate.sql >/dev/null
-  q -d $db -c "VACUUM ANALYZE" >/dev/null
-fi
+[ -n "${BENCH_INC_DB:-}" ] || fresh_demo_db "$db" "$rows"
 # server round trip of a statement, from psql's \timing (a connection costs ~80 ms more here)
 key=$(q -d $db -c "SELECT e.sector_code || ':' || e.member_state FROM supplyrisk.supply s JOIN supplyrisk.entity e USING (entity_id) GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
 declare -a full inc none

@@ -38,6 +38,17 @@ ensure_db() {
   fi
 }
 
+# fresh_demo_db DB ROWS: DB made anew with the demo data of about ROWS supply rows
+# (scale = rows / 40,000), vacuumed and analysed (dropped by the caller when done)
+fresh_demo_db() {
+  local db=$1 scale
+  scale=$(awk -v r="$2" 'BEGIN {printf "%.4g", r / 40000}')
+  q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+  q -d $db -c "CREATE EXTENSION supplyrisk" >/dev/null
+  q -d $db -v scale="$scale" -f "$top/data/generate.sql" >/dev/null
+  q -d $db -c "VACUUM ANALYZE" >/dev/null
+}
+
 # the demo data set with about ROWS supply rows (scale = rows / 40,000), generated
 # once and kept; prints its name
 ensure_scale_db() {

@@ -15,17 +15,11 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 rows=${BENCH_RW_ROWS:-1000000}
 db=${BENCH_RW_DB:-supplyrisk_bench_reweight}  # BENCH_RW_DB: an existing generated database (kept)
-if [ -z "${BENCH_RW_DB:-}" ]; then
-  scale=$(awk -v r="$rows" 'BEGIN {printf "%.4g", r / 40000}')
-  q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
-  q -d $db -c "CREATE EXTENSION supplyrisk" >/dev/null
-  q -d $db -v scale="$scale" -f data/generate.sql >/dev/null
-  q -d $db -c "VACUUM ANALYZE" >/dev/null
-fi
+[ -n "${BENCH_RW_DB:-}" ] || fresh_demo_db "$db" "$rows"
 S="SET search_path = supplyrisk, public;"
-top=$(q -d $db -c "$S SELECT supplier_id FROM supply GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+most=$(q -d $db -c "$S SELECT supplier_id FROM supply GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
 spread=$(q -d $db -c "$S SELECT count(DISTINCT e.member_state) || ' member states, ' || count(DISTINCT e.sector_code) || ' sectors, ' || count(*) || ' supply rows'
-                        FROM supply s JOIN entity e USING (entity_id) WHERE s.supplier_id = $top")
+                        FROM supply s JOIN entity e USING (entity_id) WHERE s.supplier_id = $most")
 factor=$(q -d $db -c "$S SELECT code FROM risk_factor ORDER BY code LIMIT 1")
 # the supplier group with the largest share of supply weight (the demo's largest has 2.8%: the
 # next largest groups are first bought by it, untimed, until it has 5%), and another group to
@@ -44,12 +38,12 @@ declare -a full asm des clr own rws
 modes=""
 for r in $(seq 0 "$runs"); do
   f=$(session_ms $db "CALL supplyrisk.refresh(full => true)")
-  q -d $db -c "$S INSERT INTO assessment (supplier_id, factor_code, score) VALUES ($top, '$factor', $(( (r % 4) + 1 )))"
+  q -d $db -c "$S INSERT INTO assessment (supplier_id, factor_code, score) VALUES ($most, '$factor', $(( (r % 4) + 1 )))"
   a=$(session_ms $db "CALL supplyrisk.refresh()")
   m1=$(q -d $db -c "$S SELECT mode FROM rollup_status")
-  q -d $db -c "$S INSERT INTO designation (supplier_id, status, decided_on) SELECT $top, 'high_risk', COALESCE(max(decided_on), CURRENT_DATE - 400) + 1 FROM designation WHERE supplier_id = $top AND member_state IS NULL"
+  q -d $db -c "$S INSERT INTO designation (supplier_id, status, decided_on) SELECT $most, 'high_risk', COALESCE(max(decided_on), CURRENT_DATE - 400) + 1 FROM designation WHERE supplier_id = $most AND member_state IS NULL"
   d=$(session_ms $db "CALL supplyrisk.refresh()")
-  q -d $db -c "$S INSERT INTO designation (supplier_id, status, decided_on) SELECT $top, 'cleared', max(decided_on) + 1 FROM designation WHERE supplier_id = $top AND member_state IS NULL"
+  q -d $db -c "$S INSERT INTO designation (supplier_id, status, decided_on) SELECT $most, 'cleared', max(decided_on) + 1 FROM designation WHERE supplier_id = $most AND member_state IS NULL"
   c=$(session_ms $db "CALL supplyrisk.refresh()")
   m2=$(q -d $db -c "$S SELECT mode || ' ' || reweighted FROM rollup_status")
   q -d $db -c "$S UPDATE supplier SET parent_supplier_id = $owner WHERE supplier_id = $grp"
@@ -80,7 +74,7 @@ F=$(med "${full[@]}")
 n=$(q -d $db -c "SELECT count(*) FROM supplyrisk.supply")
 pct() { echo "100 * $1 / $F" | bc -l; }
 echo "== re-weighting, $n supply rows (refresh() in a new session each, psql \\timing, median of $runs, ms)"
-echo "   most-used supplier $top: $spread; supplier group $grp: $grp_share% of supply weight"
+echo "   most-used supplier $most: $spread; supplier group $grp: $grp_share% of supply weight"
 printf "%-58s %8.0f\n" "full refresh" "$F"
 for x in "one new assessment of the most-used supplier|$(med "${asm[@]}")|3" \
          "a high_risk designation of it|$(med "${des[@]}")|3" \

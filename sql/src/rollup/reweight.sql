@@ -125,6 +125,7 @@ COMMENT ON FUNCTION @extschema@.refresh_reweight(date, text, text[], text[]) IS
 -- rows, the way sector_stats_compute sums them; only rows whose values change are written.
 CREATE OR REPLACE FUNCTION @extschema@.refresh_resum_risk() RETURNS void
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE t record;
 BEGIN
   CREATE TEMP TABLE supplyrisk_resum ON COMMIT DROP AS
     WITH l1 AS (
@@ -141,24 +142,21 @@ BEGIN
     FROM l1
     GROUP BY GROUPING SETS ((l1.sector_code, l1.function_code), (l1.sector_code, l1.member_state), (l1.sector_code),
                             (l1.function_code, l1.member_state), (l1.function_code));
-  UPDATE @extschema@.sector_rollup r
-  SET hrv_weight = u.hw, hrv_weight_critical = u.hwc, risk_weight = u.rw, unassessed_weight = u.uw,
-      hrv_share = @extschema@.share_of(u.hw, r.weight), hrv_share_critical = @extschema@.share_of(u.hwc, r.weight_critical),
-      mean_risk = @extschema@.share_of(u.rw, r.weight), unassessed_share = @extschema@.share_of(u.uw, r.weight)
-  FROM pg_temp.supplyrisk_resum u
-  WHERE u.pooled OPERATOR(pg_catalog.=) 0 AND r.sector_code OPERATOR(pg_catalog.=) u.sector_code
-    AND COALESCE(r.member_state, '') OPERATOR(pg_catalog.=) COALESCE(u.member_state, '')
-    AND COALESCE(r.function_code, '') OPERATOR(pg_catalog.=) COALESCE(u.function_code, '')
-    AND (r.member_state IS NULL OR r.function_code IS NULL)
-    AND (r.hrv_weight, r.hrv_weight_critical, r.risk_weight, r.unassessed_weight) IS DISTINCT FROM (u.hw, u.hwc, u.rw, u.uw);
-  UPDATE @extschema@.function_rollup r
-  SET hrv_weight = u.hw, hrv_weight_critical = u.hwc, risk_weight = u.rw, unassessed_weight = u.uw,
-      hrv_share = @extschema@.share_of(u.hw, r.weight), hrv_share_critical = @extschema@.share_of(u.hwc, r.weight_critical),
-      mean_risk = @extschema@.share_of(u.rw, r.weight), unassessed_share = @extschema@.share_of(u.uw, r.weight)
-  FROM pg_temp.supplyrisk_resum u
-  WHERE u.pooled OPERATOR(pg_catalog.=) 1 AND r.function_code OPERATOR(pg_catalog.=) u.function_code
-    AND COALESCE(r.member_state, '') OPERATOR(pg_catalog.=) COALESCE(u.member_state, '')
-    AND (r.hrv_weight, r.hrv_weight_critical, r.risk_weight, r.unassessed_weight) IS DISTINCT FROM (u.hw, u.hwc, u.rw, u.uw);
+  -- the sector rows above the member-state function rows, then the function rows
+  FOR t IN SELECT * FROM (VALUES
+      ('sector_rollup', 0, 'r.sector_code OPERATOR(pg_catalog.=) u.sector_code AND (r.member_state IS NULL OR r.function_code IS NULL)
+                           AND COALESCE(r.function_code, '''') OPERATOR(pg_catalog.=) COALESCE(u.function_code, '''')'),
+      ('function_rollup', 1, 'r.function_code OPERATOR(pg_catalog.=) u.function_code')) x(tab, pooled, keys) LOOP
+    EXECUTE pg_catalog.format('UPDATE @extschema@.%I r
+      SET hrv_weight = u.hw, hrv_weight_critical = u.hwc, risk_weight = u.rw, unassessed_weight = u.uw,
+          hrv_share = @extschema@.share_of(u.hw, r.weight), hrv_share_critical = @extschema@.share_of(u.hwc, r.weight_critical),
+          mean_risk = @extschema@.share_of(u.rw, r.weight), unassessed_share = @extschema@.share_of(u.uw, r.weight)
+      FROM pg_temp.supplyrisk_resum u
+      WHERE u.pooled OPERATOR(pg_catalog.=) %s AND %s
+        AND COALESCE(r.member_state, '''') OPERATOR(pg_catalog.=) COALESCE(u.member_state, '''')
+        AND (r.hrv_weight, r.hrv_weight_critical, r.risk_weight, r.unassessed_weight) IS DISTINCT FROM (u.hw, u.hwc, u.rw, u.uw)',
+      t.tab, t.pooled, t.keys);
+  END LOOP;
   DROP TABLE pg_temp.supplyrisk_resum;
 END
 $$;
