@@ -7,7 +7,7 @@
 -- leaves every other member state's rows as they were, bit for bit.
 BEGIN;
 SET search_path = supplyrisk, public;
-SELECT plan(30);
+SELECT plan(32);
 SET client_min_messages = warning;
 
 -- supply_mix_risk_sums against a hand computation, and its refusals
@@ -159,5 +159,17 @@ SELECT is(pg_temp.diff(), (SELECT v FROM ok_diff), 'after both the rollups equal
 -- 6. a scoped role sees no refresh sizes (they span every member state)
 SELECT is((SELECT reweighted FROM rollup_status), (SELECT reweighted FROM rollup_refresh ORDER BY refresh_id DESC LIMIT 1),
           'rollup_status shows the rows re-weighted to an unscoped role');
+
+-- 7. a scoped role reads incremental where only risk changed: the change may be another member
+-- state's, which it must not learn of (found by a hostile-role review)
+INSERT INTO assessment (supplier_id, factor_code, score, member_state) SELECT (SELECT top FROM pick), code, 2, 'DE' FROM risk_factor;
+CALL refresh();
+CREATE ROLE sr_reweight_fr NOLOGIN;
+SELECT grant_access('sr_reweight_fr', 'read', ARRAY['FR']);
+SET ROLE sr_reweight_fr;
+SELECT is((SELECT mode || ' ' || coalesce(reweighted::text, 'hidden') FROM supplyrisk.rollup_status), 'incremental hidden',
+          'a scoped role reads incremental, and no sizes, after a re-weighting');
+RESET ROLE;
+SELECT is((SELECT mode FROM rollup_status), 'reweight', 'an unscoped role reads reweight');
 SELECT * FROM finish();
 ROLLBACK;

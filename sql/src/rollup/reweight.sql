@@ -55,8 +55,9 @@ BEGIN
     FROM @extschema@.sector_rollup r
     WHERE r.member_state IS NOT NULL AND r.function_code IS NOT NULL
       AND NOT ((r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state) OPERATOR(pg_catalog.=) ANY (done))
-      AND @extschema@.share(r.supplier_mix, ARRAY(SELECT p.id FROM p WHERE p.owner IS NULL OR p.owner OPERATOR(pg_catalog.=) r.member_state))
-          OPERATOR(pg_catalog.>) 0::pg_catalog.float8;
+      -- (holds one of them: without them, fewer keys; a share could round to 0 for a tiny weight)
+      AND @extschema@.key_count(@extschema@.without(r.supplier_mix, ARRAY(SELECT p.id FROM p WHERE p.owner IS NULL OR p.owner OPERATOR(pg_catalog.=) r.member_state)))
+          OPERATOR(pg_catalog.<) @extschema@.key_count(r.supplier_mix);
   WITH s AS MATERIALIZED (  -- (once per row: its three sums are read eight times)
     SELECT t.sector_code, t.member_state, t.function_code, fn.criticality OPERATOR(pg_catalog.<>) 'standard' AS crit,
            @extschema@.supply_mix_risk_sums(t.supplier_mix, k.supplier_ids, k.high_risk, k.risk_score, k.unassessed) AS x
@@ -104,6 +105,13 @@ BEGIN
     -- (only the columns risk enters change, computed by the view's own code; the gaps by their
     -- one rule from the row's unchanged supplier count and largest share. An update in place, by
     -- the primary key, with no index to update: half the cost of a delete and insert)
+    -- Pairs of a sector and member state with a change recorded since this refresh took its
+    -- changes are left as they are: that change (committed after it, but perhaps seen by the
+    -- computation above, which would then mix it with the row's stored counts) is in
+    -- rollup_change, read here after the computation, and the next refresh recomputes them.
+    DELETE FROM pg_temp.supplyrisk_entity_stage x
+    USING @extschema@.rollup_change c
+    WHERE c.sector_code OPERATOR(pg_catalog.=) x.sector_code AND c.member_state OPERATOR(pg_catalog.=) x.member_state;
     UPDATE @extschema@.entity_rollup r
     SET hrv_share = x.hrv_share, exposure_score = x.exposure_score,
         gaps = @extschema@.multi_vendor_gap_kinds(fn.criticality, r.supplier_count, r.cr1, x.hrv_share, m.multi_vendor_cap)

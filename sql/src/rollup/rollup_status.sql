@@ -7,7 +7,11 @@ SELECT CASE WHEN r.refresh_id IS NULL THEN 'live' ELSE 'rollup' END AS source,
        pg_catalog.now() OPERATOR(pg_catalog.-) r.finished_at AS age, r.as_of,
        r.as_of OPERATOR(pg_catalog.<) CURRENT_DATE OR c.n OPERATOR(pg_catalog.>) 0 AS outdated, r.methodology,
        CASE WHEN (SELECT @extschema@.access_member_states()) IS NULL THEN r.rollup_rows END AS rollup_rows, r.stale_members,
-       c.n AS pending_changes, c.since AS changed_since, r.mode,
+       c.n AS pending_changes, c.since AS changed_since,
+       -- (reweight says that only risk changed, somewhere: a scoped role, which may not see that
+       -- change, reads incremental, as every refresh that recomputed none of its rows said before)
+       CASE WHEN r.mode OPERATOR(pg_catalog.=) 'reweight' AND (SELECT @extschema@.access_member_states()) IS NOT NULL
+            THEN 'incremental' ELSE r.mode END AS mode,
        CASE WHEN (SELECT @extschema@.access_member_states()) IS NULL THEN r.recomputed END AS recomputed,  -- (all member states' rows: unscoped roles only)
        CASE WHEN (SELECT @extschema@.access_member_states()) IS NULL THEN r.reweighted END AS reweighted
 FROM (SELECT 1) one
@@ -24,7 +28,7 @@ COMMENT ON COLUMN @extschema@.rollup_status.outdated IS 'True when a refresh is 
 COMMENT ON COLUMN @extschema@.rollup_status.methodology IS 'Methodology used.';
 COMMENT ON COLUMN @extschema@.rollup_status.rollup_rows IS 'Rows in sector_rollup (NULL for a scoped role: the count spans every member state).';
 COMMENT ON COLUMN @extschema@.rollup_status.pending_changes IS 'Changes recorded since the rollups were computed (rollup_change): 0 when they are current.';
-COMMENT ON COLUMN @extschema@.rollup_status.mode IS 'How the last refresh computed the rollups: full; incremental (some sector and member-state rows recomputed from the supply, perhaps some re-weighted); reweight (only suppliers'' risk had changed: rows re-weighted from their supplier mixes, none recomputed).';
+COMMENT ON COLUMN @extschema@.rollup_status.mode IS 'How the last refresh computed the rollups: full; incremental (some sector and member-state rows recomputed from the supply, perhaps some re-weighted); reweight (only suppliers'' risk had changed: rows re-weighted from their supplier mixes, none recomputed; a scoped role reads incremental: the change may be another member state''s).';
 COMMENT ON COLUMN @extschema@.rollup_status.reweighted IS 'Incremental or reweight: the member-state function rows whose risk columns were re-weighted (their sectors'' and functions'' rows summed again); NULL for a full refresh, and for a scoped role (the count spans every member state).';
 COMMENT ON COLUMN @extschema@.rollup_status.recomputed IS 'Incremental: the sector and member-state rows recomputed (their sectors'' EU-wide rows merged again); NULL for a full refresh, and for a scoped role (the count spans every member state).';
 COMMENT ON COLUMN @extschema@.rollup_status.changed_since IS 'When the earliest of those changes was made (NULL: none).';
