@@ -96,7 +96,9 @@ BEGIN
       AND s.valid_from OPERATOR(pg_catalog.<=) as_of AND (s.valid_to IS NULL OR s.valid_to OPERATOR(pg_catalog.>) as_of)
       AND NOT ((e.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) e.member_state) OPERATOR(pg_catalog.=) ANY (done))
   )
-  SELECT pg_catalog.array_agg(x.entity_id), pg_catalog.array_agg(x.function_code) INTO ents, funcs FROM pairs x;
+  SELECT pg_catalog.array_agg(x.entity_id ORDER BY x.entity_id, x.function_code),
+         pg_catalog.array_agg(x.function_code ORDER BY x.entity_id, x.function_code)  -- (distinct, in index order)
+  INTO ents, funcs FROM pairs x;
   entity_rows := 0;
   IF ents IS NOT NULL THEN
     CREATE TEMP TABLE supplyrisk_entity_stage ON COMMIT DROP AS
