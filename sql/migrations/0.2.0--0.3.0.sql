@@ -20,6 +20,12 @@ DROP FUNCTION @extschema@.sector_function_stats(date, text, boolean, text[], boo
 ALTER TABLE @extschema@.sector_rollup ADD COLUMN supplier_mix @extschema@.supply_mix;
 COMMENT ON COLUMN @extschema@.sector_rollup.supplier_mix IS 'Member-state function rows: mergeable state of the supply weight per supplier (supplier ids), which refresh() re-weights the row''s risk columns from when only suppliers'' risk changed; NULL on the other rows.';
 ALTER TABLE @extschema@.rollup_refresh ADD COLUMN reweighted integer;
+-- a methodology change records the methodology's name (a change of another than the one in use
+-- makes nothing stale; of the one in use, every row is re-weighted)
+ALTER TABLE @extschema@.rollup_change ADD COLUMN methodology text;
+COMMENT ON TABLE @extschema@.rollup_change IS 'Changes since the last refresh() that make dashboard rows stale, written by triggers, cleared by refresh(): a sector and member state, a supplier (its rows wherever it supplies), suppliers added (to be scored), a methodology (its suppliers'' scores, where it is the one in use), or everything (a TRUNCATE). Not dumped: a restore records its own loading here, so a restored database shows pending changes until its first refresh.';
+COMMENT ON COLUMN @extschema@.rollup_change.everything IS 'True when every row is stale (a tracked table was truncated).';
+COMMENT ON COLUMN @extschema@.rollup_change.methodology IS 'A methodology or its weights changed (its name; a rename records both): where it is the one the rollups were computed with, every supplier is scored again and every row re-weighted; another methodology makes nothing stale.';
 COMMENT ON COLUMN @extschema@.rollup_refresh.mode IS 'full, incremental (rows recomputed from the supply) or reweight (only suppliers'' risk changed: rows re-weighted from their supplier mixes, none recomputed); NULL: refreshed before 0.2.0.';
 COMMENT ON COLUMN @extschema@.rollup_refresh.reweighted IS 'Incremental or reweight: member-state function rows whose risk columns were re-weighted from their supplier mixes (their sectors'' and functions'' rows summed again); NULL for a full refresh and before 0.3.0.';
 

@@ -151,7 +151,7 @@ CALL refresh();
 SELECT pg_temp.step('supply that became valid since the rollups'' date');
 INSERT INTO methodology (name, description) VALUES ('other', 'a copy');
 CALL refresh();
-SELECT pg_temp.step('a methodology added (full)');
+SELECT pg_temp.step('a methodology added (not the one in use: nothing stale)');
 
 SELECT results_eq($$SELECT step, mode FROM steps ORDER BY ctid$$,
   $$VALUES ('nothing changed', 'incremental'), ('supply rows inserted in one sector and member state', 'incremental'),
@@ -161,8 +161,9 @@ SELECT results_eq($$SELECT step, mode FROM steps ORDER BY ctid$$,
            ('a tier-2 dependency recorded (the deep rows of the entities relying on it)', 'incremental'),
            ('a supplier named as a hidden reliance renamed', 'incremental'),
            ('the first contract checks (tracking starts: full)', 'full'), ('contracts completed', 'incremental'),
-           ('supply that became valid since the rollups'' date', 'incremental'), ('a methodology added (full)', 'full')$$,
-  'each refresh is incremental unless tracking starts or a methodology changes; a change of risk alone re-weights');
+           ('supply that became valid since the rollups'' date', 'incremental'),
+           ('a methodology added (not the one in use: nothing stale)', 'incremental')$$,
+  'each refresh is incremental unless contract tracking starts; a change of risk alone re-weights');
 SELECT is((SELECT recomputed FROM steps WHERE step = 'nothing changed'), 0, 'nothing changed: nothing recomputed');
 SELECT is((SELECT recomputed FROM steps WHERE step = 'supply rows inserted in one sector and member state'), 1,
   'an insert in one member state and sector recomputes that one row set');

@@ -7,7 +7,7 @@
 -- leaves every other member state's rows as they were, bit for bit.
 BEGIN;
 SET search_path = supplyrisk, public;
-SELECT plan(32);
+SELECT plan(39);
 SET client_min_messages = warning;
 
 -- supply_mix_risk_sums against a hand computation, and its refusals
@@ -171,5 +171,31 @@ SELECT is((SELECT mode || ' ' || coalesce(reweighted::text, 'hidden') FROM suppl
           'a scoped role reads incremental, and no sizes, after a re-weighting');
 RESET ROLE;
 SELECT is((SELECT mode FROM rollup_status), 'reweight', 'an unscoped role reads reweight');
+
+-- 8. the methodology in use changed (a factor's weight, then the cap): every supplier scored
+-- again, every row re-weighted, nothing recomputed; a change of another methodology: nothing
+INSERT INTO methodology (name, description) VALUES ('mine', 'a copy of the defaults');
+INSERT INTO methodology_weight (methodology, factor_code, weight) SELECT 'mine', factor_code, weight FROM methodology_weight WHERE methodology = 'default';
+SET supplyrisk.methodology = 'mine';
+CALL refresh();
+SELECT is((SELECT mode || ' ' || methodology FROM rollup_status), 'full mine', 'another methodology in use: full');
+DROP TABLE before;
+CREATE TEMP TABLE before AS SELECT * FROM sector_rollup;
+CREATE TEMP TABLE before_e3 AS SELECT * FROM entity_rollup;
+UPDATE methodology_weight SET weight = 5 WHERE methodology = 'mine' AND factor_code = (SELECT min(code) FROM risk_factor WHERE dimension = 'non_technical');
+CALL refresh();
+SELECT is((SELECT mode || ' ' || recomputed FROM rollup_status), 'reweight 0', 'a weight of the methodology in use: re-weighted, nothing recomputed');
+SELECT is(pg_temp.diff(), (SELECT v FROM ok_diff), 'after a weight of the methodology in use changed the rollups equal the full computation');
+SELECT ok((SELECT count(*) FROM sector_rollup r JOIN before b USING (sector_code, member_state, function_code) WHERE r.mean_risk IS DISTINCT FROM b.mean_risk) > 100,
+          'the weight moved the mean risk of many rows');
+UPDATE methodology SET multi_vendor_cap = 0.2 WHERE name = 'mine';
+CALL refresh();
+SELECT is(pg_temp.diff(), (SELECT v FROM ok_diff), 'after the cap of the methodology in use changed the rollups equal the full computation');
+SELECT ok((SELECT count(*) FROM entity_rollup WHERE 'above_cap' = ANY (gaps)) > (SELECT count(*) FROM before_e3 WHERE 'above_cap' = ANY (gaps)),
+          'a lower cap shows more above-cap gaps');
+INSERT INTO methodology (name, description) VALUES ('draft', 'not in use');
+CALL refresh();
+SELECT is((SELECT mode || ' ' || recomputed || ' ' || reweighted FROM rollup_status), 'incremental 0 0', 'a methodology not in use: nothing stale');
+RESET supplyrisk.methodology;
 SELECT * FROM finish();
 ROLLBACK;

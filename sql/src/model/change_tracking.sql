@@ -13,17 +13,19 @@ CREATE TABLE @extschema@.rollup_change (
   sector_code  text,
   member_state text,
   supplier_id  bigint,
-  everything   boolean NOT NULL DEFAULT false
+  everything   boolean NOT NULL DEFAULT false,
+  methodology  text
 );
 ALTER SEQUENCE @extschema@.rollup_change_id_seq OWNED BY @extschema@.rollup_change.change_id;
-COMMENT ON TABLE @extschema@.rollup_change IS 'Changes since the last refresh() that make dashboard rows stale, written by triggers, cleared by refresh(): a sector and member state, a supplier (its rows wherever it supplies), suppliers added (to be scored), or everything (a methodology change, a TRUNCATE). Not dumped: a restore records its own loading here, so a restored database shows pending changes until its first refresh.';
+COMMENT ON TABLE @extschema@.rollup_change IS 'Changes since the last refresh() that make dashboard rows stale, written by triggers, cleared by refresh(): a sector and member state, a supplier (its rows wherever it supplies), suppliers added (to be scored), a methodology (its suppliers'' scores, where it is the one in use), or everything (a TRUNCATE). Not dumped: a restore records its own loading here, so a restored database shows pending changes until its first refresh.';
 COMMENT ON COLUMN @extschema@.rollup_change.change_id IS 'Change number.';
 COMMENT ON COLUMN @extschema@.rollup_change.changed_at IS 'Start of the transaction that made the change.';
 COMMENT ON COLUMN @extschema@.rollup_change.source IS 'The table changed.';
 COMMENT ON COLUMN @extschema@.rollup_change.sector_code IS 'With member_state: the sector and member state whose rows are stale.';
 COMMENT ON COLUMN @extschema@.rollup_change.member_state IS 'With sector_code: see there. With supplier_id: the owner of the assessment or designation that changed (its rows only are stale); NULL: EU-wide.';
 COMMENT ON COLUMN @extschema@.rollup_change.supplier_id IS 'A supplier whose assessments, designations or ownership changed: scored again, and stale wherever it (or its group) supplies. A supplier row with no supplier_id, sector or everything: suppliers were added (the next refresh scores those it has not scored).';
-COMMENT ON COLUMN @extschema@.rollup_change.everything IS 'True when every row is stale (a methodology changed, or a tracked table was truncated).';
+COMMENT ON COLUMN @extschema@.rollup_change.everything IS 'True when every row is stale (a tracked table was truncated).';
+COMMENT ON COLUMN @extschema@.rollup_change.methodology IS 'A methodology or its weights changed (its name; a rename records both): where it is the one the rollups were computed with, every supplier is scored again and every row re-weighted; another methodology makes nothing stale.';
 
 -- The common case, inserts into supply (loads, single-row writes), without dynamic SQL: its
 -- plan is prepared once per session, which keeps single-row inserts cheap.

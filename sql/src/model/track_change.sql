@@ -50,8 +50,10 @@ BEGIN
       )
       SELECT DISTINCT %2$L, x.id, x.owner FROM (SELECT up.id, up.owner FROM up UNION SELECT @extschema@.supplier_group(up.id), up.owner FROM up) x
       WHERE x.id IS NOT NULL', r, TG_TABLE_NAME);
-  ELSE  -- methodology, methodology_weight
-    EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, everything) SELECT %L, true WHERE EXISTS (SELECT 1 FROM %s r)', TG_TABLE_NAME, r);
+  ELSE  -- methodology, methodology_weight: the methodology's name (refresh() re-weights every
+        -- row when it is the one in use; another methodology makes nothing stale)
+    EXECUTE pg_catalog.format('INSERT INTO @extschema@.rollup_change (source, methodology) SELECT DISTINCT %L, r.%I FROM %s r',
+                              TG_TABLE_NAME, CASE WHEN TG_TABLE_NAME OPERATOR(pg_catalog.=) 'methodology' THEN 'name' ELSE 'methodology' END, r);
   END IF;
   RETURN NULL;
 END

@@ -19,7 +19,7 @@
 -- re-weighted, not recomputed.
 CREATE OR REPLACE FUNCTION @extschema@.refresh_take_changes(OUT changes bigint, OUT everything boolean, OUT suppliers_added boolean,
                                                  OUT suppliers bigint[], OUT stale_keys text[], OUT owned_suppliers text[],
-                                                 OUT risk_suppliers bigint[], OUT risk_owned text[])
+                                                 OUT risk_suppliers bigint[], OUT risk_owned text[], OUT methodologies text[])
 LANGUAGE sql VOLATILE AS $$
   WITH gone AS (DELETE FROM @extschema@.rollup_change RETURNING *, source IN ('assessment', 'designation') AS risk)
   SELECT pg_catalog.count(*), COALESCE(pg_catalog.bool_or(g.everything), false),
@@ -31,10 +31,11 @@ LANGUAGE sql VOLATILE AS $$
            FILTER (WHERE g.supplier_id IS NOT NULL AND g.member_state IS NOT NULL AND NOT g.risk),
          pg_catalog.array_agg(DISTINCT g.supplier_id) FILTER (WHERE g.supplier_id IS NOT NULL AND g.member_state IS NULL AND g.risk),
          pg_catalog.array_agg(DISTINCT g.supplier_id::pg_catalog.text OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) g.member_state)
-           FILTER (WHERE g.supplier_id IS NOT NULL AND g.member_state IS NOT NULL AND g.risk)
+           FILTER (WHERE g.supplier_id IS NOT NULL AND g.member_state IS NOT NULL AND g.risk),
+         pg_catalog.array_agg(DISTINCT g.methodology) FILTER (WHERE g.methodology IS NOT NULL)
   FROM gone g
 $$;
-COMMENT ON FUNCTION @extschema@.refresh_take_changes() IS 'Internal step of refresh(): consumes rollup_change in one statement and returns how many changes there were, whether one made everything stale, whether suppliers were added, the suppliers changed EU-wide, the ''<sector>:<member state>'' keys named, and the ''<supplier>:<member state>'' pairs of changes a member state owns (only its rows are stale); changes of risk alone (assessments, designations) apart, EU-wide (risk_suppliers) and owned (risk_owned).';
+COMMENT ON FUNCTION @extschema@.refresh_take_changes() IS 'Internal step of refresh(): consumes rollup_change in one statement and returns how many changes there were, whether one made everything stale, whether suppliers were added, the suppliers changed EU-wide, the ''<sector>:<member state>'' keys named, and the ''<supplier>:<member state>'' pairs of changes a member state owns (only its rows are stale); changes of risk alone (assessments, designations) apart, EU-wide (risk_suppliers) and owned (risk_owned), and the methodologies changed.';
 
 -- Incremental when the rollups were computed by this version, under this methodology, with
 -- contract tracking unchanged, on this database (not a coordinator), and no change made
@@ -309,6 +310,7 @@ DECLARE
   reweight  text[];          -- and the '<supplier>:<owner>' pairs whose risk alone changed
   reweighted bigint := 0;  -- refresh_reweight: member-state function rows re-weighted
   logged_mode text;      -- full, incremental, or reweight (incremental, no row recomputed)
+  score_all boolean := false;  -- the methodology in use changed: every supplier scored again, every row re-weighted
   recomputed record;     -- refresh_recompute_stale
   mode      text;
   planner   text[];      -- the settings before refresh_planner_settings
@@ -322,6 +324,10 @@ BEGIN
   mode := @extschema@.refresh_mode(forced_full => refresh.full, federated => federated, everything => changes.everything,
                                    as_of => as_of, methodology => meth);
   planner := @extschema@.refresh_planner_settings(mode => mode);
+  -- the methodology in use changed (its weights, bands, threshold, cap): risk alone changed, everywhere
+  IF mode OPERATOR(pg_catalog.=) 'incremental' AND meth OPERATOR(pg_catalog.=) ANY (changes.methodologies) THEN
+    score_all := true;
+  END IF;
 
   IF mode OPERATOR(pg_catalog.=) 'incremental' AND (changes.changes OPERATOR(pg_catalog.>) 0 OR last.as_of OPERATOR(pg_catalog.<) as_of) THEN
     SELECT x.suppliers, x.stale_keys, x.reweight INTO stale_suppliers, stale_keys, reweight
@@ -331,6 +337,9 @@ BEGIN
                                         risk_owned => changes.risk_owned) x;
     -- (rows without a supplier mix cannot be re-weighted: those holding a changed supplier are
     -- recomputed instead; none after a refresh by this version)
+    IF score_all THEN
+      reweight := ARRAY['*'];
+    END IF;
     IF reweight IS NOT NULL THEN
       stale_keys := ARRAY(SELECT k FROM pg_catalog.unnest(stale_keys) k
                           UNION
@@ -344,9 +353,9 @@ BEGIN
   END IF;
   -- scored before a coordinator's pull, so always under this database's methodology (a
   -- coordinator scores nothing: its rows are the members')
-  IF NOT federated AND (mode OPERATOR(pg_catalog.=) 'full' OR stale_suppliers IS NOT NULL) THEN
+  IF NOT federated AND (mode OPERATOR(pg_catalog.=) 'full' OR stale_suppliers IS NOT NULL OR score_all) THEN
     PERFORM @extschema@.refresh_score_suppliers(as_of => as_of, methodology => meth,
-                                                suppliers => CASE WHEN mode OPERATOR(pg_catalog.=) 'incremental' THEN stale_suppliers END);
+                                                suppliers => CASE WHEN mode OPERATOR(pg_catalog.=) 'incremental' AND NOT score_all THEN stale_suppliers END);
   ELSIF federated THEN
     DELETE FROM @extschema@.supplier_rollup;
   END IF;
@@ -394,5 +403,5 @@ BEGIN
 END
 $$;
 COMMENT ON PROCEDURE @extschema@.refresh(boolean, boolean) IS
-  'Rebuilds the rollups (sector_rollup) in one transaction: dashboards keep reading the previous rollups until it commits; concurrent refreshes wait for each other. Incremental when it can (same version, methodology and contract tracking, no methodology change: only the member-state rows that rollup_change names, and those whose supply, assessments or designations began or ended since the rollups'' date, are recomputed from the supply with the same code, with the suppliers'' scores stored in supplier_rollup (only the suppliers added or changed are scored again), and their sectors'' EU-wide rows and their functions'' rows merged again from the stored states); full otherwise (a TRUNCATE of a tracked table, another version or methodology) or with full => true. On a federation coordinator, from every member''s states, pulled now (a member that cannot be pulled fails the refresh, or with skip_unreachable is marked stale and keeps its states of the last pull).';
+  'Rebuilds the rollups (sector_rollup) in one transaction: dashboards keep reading the previous rollups until it commits; concurrent refreshes wait for each other. Incremental when it can (same version, methodology and contract tracking: only the member-state rows that rollup_change names, and those whose supply, assessments or designations began or ended since the rollups'' date, are recomputed from the supply with the same code, with the suppliers'' scores stored in supplier_rollup (only the suppliers added or changed are scored again), and their sectors'' EU-wide rows and their functions'' rows merged again from the stored states; a change of suppliers'' risk alone, or of the methodology in use, re-weights the rows instead, mode reweight); full otherwise (a TRUNCATE of a tracked table, another version or methodology) or with full => true. On a federation coordinator, from every member''s states, pulled now (a member that cannot be pulled fails the refresh, or with skip_unreachable is marked stale and keeps its states of the last pull).';
 

@@ -34,7 +34,8 @@ COMMENT ON FUNCTION @extschema@.supplier_risk_arrays(text[]) IS
   'Internal: per member state, every supplier''s risk stored by refresh() (supplier_rollup) as evaluated for that member state (its own evaluation where it has one, else the EU-wide one), as parallel arrays sorted by supplier id (supply_mix_risk_sums'' arguments).';
 
 -- The re-weighting step. reweight: '<supplier>:<owner>' pairs whose risk changed (owner empty:
--- EU-wide, every member state's rows; else only that member state's rows); stale_keys: the
+-- EU-wide, every member state's rows; else only that member state's rows), or {*}: every
+-- supplier's (the methodology in use changed: every row is re-weighted); stale_keys: the
 -- '<sector>:<member state>' keys recomputed from the supply in this refresh (not re-weighted).
 -- Returns the member-state function rows re-weighted and the entity rows recomputed.
 CREATE OR REPLACE FUNCTION @extschema@.refresh_reweight(as_of date, methodology text, reweight text[], stale_keys text[],
@@ -42,6 +43,7 @@ CREATE OR REPLACE FUNCTION @extschema@.refresh_reweight(as_of date, methodology 
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   done text[] := COALESCE(stale_keys, '{}');
+  every boolean := reweight OPERATOR(pg_catalog.=) ARRAY['*'];
   ents bigint[];
   funcs text[];
 BEGIN
@@ -50,14 +52,14 @@ BEGIN
   -- rows: a sequential read of the table, no supply)
   CREATE TEMP TABLE supplyrisk_reweight_rows ON COMMIT DROP AS
     WITH p AS (SELECT pg_catalog.split_part(k, ':', 1)::bigint AS id, NULLIF(pg_catalog.split_part(k, ':', 2), '') AS owner
-               FROM pg_catalog.unnest(reweight) k)
+               FROM pg_catalog.unnest(reweight) k WHERE k OPERATOR(pg_catalog.<>) '*')
     SELECT r.sector_code, r.member_state, r.function_code, r.supplier_mix
     FROM @extschema@.sector_rollup r
     WHERE r.member_state IS NOT NULL AND r.function_code IS NOT NULL
       AND NOT ((r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state) OPERATOR(pg_catalog.=) ANY (done))
       -- (holds one of them: without them, fewer keys; a share could round to 0 for a tiny weight)
-      AND @extschema@.key_count(@extschema@.without(r.supplier_mix, ARRAY(SELECT p.id FROM p WHERE p.owner IS NULL OR p.owner OPERATOR(pg_catalog.=) r.member_state)))
-          OPERATOR(pg_catalog.<) @extschema@.key_count(r.supplier_mix);
+      AND (every OR @extschema@.key_count(@extschema@.without(r.supplier_mix, ARRAY(SELECT p.id FROM p WHERE p.owner IS NULL OR p.owner OPERATOR(pg_catalog.=) r.member_state)))
+          OPERATOR(pg_catalog.<) @extschema@.key_count(r.supplier_mix));
   WITH s AS MATERIALIZED (  -- (once per row: its three sums are read eight times)
     SELECT t.sector_code, t.member_state, t.function_code, fn.criticality OPERATOR(pg_catalog.<>) 'standard' AS crit,
            @extschema@.supply_mix_risk_sums(t.supplier_mix, k.supplier_ids, k.high_risk, k.risk_score, k.unassessed) AS x
@@ -86,7 +88,7 @@ BEGIN
   -- 3. the entity rows: the (entity, function) pairs the re-weighted suppliers supply (owner's
   -- entities only), outside the keys recomputed, from those pairs' supply rows (by index)
   WITH p AS (SELECT pg_catalog.split_part(k, ':', 1)::bigint AS id, NULLIF(pg_catalog.split_part(k, ':', 2), '') AS owner
-             FROM pg_catalog.unnest(reweight) k),
+             FROM pg_catalog.unnest(reweight) k WHERE k OPERATOR(pg_catalog.<>) '*'),
   pairs AS (
     SELECT DISTINCT s.entity_id, s.function_code
     FROM p
@@ -98,12 +100,14 @@ BEGIN
   )
   SELECT pg_catalog.array_agg(x.entity_id ORDER BY x.entity_id, x.function_code),
          pg_catalog.array_agg(x.function_code ORDER BY x.entity_id, x.function_code)  -- (distinct, in index order)
-  INTO ents, funcs FROM pairs x;
+  INTO ents, funcs FROM pairs x WHERE NOT every;
   entity_rows := 0;
-  IF ents IS NOT NULL THEN
+  IF ents IS NOT NULL OR every THEN
+    -- (every: all entity rows, from one scan of the supply, outside the keys recomputed)
     CREATE TEMP TABLE supplyrisk_entity_stage ON COMMIT DROP AS
-      SELECT * FROM @extschema@.entity_exposure_compute(as_of => as_of, methodology => methodology, stored_scores => true,
-                                                        entity_ids => ents, function_codes => funcs, risk_only => true);
+      SELECT x.* FROM @extschema@.entity_exposure_compute(as_of => as_of, methodology => methodology, stored_scores => true,
+                                                          entity_ids => ents, function_codes => funcs, risk_only => true) x
+      WHERE NOT every OR NOT ((x.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) x.member_state) OPERATOR(pg_catalog.=) ANY (done));
     -- (only the columns risk enters change, computed by the view's own code; the gaps by their
     -- one rule from the row's unchanged supplier count and largest share. An update in place, by
     -- the primary key, with no index to update: half the cost of a delete and insert)
@@ -128,7 +132,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh_reweight(date, text, text[], text[]) IS
-  'Internal step of refresh() (issue 29): for the ''<supplier>:<owner>'' pairs whose risk changed (owner empty: EU-wide), re-weights the risk columns of the member-state function rows holding those suppliers (the owner''s rows only) from their supplier mixes and the stored scores, sums the sectors'' and functions'' rows above them again, and recomputes the entity rows of the (entity, function) pairs those suppliers supply from those pairs'' supply rows; rows of the stale_keys (recomputed from the supply in the same refresh) are left alone. Returns the member-state function rows re-weighted and the entity rows written.';
+  'Internal step of refresh() (issue 29): for the ''<supplier>:<owner>'' pairs whose risk changed (owner empty: EU-wide; {*}: every supplier, the methodology in use changed), re-weights the risk columns of the member-state function rows holding those suppliers (the owner''s rows only) from their supplier mixes and the stored scores, sums the sectors'' and functions'' rows above them again, and recomputes the entity rows of the (entity, function) pairs those suppliers supply from those pairs'' supply rows; rows of the stale_keys (recomputed from the supply in the same refresh) are left alone. Returns the member-state function rows re-weighted and the entity rows written.';
 
 -- The risk columns of every row above the member-state function rows (sector_rollup's EU-wide
 -- and all-functions rows, function_rollup's rows) summed again from the member-state function
