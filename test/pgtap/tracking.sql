@@ -33,7 +33,8 @@ INSERT INTO supplier (supplier_id, name, hq_country) VALUES (12, 'Vendor C', 'IT
 SELECT is((SELECT count(*)::int FROM rollup_change WHERE source = 'supplier' AND supplier_id IS NULL AND sector_code IS NULL AND NOT everything), 1,
           'suppliers added: one row for the statement (the next refresh scores them; they supply nothing yet)');
 INSERT INTO methodology (name, description) SELECT 'national', 'copy' ;
-SELECT is((SELECT count(*)::int FROM rollup_change WHERE everything), 1, 'a methodology change makes everything stale');
+SELECT is((SELECT string_agg(methodology, ',') || ' ' || bool_or(everything) FROM rollup_change WHERE source = 'methodology'), 'national false',
+          'a methodology change records its methodology (re-weighting where it is the one in use), not everything');
 CREATE TEMP TABLE n0 AS SELECT count(*) AS c FROM rollup_change;
 UPDATE supply SET weight = weight WHERE false;
 DELETE FROM assessment WHERE false;
