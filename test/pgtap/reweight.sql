@@ -7,7 +7,7 @@
 -- leaves every other member state's rows as they were, bit for bit.
 BEGIN;
 SET search_path = supplyrisk, public;
-SELECT plan(39);
+SELECT plan(40);
 SET client_min_messages = warning;
 
 -- supply_mix_risk_sums against a hand computation, and its refusals
@@ -26,6 +26,8 @@ SELECT throws_ok($$SELECT supply_mix_risk_sums(supply_mix_agg(1::bigint, 1), ARR
                  '22004', 'supply_mix_risk_sums: high_risk has a NULL at position 1', 'a NULL high-risk flag is refused');
 SELECT throws_ok($$SELECT supply_mix_risk_sums(supply_mix_agg(5::bigint, 1), ARRAY[1]::bigint[], ARRAY[true], ARRAY[1]::float8[], ARRAY[false])$$,
                  '22023', 'supply_mix_risk_sums: supplier "5" of the mix is not among supplier_ids', 'a supplier without its risk is refused');
+SELECT throws_ok($$SELECT supply_mix_risk_sums(supply_mix_agg(1::bigint, 1), ARRAY[[1]]::bigint[], ARRAY[true], ARRAY[1]::float8[], ARRAY[false])$$,
+                 '2202E', 'supply_mix_risk_sums: supplier_ids must be a one-dimensional array', 'a two-dimensional array is refused');
 SELECT throws_ok($$SELECT supply_mix_risk_sums(supply_mix_agg('FR'::text, 1), ARRAY[1]::bigint[], ARRAY[true], ARRAY[1]::float8[], ARRAY[false])$$,
                  '22023', 'supply_mix_risk_sums: the mix has text keys', 'a mix keyed by text is refused');
 

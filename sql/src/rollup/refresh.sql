@@ -21,7 +21,7 @@ CREATE OR REPLACE FUNCTION @extschema@.refresh_take_changes(OUT changes bigint, 
                                                  OUT suppliers bigint[], OUT stale_keys text[], OUT owned_suppliers text[],
                                                  OUT risk_suppliers bigint[], OUT risk_owned text[], OUT methodologies text[])
 LANGUAGE sql VOLATILE AS $$
-  WITH gone AS (DELETE FROM @extschema@.rollup_change RETURNING *, source IN ('assessment', 'designation') AS risk)
+  WITH gone AS (DELETE FROM @extschema@.rollup_change RETURNING *, source OPERATOR(pg_catalog.=) ANY (ARRAY['assessment', 'designation']) AS risk)
   SELECT pg_catalog.count(*), COALESCE(pg_catalog.bool_or(g.everything), false),
          COALESCE(pg_catalog.bool_or(g.source OPERATOR(pg_catalog.=) 'supplier' AND g.supplier_id IS NULL AND NOT g.everything), false),
          pg_catalog.array_agg(DISTINCT g.supplier_id) FILTER (WHERE g.supplier_id IS NOT NULL AND g.member_state IS NULL AND NOT g.risk),
@@ -335,11 +335,11 @@ BEGIN
                                         suppliers_added => changes.suppliers_added, named_keys => changes.stale_keys,
                                         owned_changes => changes.owned_suppliers, risk_suppliers => changes.risk_suppliers,
                                         risk_owned => changes.risk_owned) x;
-    -- (rows without a supplier mix cannot be re-weighted: those holding a changed supplier are
-    -- recomputed instead; none after a refresh by this version)
     IF score_all THEN
       reweight := ARRAY['*'];
     END IF;
+    -- (rows without a supplier mix cannot be re-weighted: they are recomputed instead; none after
+    -- a refresh by this version)
     IF reweight IS NOT NULL THEN
       stale_keys := ARRAY(SELECT k FROM pg_catalog.unnest(stale_keys) k
                           UNION

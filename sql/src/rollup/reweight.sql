@@ -47,32 +47,35 @@ DECLARE
   ents bigint[];
   funcs text[];
 BEGIN
+  -- the pairs, parsed once (none for {*})
+  CREATE TEMP TABLE supplyrisk_reweight_pairs ON COMMIT DROP AS
+    SELECT pg_catalog.split_part(k, ':', 1)::bigint AS id, NULLIF(pg_catalog.split_part(k, ':', 2), '') AS owner
+    FROM pg_catalog.unnest(reweight) k WHERE k OPERATOR(pg_catalog.<>) '*';
   -- 1. the member-state function rows holding a re-weighted supplier (owned EU-wide or by the
   -- row's member state): their risk columns from their supplier mixes (7,000 rows at 1M supply
   -- rows: a sequential read of the table, no supply)
   CREATE TEMP TABLE supplyrisk_reweight_rows ON COMMIT DROP AS
-    WITH p AS (SELECT pg_catalog.split_part(k, ':', 1)::bigint AS id, NULLIF(pg_catalog.split_part(k, ':', 2), '') AS owner
-               FROM pg_catalog.unnest(reweight) k WHERE k OPERATOR(pg_catalog.<>) '*')
     SELECT r.sector_code, r.member_state, r.function_code, r.supplier_mix
     FROM @extschema@.sector_rollup r
     WHERE r.member_state IS NOT NULL AND r.function_code IS NOT NULL
       AND NOT ((r.sector_code OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) r.member_state) OPERATOR(pg_catalog.=) ANY (done))
       -- (holds one of them: without them, fewer keys; a share could round to 0 for a tiny weight)
-      AND (every OR @extschema@.key_count(@extschema@.without(r.supplier_mix, ARRAY(SELECT p.id FROM p WHERE p.owner IS NULL OR p.owner OPERATOR(pg_catalog.=) r.member_state)))
+      AND (every OR @extschema@.key_count(@extschema@.without(r.supplier_mix, ARRAY(SELECT p.id FROM pg_temp.supplyrisk_reweight_pairs p WHERE p.owner IS NULL OR p.owner OPERATOR(pg_catalog.=) r.member_state)))
           OPERATOR(pg_catalog.<) @extschema@.key_count(r.supplier_mix));
-  WITH s AS MATERIALIZED (  -- (once per row: its three sums are read eight times)
-    SELECT t.sector_code, t.member_state, t.function_code, fn.criticality OPERATOR(pg_catalog.<>) 'standard' AS crit,
+  WITH s AS MATERIALIZED (  -- (once per row: its three sums are read six times)
+    SELECT y.*, CASE WHEN y.crit THEN y.x[1] ELSE 0::pg_catalog.float8 END AS hwc
+    FROM (SELECT t.sector_code, t.member_state, t.function_code, fn.criticality OPERATOR(pg_catalog.<>) 'standard' AS crit,
            @extschema@.supply_mix_risk_sums(t.supplier_mix, k.supplier_ids, k.high_risk, k.risk_score, k.unassessed) AS x
     FROM pg_temp.supplyrisk_reweight_rows t
     JOIN @extschema@.supplier_risk_arrays(ARRAY(SELECT DISTINCT t2.member_state FROM pg_temp.supplyrisk_reweight_rows t2)) k
       ON k.member_state OPERATOR(pg_catalog.=) t.member_state
     JOIN @extschema@.ict_function fn ON fn.code OPERATOR(pg_catalog.=) t.function_code
+          OFFSET 0) y  -- (not flattened: the sums once)
   )
   UPDATE @extschema@.sector_rollup r
   SET hrv_weight = s.x[1], risk_weight = s.x[2], unassessed_weight = s.x[3],
-      hrv_weight_critical = CASE WHEN s.crit THEN s.x[1] ELSE 0::pg_catalog.float8 END,
-      hrv_share = @extschema@.share_of(s.x[1], r.weight),
-      hrv_share_critical = @extschema@.share_of(CASE WHEN s.crit THEN s.x[1] ELSE 0::pg_catalog.float8 END, r.weight_critical),
+      hrv_weight_critical = s.hwc, hrv_share = @extschema@.share_of(s.x[1], r.weight),
+      hrv_share_critical = @extschema@.share_of(s.hwc, r.weight_critical),
       mean_risk = @extschema@.share_of(s.x[2], r.weight),
       unassessed_share = @extschema@.share_of(s.x[3], r.weight)
   FROM s
@@ -87,11 +90,9 @@ BEGIN
 
   -- 3. the entity rows: the (entity, function) pairs the re-weighted suppliers supply (owner's
   -- entities only), outside the keys recomputed, from those pairs' supply rows (by index)
-  WITH p AS (SELECT pg_catalog.split_part(k, ':', 1)::bigint AS id, NULLIF(pg_catalog.split_part(k, ':', 2), '') AS owner
-             FROM pg_catalog.unnest(reweight) k WHERE k OPERATOR(pg_catalog.<>) '*'),
-  pairs AS (
+  WITH pairs AS (
     SELECT DISTINCT s.entity_id, s.function_code
-    FROM p
+    FROM pg_temp.supplyrisk_reweight_pairs p
     JOIN @extschema@.supply s ON s.supplier_id OPERATOR(pg_catalog.=) p.id  -- (by index)
     JOIN @extschema@.entity e ON e.entity_id OPERATOR(pg_catalog.=) s.entity_id
     WHERE (p.owner IS NULL OR e.member_state OPERATOR(pg_catalog.=) p.owner)
@@ -129,6 +130,7 @@ BEGIN
     GET DIAGNOSTICS entity_rows = ROW_COUNT;
     DROP TABLE pg_temp.supplyrisk_entity_stage;
   END IF;
+  DROP TABLE pg_temp.supplyrisk_reweight_pairs;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh_reweight(date, text, text[], text[]) IS
